@@ -1,0 +1,12 @@
+# Every external dependency, found once, as imported targets. Debian 12 package names are in
+# cmake/debian-packages.txt.
+find_package(dnnl 2.6 CONFIG REQUIRED)          # libdnnl-dev (its config needs ocl-icd-opencl-dev)
+find_package(yaml-cpp CONFIG REQUIRED)          # libyaml-cpp-dev
+find_package(TBB CONFIG REQUIRED)               # libtbb-dev
+find_package(Boost 1.74 REQUIRED COMPONENTS program_options filesystem)  # DLL is header-only
+find_package(ZLIB REQUIRED)                     # zlib1g-dev
+find_package(OpenMP REQUIRED)                   # oneDNN's threading runtime on Debian
+find_package(Threads REQUIRED)
+if(NNLAB_BUILD_TESTS)
+  find_package(GTest CONFIG REQUIRED)           # libgtest-dev
+endif()

@@ -1,0 +1,171 @@
+// The `nnlab` command: parses arguments, calls the core, and turns any error into one line on stderr
+// and a non-zero exit. All behaviour lives in libnnlab.
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "experiment.hpp"
+#include "plugin_host.hpp"
+#include "runner.hpp"
+
+namespace po = boost::program_options;
+using namespace nnlab;
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: nnlab <command> [options]\n"
+    "commands:\n"
+    "  run FILE        train the experiment in FILE; results go to results/<name>/\n"
+    "  validate FILE   check FILE (and build its model and data) without training\n"
+    "  plugins         list every component the plugins provide\n"
+    "run 'nnlab <command> --help' for the command's options\n";
+
+struct Common {
+  std::vector<std::string> plugin_path;
+};
+
+void add_common(po::options_description& options, Common& common) {
+  options.add_options()("help,h", "show this help")(
+      "plugin-path", po::value(&common.plugin_path)->composing(),
+      "a plugin file or folder to load before NNLAB_PLUGIN_PATH and the built-in plugins (repeatable)");
+}
+
+void load_plugins(PluginHost& host, const Common& common) {
+  host.load_search_path(PluginHost::default_search_path(common.plugin_path));
+}
+
+int cmd_plugins(const std::vector<std::string>& args) {
+  Common common;
+  po::options_description options("nnlab plugins options");
+  add_common(options, common);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << "usage: nnlab plugins [options]\n" << options;
+    return 0;
+  }
+  PluginHost host;
+  load_plugins(host, common);
+  auto list = [](const auto& registry) {
+    for (const auto& [key, entry] : registry.entries()) {
+      std::printf("%-12s %-24s %s\n%-12s %-24s   (%s)\n", registry.kind_name().c_str(), key.c_str(), entry.help.c_str(),
+                  "", "", entry.plugin.c_str());
+    }
+  };
+  const Registries& r = host.registries();
+  list(r.layers);
+  list(r.losses);
+  list(r.regularizers);
+  list(r.optimizers);
+  list(r.datasets);
+  std::printf("\n%zu plugins loaded; search path:", host.plugins().size());
+  for (const auto& dir : host.search_path()) std::printf(" %s", dir.c_str());
+  std::printf("\n");
+  return 0;
+}
+
+int cmd_run(const std::vector<std::string>& args, bool validate_only) {
+  Common common;
+  std::string file, out;
+  std::vector<std::string> sets;
+  int threads = 0;
+  long long seed = -1;
+  po::options_description options(validate_only ? "nnlab validate options" : "nnlab run options");
+  add_common(options, common);
+  options.add_options()("set", po::value(&sets)->composing(), "override a value: key.path=value (repeatable)");
+  if (!validate_only) {
+    options.add_options()("out", po::value(&out), "results folder (default: results/<experiment name>)")(
+        "seed", po::value(&seed), "the experiment's seed (same as --set seed=N)")(
+        "threads", po::value(&threads), "oneDNN threads (same as --set execution.threads_per_trial=N)")(
+        "overwrite", "replace an earlier run in the results folder")("quiet,q", "print only the final lines");
+  }
+  po::options_description hidden;
+  hidden.add_options()("file", po::value(&file));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help") || file.empty()) {
+    std::cout << "usage: nnlab " << (validate_only ? "validate" : "run") << " FILE [options]\n" << options;
+    return file.empty() && !vm.count("help") ? 2 : 0;
+  }
+  if (seed >= 0) sets.push_back("seed=" + std::to_string(seed));
+  if (threads > 0) sets.push_back("execution.threads_per_trial=" + std::to_string(threads));
+
+  PluginHost host;
+  load_plugins(host, common);
+  const ExperimentSpec spec = load_experiment(file, sets);
+  if (validate_only) {
+    std::cout << file << ": ok (" << validate_experiment(spec, host) << ")\n";
+    return 0;
+  }
+  const bool quiet = vm.count("quiet") != 0;
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  RunOptions run;
+  run.out_dir = out;
+  run.overwrite = vm.count("overwrite") != 0;
+  run.log = [&](const std::string& line) {
+    if (!quiet) std::cerr << line << "\n";
+  };
+  const std::int64_t epochs = spec.train.epochs;
+  const std::int64_t every = std::max<std::int64_t>(1, epochs / 10);
+  run.on_eval = [&](const EvalPoint& point) {
+    if (quiet) return;
+    const bool last = point.epoch + 1 >= epochs;
+    if (!tty && point.epoch % every != 0 && !last) return;
+    std::fprintf(stderr, "%sepoch %4lld/%lld  iter %5lld", tty ? "\r" : "", static_cast<long long>(point.epoch),
+                 static_cast<long long>(epochs), static_cast<long long>(point.iteration));
+    for (const auto& [metric, value] : point.metrics) {
+      if (metric.ends_with("_acc")) std::fprintf(stderr, "  %s %.4f", metric.c_str(), value);
+    }
+    std::fprintf(stderr, "%s", tty && !last ? "" : "\n");
+  };
+  std::cerr << spec.name << ": " << spec.train.epochs << " epochs, batch " << spec.train.batch_size << ", seed "
+            << spec.seed << ", " << spec.execution.threads_per_trial << " thread(s)\n";
+  const RunResult result = run_experiment(spec, host, run);
+  const auto& s = result.summary;
+  std::printf("done: %lld updates in %.2f s (%.1f GFLOP/s)", static_cast<long long>(s.iterations), s.seconds,
+              s.flops / s.seconds / 1e9);
+  for (const auto& [metric, value] : s.last.metrics) {
+    if (metric.ends_with("_acc")) std::printf(", %s %.4f", metric.c_str(), value);
+  }
+  std::printf("\nresults: %s/curves.csv, %s/experiment.yaml\n", result.out_dir.c_str(), result.out_dir.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  const std::string command = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  try {
+    if (command == "run") return cmd_run(args, false);
+    if (command == "validate") return cmd_run(args, true);
+    if (command == "plugins") return cmd_plugins(args);
+    if (command == "--help" || command == "-h" || command == "help") {
+      std::cout << kUsage;
+      return 0;
+    }
+    std::cerr << "nnlab: unknown command '" << command << "'\n" << kUsage;
+    return 2;
+  } catch (const po::error& e) {
+    std::cerr << "nnlab " << command << ": " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "nnlab: error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,50 @@
+#pragma once
+/// The Layer interface: a node of the model graph. Inputs and outputs are batch x features matrices.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "nnlab/compute.hpp"
+#include "nnlab/parameter.hpp"
+#include "nnlab/random.hpp"
+#include "nnlab/tensor.hpp"
+
+namespace nnlab {
+
+/// Training uses batch statistics and fresh dropout masks; inference uses running statistics.
+enum class Mode { train, infer };
+
+/// What a layer gets once, when the graph is built.
+struct LayerBuild {
+  std::string name;                       ///< the node's name, unique in the graph
+  std::vector<std::int64_t> input_width;  ///< features of each input, in `inputs:` order
+  Rng* init_rng = nullptr;                ///< draws initial weights (seeded per layer)
+  std::uint64_t seed = 0;                 ///< the layer's own seed for run-time randomness (dropout)
+};
+
+class Layer {
+ public:
+  virtual ~Layer();
+
+  /// Creates parameters for the given inputs and returns the output width (features).
+  virtual std::int64_t build(const LayerBuild& build) = 0;
+  /// Accepted number of inputs; most layers take exactly one.
+  virtual int min_inputs() const { return 1; }
+  virtual int max_inputs() const { return 1; }
+
+  /// Computes `output` (rows = batch) from `inputs`. May keep what backward needs.
+  virtual void forward(Compute& compute, std::span<const ConstMatrixView> inputs, MatrixView output,
+                       Mode mode) = 0;
+  /// Given the loss gradient w.r.t. the output, sets parameter gradients and writes the gradient
+  /// w.r.t. each input into `input_grads[i]` (overwriting). An input_grads[i] with null data needs no
+  /// gradient (the data input) and must be skipped. Called after a train-mode forward on the same batch.
+  virtual void backward(Compute& compute, std::span<const ConstMatrixView> inputs,
+                        ConstMatrixView output, ConstMatrixView output_grad,
+                        std::span<const MatrixView> input_grads) = 0;
+
+  /// The layer's trainable parameters (stable pointers for the layer's lifetime).
+  virtual std::vector<Parameter*> parameters() { return {}; }
+};
+
+}  // namespace nnlab

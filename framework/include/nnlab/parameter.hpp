@@ -1,0 +1,19 @@
+#pragma once
+/// A trainable tensor and its gradient, owned by the layer that declares it.
+#include <string>
+
+#include "nnlab/tensor.hpp"
+
+namespace nnlab {
+
+/// What a parameter is; regularizers decay weights only, never biases, scales (gamma) or shifts (beta).
+enum class ParameterRole { weight, bias, scale, shift };
+
+struct Parameter {
+  std::string name;  ///< "<layer>.<tensor>", e.g. "dense3.W"; unique within a model
+  ParameterRole role = ParameterRole::weight;
+  Matrix value;
+  Matrix grad;  ///< same shape as value; overwritten by each backward pass
+};
+
+}  // namespace nnlab

@@ -1,0 +1,44 @@
+#pragma once
+/// The plugin entry point. Each plugin .so exports exactly one symbol, `nnlab_plugin`, through
+/// BOOST_DLL_ALIAS: a function returning a PluginInfo. The host checks the ABI version and the
+/// compiler tag before calling register_components, and refuses a mismatch naming both sides.
+#include <cstdint>
+
+#include <boost/dll/alias.hpp>
+
+#include "nnlab/registry.hpp"
+
+namespace nnlab {
+
+/// Bumped whenever an SDK interface or struct changes layout.
+inline constexpr std::uint32_t kAbiVersion = 1;
+
+#define NNLAB_STRINGIFY_IMPL(x) #x
+#define NNLAB_STRINGIFY(x) NNLAB_STRINGIFY_IMPL(x)
+/// The compiler and standard library a plugin was built with; C++ classes cross the boundary, so
+/// these must match the core's.
+#define NNLAB_ABI_TAG \
+  "gcc-" NNLAB_STRINGIFY(__GNUC__) " libstdc++-" NNLAB_STRINGIFY(_GLIBCXX_RELEASE) " c++20"
+
+struct PluginInfo {
+  std::uint32_t abi_version;  ///< kAbiVersion the plugin was built against
+  const char* abi_tag;        ///< NNLAB_ABI_TAG the plugin was built with
+  const char* name;           ///< short plugin name, e.g. "optimizers"
+  const char* version;        ///< the plugin's own version
+  void (*register_components)(Registries& registries);
+};
+
+using PluginEntryPoint = const PluginInfo*();
+
+}  // namespace nnlab
+
+/// Declares the plugin: NNLAB_PLUGIN("optimizers", "0.1.0", register_fn). Use once per .so.
+#define NNLAB_PLUGIN(plugin_name, plugin_version, register_fn)                                   \
+  namespace {                                                                                      \
+  const ::nnlab::PluginInfo* nnlab_plugin_info() {                                                 \
+    static const ::nnlab::PluginInfo info{::nnlab::kAbiVersion, NNLAB_ABI_TAG, plugin_name,        \
+                                          plugin_version, &register_fn};                           \
+    return &info;                                                                                  \
+  }                                                                                                \
+  }                                                                                                \
+  BOOST_DLL_ALIAS(nnlab_plugin_info, nnlab_plugin)

@@ -1,0 +1,124 @@
+#include "data.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+#include "nnlab/random.hpp"
+#include "plugin_host.hpp"
+
+namespace nnlab {
+namespace {
+
+LabeledSet take_rows(const LabeledSet& from, const std::vector<std::int64_t>& rows) {
+  LabeledSet out;
+  const std::int64_t cols = from.features.cols();
+  out.features = Matrix(static_cast<std::int64_t>(rows.size()), cols);
+  out.labels.reserve(rows.size());
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    std::memcpy(out.features.data() + static_cast<std::int64_t>(r) * cols, from.features.data() + rows[r] * cols,
+                static_cast<std::size_t>(cols) * sizeof(float));
+    out.labels.push_back(from.labels[static_cast<std::size_t>(rows[r])]);
+  }
+  return out;
+}
+
+void truncate(LabeledSet& set, std::int64_t limit) {
+  if (limit < 0 || limit >= set.features.rows()) return;
+  std::vector<std::int64_t> rows(static_cast<std::size_t>(limit));
+  std::iota(rows.begin(), rows.end(), 0);
+  set = take_rows(set, rows);
+}
+
+void affine(LabeledSet& set, const std::vector<float>& shift, const std::vector<float>& scale) {
+  const std::int64_t cols = set.features.cols();
+  for (std::int64_t r = 0; r < set.features.rows(); ++r) {
+    float* row = set.features.data() + r * cols;
+    for (std::int64_t c = 0; c < cols; ++c) row[c] = (row[c] - shift[static_cast<std::size_t>(c)]) * scale[static_cast<std::size_t>(c)];
+  }
+}
+
+}  // namespace
+
+const LabeledSet& PreparedData::split(const std::string& name) const {
+  if (name == "train") return train;
+  if (name == "val") return val;
+  return test;
+}
+
+PreparedData prepare_data(const DataSpec& spec, const PluginHost& host, std::uint64_t seed) {
+  auto dataset = host.create(host.registries().datasets, spec.source);
+  DataRequest request{spec.train_limit, spec.test_limit, derive_seed(seed, "data")};
+  DataBundle bundle = dataset->load(request);
+  const std::string where = "data (" + spec.source.kind + ")";
+  if (bundle.train.features.rows() == 0) throw Error(where + ": the dataset has no training rows");
+  if (bundle.test.features.cols() != 0 && bundle.test.features.cols() != bundle.train.features.cols()) {
+    throw Error(where + ": train and test rows have different feature counts");
+  }
+  truncate(bundle.train, spec.train_limit);
+  truncate(bundle.test, spec.test_limit);
+
+  PreparedData data;
+  data.classes = bundle.classes;
+  data.description = bundle.description;
+  const std::int64_t n = bundle.train.features.rows();
+  if (spec.val_size > 0) {
+    if (spec.val_size >= n) {
+      throw ConfigError(spec.source.params.where("val_size"), "data.val_size",
+                        "the validation split (" + std::to_string(spec.val_size) +
+                            " rows) must leave training rows out of " + std::to_string(n));
+    }
+    // The book's search: shuffle the first N once, the first val_size rows validate, the rest train.
+    std::vector<std::int64_t> order(static_cast<std::size_t>(n));
+    std::iota(order.begin(), order.end(), 0);
+    if (spec.val_shuffle) {
+      Rng rng(derive_seed(seed, "split"));
+      std::shuffle(order.begin(), order.end(), rng);
+    }
+    const auto cut = order.begin() + spec.val_size;
+    data.val = take_rows(bundle.train, {order.begin(), cut});
+    data.train = take_rows(bundle.train, {cut, order.end()});
+  } else {
+    data.train = std::move(bundle.train);
+  }
+  data.test = std::move(bundle.test);
+
+  // Scaling statistics come from the training rows only, so validation and test stay unseen.
+  const std::int64_t cols = data.train.features.cols();
+  std::vector<float> shift(static_cast<std::size_t>(cols), 0.0f), scale(static_cast<std::size_t>(cols), 1.0f);
+  const float* x = data.train.features.data();
+  const std::int64_t rows = data.train.features.rows();
+  if (spec.scale == "minmax") {
+    // One range for all features (pixels share a scale): for 0..255 images this is the book's /255.
+    const auto [lo, hi] = std::minmax_element(x, x + rows * cols);
+    const float range = *hi - *lo;
+    std::fill(shift.begin(), shift.end(), *lo);
+    std::fill(scale.begin(), scale.end(), range > 0 ? 1.0f / range : 1.0f);
+  } else if (spec.scale == "standardize") {
+    for (std::int64_t c = 0; c < cols; ++c) {
+      double sum = 0, sum_sq = 0;
+      for (std::int64_t r = 0; r < rows; ++r) sum += x[r * cols + c];
+      const double mean = sum / static_cast<double>(rows);
+      for (std::int64_t r = 0; r < rows; ++r) sum_sq += (x[r * cols + c] - mean) * (x[r * cols + c] - mean);
+      const double stddev = std::sqrt(sum_sq / static_cast<double>(rows));
+      shift[static_cast<std::size_t>(c)] = static_cast<float>(mean);
+      scale[static_cast<std::size_t>(c)] = stddev > 1e-12 ? static_cast<float>(1.0 / stddev) : 1.0f;
+    }
+  }
+  if (spec.scale != "none") {
+    affine(data.train, shift, scale);
+    affine(data.val, shift, scale);
+    affine(data.test, shift, scale);
+  }
+  for (const LabeledSet* set : {&data.train, &data.val, &data.test}) {
+    for (auto label : set->labels) {
+      if (label < 0 || label >= data.classes) {
+        throw Error(where + ": label " + std::to_string(label) + " is outside 0.." + std::to_string(data.classes - 1));
+      }
+    }
+  }
+  return data;
+}
+
+}  // namespace nnlab

@@ -1,0 +1,30 @@
+#pragma once
+/// Loads a dataset through its plugin and applies the core's preprocessing: first-N subsets, a seeded
+/// validation split, and scaling. The result is loaded once and only read afterwards, so every trial of
+/// a sweep can share it without copies.
+#include <cstdint>
+#include <string>
+
+#include "experiment.hpp"
+#include "nnlab/dataset.hpp"
+
+namespace nnlab {
+
+class PluginHost;
+
+struct PreparedData {
+  LabeledSet train;
+  LabeledSet val;  ///< empty unless data.val_size > 0
+  LabeledSet test;
+  std::int32_t classes = 0;
+  std::string description;
+
+  std::int64_t features() const { return train.features.cols(); }
+  /// The split named "train", "val" or "test".
+  const LabeledSet& split(const std::string& name) const;
+};
+
+/// @param seed the experiment seed (the split's shuffle derives from it)
+PreparedData prepare_data(const DataSpec& spec, const PluginHost& host, std::uint64_t seed);
+
+}  // namespace nnlab

@@ -1,0 +1,312 @@
+// The experiment loader: the only place in nnlab that reads YAML. It applies --set overrides to the
+// YAML tree, expands `repeat:` blocks, and turns every component mapping into typed Params that carry
+// each value's file, line and key path.
+#include "experiment.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "nnlab/registry.hpp"
+#include "yaml_overrides.hpp"
+
+namespace nnlab {
+namespace {
+
+class Loader {
+ public:
+  Loader(std::string file, std::vector<std::string> overridden)
+      : file_(std::move(file)), overridden_(std::move(overridden)) {}
+
+  ExperimentSpec load(const YAML::Node& root) {
+    if (!root.IsMap()) fail(root, "", "expected a mapping of experiment keys at the top level");
+    check_keys(root, "", {"name", "seed", "data", "model", "regularizers", "optimizer", "train",
+                          "execution", "search", "description"});
+    ExperimentSpec spec;
+    spec.file = file_;
+    Params top = scalars(root, "");
+    spec.name = top.string("name");
+    if (spec.name.empty() || spec.name.find_first_of("/\\") != std::string::npos || spec.name[0] == '.') {
+      top.fail("name", "expected a non-empty name without '/' (it names the results folder)");
+    }
+    const std::int64_t seed = top.integer("seed", 1);
+    if (seed < 0) top.fail("seed", "expected a non-negative integer");
+    spec.seed = static_cast<std::uint64_t>(seed);
+    top.string("description", "");
+
+    spec.data = data(required_map(root, "", "data"));
+    spec.model = model(required_map(root, "", "model"));
+    spec.optimizer = component(required_map(root, "", "optimizer"), "optimizer");
+    if (auto regs = root["regularizers"]) {
+      if (!regs.IsSequence()) fail(regs, "regularizers", "expected a list of {kind: ...} mappings");
+      for (std::size_t i = 0; i < regs.size(); ++i) {
+        spec.regularizers.push_back(component(regs[i], "regularizers[" + std::to_string(i) + "]"));
+      }
+    }
+    spec.train = train(required_map(root, "", "train"));
+    if (auto exec = root["execution"]) spec.execution = execution(exec);
+    return spec;
+  }
+
+ private:
+  SourceLocation where(const YAML::Node& node, const std::string& path) const {
+    for (const auto& o : overridden_) {
+      if (path == o || path.starts_with(o + ".") || path.starts_with(o + "[")) return {"--set " + o, 0, 0};
+    }
+    const YAML::Mark mark = node.Mark();
+    if (mark.is_null()) return {file_, 0, 0};
+    return {file_, mark.line + 1, mark.column + 1};
+  }
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& path, const std::string& message) const {
+    throw ConfigError(where(node, path), path, message);
+  }
+
+  static std::string join(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
+
+  void check_keys(const YAML::Node& map, const std::string& path, std::vector<std::string> allowed) const {
+    for (const auto& kv : map) {
+      const auto key = kv.first.as<std::string>();
+      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+      std::string message = "unknown key '" + key + "'";
+      if (auto near = nearest_key(key, allowed); !near.empty()) message += "; did you mean '" + near + "'?";
+      std::sort(allowed.begin(), allowed.end());
+      message += " (expected one of:";
+      for (const auto& a : allowed) message += " " + a;
+      fail(kv.first, join(path, key), message + ")");
+    }
+  }
+
+  YAML::Node required_map(const YAML::Node& parent, const std::string& path, const std::string& key) const {
+    YAML::Node node = parent[key];
+    if (!node) fail(parent, join(path, key), "missing required key '" + key + "'");
+    if (!node.IsMap()) fail(node, join(path, key), "expected a mapping");
+    return node;
+  }
+
+  ParamValue value(const YAML::Node& node, const std::string& path) const {
+    ParamValue v;
+    v.where = where(node, path);
+    if (node.IsScalar()) {
+      v.text = node.Scalar();
+    } else if (node.IsSequence()) {
+      v.is_list = true;
+      for (std::size_t i = 0; i < node.size(); ++i) {
+        const auto item_path = path + "[" + std::to_string(i) + "]";
+        if (!node[i].IsScalar()) fail(node[i], item_path, "expected a plain value in this list");
+        v.items.push_back(value(node[i], item_path));
+      }
+    } else if (node.IsNull()) {
+      fail(node, path, "expected a value, found nothing");
+    } else {
+      fail(node, path, "expected a value or a list of values, not a mapping");
+    }
+    return v;
+  }
+
+  /// The scalar and list-of-scalar entries of a mapping, as Params (nested mappings and lists of
+  /// mappings are left to the caller).
+  Params scalars(const YAML::Node& map, const std::string& path) const {
+    Params params(path, where(map, path));
+    for (const auto& kv : map) {
+      const auto key = kv.first.as<std::string>();
+      const YAML::Node& v = kv.second;
+      const bool nested = v.IsMap() || (v.IsSequence() && std::any_of(v.begin(), v.end(), [](const YAML::Node& n) {
+                                          return !n.IsScalar();
+                                        }));
+      if (!nested) params.set(key, value(v, join(path, key)));
+    }
+    return params;
+  }
+
+  /// `{kind: key, ...params}`; every key but `kind` (and `exclude`) goes to the component.
+  ComponentSpec component(const YAML::Node& node, const std::string& path,
+                          const std::vector<std::string>& exclude = {}) const {
+    if (!node.IsMap()) fail(node, path, "expected a mapping {kind: ..., ...}");
+    ComponentSpec spec;
+    spec.path = path;
+    const YAML::Node kind = node["kind"];
+    if (!kind) fail(node, join(path, "kind"), "missing required key 'kind'");
+    if (!kind.IsScalar() || kind.Scalar().empty()) fail(kind, join(path, "kind"), "expected a component name");
+    spec.kind = kind.Scalar();
+    spec.where = where(kind, join(path, "kind"));
+    spec.params = Params(path, where(node, path));
+    for (const auto& kv : node) {
+      const auto key = kv.first.as<std::string>();
+      if (key == "kind" || std::find(exclude.begin(), exclude.end(), key) != exclude.end()) continue;
+      spec.params.set(key, value(kv.second, join(path, key)));
+    }
+    return spec;
+  }
+
+  DataSpec data(const YAML::Node& node) const {
+    DataSpec spec;
+    spec.source = component(node, "data", {"train_limit", "test_limit", "scale", "val_size", "val_shuffle"});
+    Params core = scalars(node, "data");
+    spec.train_limit = core.integer("train_limit", -1);
+    spec.test_limit = core.integer("test_limit", -1);
+    if (spec.train_limit == 0 || spec.train_limit < -1) core.fail("train_limit", "expected a positive row count");
+    if (spec.test_limit == 0 || spec.test_limit < -1) core.fail("test_limit", "expected a positive row count");
+    spec.scale = core.choice("scale", "minmax", {"minmax", "standardize", "none"});
+    spec.val_size = core.integer("val_size", 0);
+    if (spec.val_size < 0) core.fail("val_size", "expected a non-negative row count");
+    spec.val_shuffle = core.boolean("val_shuffle", true);
+    return spec;
+  }
+
+  ModelSpec model(const YAML::Node& node) {
+    check_keys(node, "model", {"input", "layers", "loss", "output"});
+    ModelSpec spec;
+    Params core = scalars(node, "model");
+    spec.input_width = core.integer("input", 0);
+    if (spec.input_width < 0) core.fail("input", "expected a positive feature count");
+    const YAML::Node layers = node["layers"];
+    if (!layers) fail(node, "model.layers", "missing required key 'layers'");
+    if (!layers.IsSequence() || layers.size() == 0) fail(layers, "model.layers", "expected a non-empty list of layers");
+    std::string previous = "input";
+    expand(layers, "model.layers", "", spec.nodes, previous);
+    spec.output = core.string("output", spec.nodes.back().name);
+    spec.loss = component(required_map(node, "model", "loss"), "model.loss");
+    return spec;
+  }
+
+  /// Appends the nodes of `list`, expanding `repeat:` blocks. Names given inside a repeated body get
+  /// the suffix `_<k>`, and references between them follow.
+  void expand(const YAML::Node& list, const std::string& path, const std::string& suffix,
+              std::vector<NodeSpec>& out, std::string& previous) {
+    std::set<std::string> local_names;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (list[i].IsMap() && list[i]["name"] && list[i]["name"].IsScalar()) {
+        local_names.insert(list[i]["name"].Scalar());
+      }
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const YAML::Node item = list[i];
+      const std::string item_path = path + "[" + std::to_string(i) + "]";
+      if (!item.IsMap()) fail(item, item_path, "expected a layer mapping {kind: ...} or {repeat: N, body: [...]}");
+      if (item["repeat"]) {
+        check_keys(item, item_path, {"repeat", "body"});
+        Params block = scalars(item, item_path);
+        const std::int64_t times = block.integer("repeat");
+        if (times < 1) block.fail("repeat", "expected a positive repeat count");
+        const YAML::Node body = item["body"];
+        if (!body || !body.IsSequence() || body.size() == 0) {
+          fail(body ? body : item, join(item_path, "body"), "expected a non-empty list of layers to repeat");
+        }
+        for (std::int64_t k = 1; k <= times; ++k) {
+          expand(body, join(item_path, "body"), suffix + "_" + std::to_string(k), out, previous);
+        }
+        continue;
+      }
+      NodeSpec spec;
+      spec.layer = component(item, item_path, {"name", "inputs"});
+      const std::string count = std::to_string(++kind_counts_[spec.layer.kind]);
+      if (auto name = item["name"]) {
+        if (!name.IsScalar() || name.Scalar().empty()) fail(name, join(item_path, "name"), "expected a node name");
+        spec.name = name.Scalar() + suffix;
+      } else {
+        spec.name = spec.layer.kind + count;
+      }
+      if (spec.name == "input") fail(item, join(item_path, "name"), "'input' names the data; choose another name");
+      for (const auto& existing : out) {
+        if (existing.name == spec.name) fail(item, join(item_path, "name"), "duplicate node name '" + spec.name + "'");
+      }
+      if (auto inputs = item["inputs"]) {
+        auto add = [&](const YAML::Node& n, const std::string& p) {
+          if (!n.IsScalar()) fail(n, p, "expected a node name");
+          spec.inputs.push_back(local_names.count(n.Scalar()) ? n.Scalar() + suffix : n.Scalar());
+        };
+        if (inputs.IsSequence()) {
+          for (std::size_t j = 0; j < inputs.size(); ++j) add(inputs[j], join(item_path, "inputs") + "[" + std::to_string(j) + "]");
+        } else {
+          add(inputs, join(item_path, "inputs"));
+        }
+      } else {
+        spec.inputs.push_back(previous);
+      }
+      previous = spec.name;
+      out.push_back(std::move(spec));
+    }
+  }
+
+  TrainSpec train(const YAML::Node& node) const {
+    check_keys(node, "train", {"epochs", "batch_size", "sampling", "eval", "eval_batch_size"});
+    Params p = scalars(node, "train");
+    TrainSpec spec;
+    spec.epochs = p.integer("epochs");
+    if (spec.epochs < 1) p.fail("epochs", "expected a positive number of epochs");
+    spec.batch_size = p.integer("batch_size", 100);
+    if (spec.batch_size < 1) p.fail("batch_size", "expected a positive batch size");
+    spec.sampling = p.choice("sampling", "with_replacement", {"with_replacement", "shuffle"}) == "shuffle"
+                        ? Sampling::shuffle
+                        : Sampling::with_replacement;
+    spec.eval_batch_size = p.integer("eval_batch_size", 2000);
+    if (spec.eval_batch_size < 1) p.fail("eval_batch_size", "expected a positive row count");
+    if (const ParamValue* eval = p.find("eval")) {
+      spec.eval.clear();
+      const std::vector<ParamValue> items = eval->is_list ? eval->items : std::vector<ParamValue>{*eval};
+      for (const auto& item : items) {
+        if (item.text != "train" && item.text != "val" && item.text != "test") {
+          throw ConfigError(item.where, "train.eval", "expected train, val or test, got '" + item.text + "'");
+        }
+        spec.eval.push_back(item.text);
+      }
+    }
+    return spec;
+  }
+
+  ExecutionSpec execution(const YAML::Node& node) const {
+    if (!node.IsMap()) fail(node, "execution", "expected a mapping");
+    check_keys(node, "execution", {"threads_per_trial", "parallel_trials"});
+    Params p = scalars(node, "execution");
+    ExecutionSpec spec;
+    spec.threads_per_trial = static_cast<int>(p.integer("threads_per_trial", 1));
+    if (spec.threads_per_trial < 1) p.fail("threads_per_trial", "expected a positive thread count");
+    if (p.has("parallel_trials") && p.string("parallel_trials") != "auto") {
+      spec.parallel_trials = static_cast<int>(p.integer("parallel_trials"));
+      if (spec.parallel_trials < 1) p.fail("parallel_trials", "expected a positive count or 'auto'");
+    }
+    return spec;
+  }
+
+  std::string file_;
+  std::vector<std::string> overridden_;
+  std::map<std::string, int> kind_counts_;
+};
+
+}  // namespace
+
+ExperimentSpec parse_experiment(const std::string& yaml_text, const std::string& file,
+                                const std::vector<std::string>& overrides) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError({file, e.mark.line + 1, e.mark.column + 1}, "", "invalid YAML: " + e.msg);
+  }
+  std::vector<std::string> overridden;
+  for (const auto& o : overrides) overridden.push_back(apply_override(root, o));
+  ExperimentSpec spec = Loader(file, overridden).load(root);
+  // The resolved file names its seed, so rerunning it repeats the run exactly.
+  if (!root["seed"]) root["seed"] = spec.seed;
+  YAML::Emitter out;
+  out << root;
+  spec.resolved_yaml = std::string(out.c_str()) + "\n";
+  return spec;
+}
+
+ExperimentSpec load_experiment(const std::string& file, const std::vector<std::string>& overrides) {
+  std::ifstream in(file);
+  if (!in) throw ConfigError({file, 0, 0}, "", "cannot read the experiment file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_experiment(text.str(), file, overrides);
+}
+
+}  // namespace nnlab

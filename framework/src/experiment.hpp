@@ -1,0 +1,83 @@
+#pragma once
+/// The validated form of an experiment YAML file. Only the loader (experiment.cpp) sees YAML; the rest
+/// of the core and every plugin work from these structs and typed Params.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nnlab/params.hpp"
+
+namespace nnlab {
+
+/// `{kind: <registry key>, ...params}`.
+struct ComponentSpec {
+  std::string kind;
+  Params params;
+  SourceLocation where;  ///< of the `kind` value
+  std::string path;      ///< e.g. "model.layers[2]"
+};
+
+/// One named node of the model graph.
+struct NodeSpec {
+  std::string name;
+  ComponentSpec layer;
+  std::vector<std::string> inputs;  ///< node names, or "input" for the data
+};
+
+struct ModelSpec {
+  std::int64_t input_width = 0;  ///< 0: the dataset's feature count
+  std::vector<NodeSpec> nodes;   ///< `repeat:` blocks expanded; in file order
+  std::string output;            ///< the node whose output is the model's (default: the last)
+  ComponentSpec loss;
+};
+
+struct DataSpec {
+  ComponentSpec source;            ///< the dataset plugin and its own params
+  std::int64_t train_limit = -1;   ///< first N training rows (-1: all)
+  std::int64_t test_limit = -1;    ///< first N test rows (-1: all)
+  std::string scale = "minmax";    ///< minmax (/255) | standardize | none
+  std::int64_t val_size = 0;       ///< rows of the (limited) train set held out for validation
+  bool val_shuffle = true;         ///< shuffle once (seeded) before the split, as the book's search does
+};
+
+/// Book mode draws each minibatch with replacement and evaluates every train_size/batch updates;
+/// modern mode shuffles once per epoch and evaluates after each full pass.
+enum class Sampling { with_replacement, shuffle };
+
+struct TrainSpec {
+  std::int64_t epochs = 1;
+  std::int64_t batch_size = 100;
+  Sampling sampling = Sampling::with_replacement;
+  std::vector<std::string> eval = {"train", "test"};  ///< splits evaluated: train, val, test
+  std::int64_t eval_batch_size = 2000;                ///< rows per inference pass when evaluating
+};
+
+struct ExecutionSpec {
+  int threads_per_trial = 1;  ///< oneDNN (OpenMP) threads of a single run or of each sweep trial
+  int parallel_trials = 0;    ///< sweeps only; 0 = auto (cores / threads_per_trial)
+};
+
+struct ExperimentSpec {
+  std::string name;
+  std::string file;  ///< the YAML file it was read from
+  std::uint64_t seed = 1;
+  DataSpec data;
+  ModelSpec model;
+  std::vector<ComponentSpec> regularizers;
+  ComponentSpec optimizer;
+  TrainSpec train;
+  ExecutionSpec execution;
+  std::string resolved_yaml;  ///< the experiment after overrides, runnable as is
+};
+
+/// Reads and validates an experiment.
+/// @param file      YAML file path
+/// @param overrides "key.path=value" strings (from --set), applied in order before validation
+/// Throws ConfigError with file, line and key path on any problem.
+ExperimentSpec load_experiment(const std::string& file, const std::vector<std::string>& overrides = {});
+
+/// Same, from YAML text; `file` is used in messages.
+ExperimentSpec parse_experiment(const std::string& yaml_text, const std::string& file,
+                                const std::vector<std::string>& overrides = {});
+
+}  // namespace nnlab

@@ -1,0 +1,188 @@
+#include "graph.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "plugin_host.hpp"
+
+namespace nnlab {
+
+Graph::Graph(const ModelSpec& spec, std::int64_t data_width, const PluginHost& host, std::uint64_t seed) {
+  input_width_ = spec.input_width > 0 ? spec.input_width : data_width;
+  if (input_width_ != data_width) {
+    throw ConfigError({}, "model.input", "the model takes " + std::to_string(input_width_) +
+                                             " features but the data has " + std::to_string(data_width));
+  }
+  // Topological order (Kahn), keeping file order among ready nodes so a chain stays a chain.
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < spec.nodes.size(); ++i) index[spec.nodes[i].name] = i;
+  std::vector<int> pending(spec.nodes.size(), 0);
+  std::vector<std::vector<std::size_t>> dependents(spec.nodes.size());
+  for (std::size_t i = 0; i < spec.nodes.size(); ++i) {
+    const NodeSpec& node = spec.nodes[i];
+    for (const auto& in : node.inputs) {
+      if (in == "input") continue;
+      auto it = index.find(in);
+      if (it == index.end()) {
+        throw ConfigError(node.layer.where, node.layer.path + ".inputs",
+                          "no node named '" + in + "' (inputs name earlier nodes, or 'input' for the data)");
+      }
+      ++pending[i];
+      dependents[it->second].push_back(i);
+    }
+  }
+  std::vector<std::size_t> order;
+  std::vector<bool> done(spec.nodes.size(), false);
+  while (order.size() < spec.nodes.size()) {
+    bool progressed = false;
+    for (std::size_t i = 0; i < spec.nodes.size(); ++i) {
+      if (done[i] || pending[i] != 0) continue;
+      done[i] = true;
+      order.push_back(i);
+      for (auto d : dependents[i]) --pending[d];
+      progressed = true;
+      break;
+    }
+    if (!progressed) {
+      const auto stuck = std::find(done.begin(), done.end(), false) - done.begin();
+      const NodeSpec& node = spec.nodes[static_cast<std::size_t>(stuck)];
+      throw ConfigError(node.layer.where, node.layer.path + ".inputs",
+                        "node '" + node.name + "' is part of a cycle; the model must be a DAG");
+    }
+  }
+
+  std::map<std::string, int> position;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const NodeSpec& node_spec = spec.nodes[order[k]];
+    Node node;
+    node.name = node_spec.name;
+    node.layer = host.create(host.registries().layers, node_spec.layer);
+    LayerBuild build;
+    build.name = node.name;
+    for (const auto& in : node_spec.inputs) {
+      const int producer = in == "input" ? kData : position.at(in);
+      node.inputs.push_back(producer);
+      build.input_width.push_back(producer == kData ? input_width_ : nodes_[static_cast<std::size_t>(producer)].width);
+      if (producer != kData) ++nodes_[static_cast<std::size_t>(producer)].consumers;
+    }
+    const auto n_inputs = static_cast<int>(node.inputs.size());
+    if (n_inputs < node.layer->min_inputs() || n_inputs > node.layer->max_inputs()) {
+      throw ConfigError(node_spec.layer.where, node_spec.layer.path + ".inputs",
+                        "layer '" + node_spec.layer.kind + "' takes " + std::to_string(node.layer->min_inputs()) +
+                            (node.layer->max_inputs() != node.layer->min_inputs() ? "+" : "") + " input(s), got " +
+                            std::to_string(n_inputs));
+    }
+    Rng init_rng(derive_seed(seed, "init/" + node.name));
+    build.init_rng = &init_rng;
+    build.seed = derive_seed(seed, "layer/" + node.name);
+    try {
+      node.width = node.layer->build(build);
+    } catch (const ConfigError&) {
+      throw;
+    } catch (const Error& e) {
+      throw ConfigError(node_spec.layer.where, node_spec.layer.path, e.what());
+    }
+    for (Parameter* p : node.layer->parameters()) parameters_.push_back(p);
+    position[node.name] = static_cast<int>(nodes_.size());
+    nodes_.push_back(std::move(node));
+  }
+  auto out = position.find(spec.output);
+  if (out == position.end()) throw ConfigError({}, "model.output", "no node named '" + spec.output + "'");
+  output_ = out->second;
+  // Every node must lead to the output; a dangling branch is almost always a typo in `inputs`.
+  std::vector<bool> used(nodes_.size(), false);
+  used[static_cast<std::size_t>(output_)] = true;
+  for (int i = output_; i >= 0; --i) {
+    if (!used[static_cast<std::size_t>(i)]) continue;
+    for (int p : nodes_[static_cast<std::size_t>(i)].inputs) {
+      if (p != kData) used[static_cast<std::size_t>(p)] = true;
+    }
+  }
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    if (!used[i]) {
+      const NodeSpec& s = spec.nodes[order[i]];
+      throw ConfigError(s.layer.where, s.layer.path, "node '" + s.name + "' does not lead to the model output '" + spec.output + "'");
+    }
+  }
+}
+
+Graph::~Graph() = default;
+
+std::vector<std::string> Graph::node_names() const {
+  std::vector<std::string> names;
+  for (const auto& n : nodes_) names.push_back(n.name);
+  return names;
+}
+
+Graph::Workspace& Graph::workspace(std::int64_t batch) {
+  auto it = workspaces_.find(batch);
+  if (it != workspaces_.end()) return it->second;
+  Workspace ws;
+  for (const auto& node : nodes_) ws.outputs.emplace_back(batch, node.width);
+  return workspaces_.emplace(batch, std::move(ws)).first->second;
+}
+
+void Graph::allocate_grads(Workspace& ws, std::int64_t batch) {
+  ws.partial.resize(nodes_.size());
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    ws.grads.emplace_back(batch, nodes_[i].width);
+    for (int p : nodes_[i].inputs) {
+      const bool fan_out = p != kData && nodes_[static_cast<std::size_t>(p)].consumers > 1;
+      ws.partial[i].push_back(fan_out ? Matrix(batch, nodes_[static_cast<std::size_t>(p)].width) : Matrix());
+    }
+  }
+}
+
+ConstMatrixView Graph::forward(Compute& compute, ConstMatrixView input, Mode mode) {
+  Workspace& ws = workspace(input.rows);
+  current_ = &ws;
+  current_input_ = input;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    Node& node = nodes_[i];
+    input_views_.clear();
+    for (int p : node.inputs) {
+      input_views_.push_back(p == kData ? input : ws.outputs[static_cast<std::size_t>(p)].view());
+    }
+    node.layer->forward(compute, input_views_, ws.outputs[i].view(), mode);
+  }
+  return ws.outputs[static_cast<std::size_t>(output_)].view();
+}
+
+MatrixView Graph::output_grad() {
+  if (current_->grads.empty()) allocate_grads(*current_, current_input_.rows);
+  return current_->grads[static_cast<std::size_t>(output_)].view();
+}
+
+void Graph::backward(Compute& compute) {
+  Workspace& ws = *current_;
+  if (ws.grads.empty()) allocate_grads(ws, current_input_.rows);
+  // Fan-out producers sum their consumers' contributions; zero them first.
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    if (nodes_[i].consumers > 1) ws.grads[i].fill(0.0f);
+  }
+  for (std::size_t k = static_cast<std::size_t>(output_) + 1; k-- > 0;) {
+    Node& node = nodes_[k];
+    input_views_.clear();
+    grad_views_.clear();
+    for (std::size_t s = 0; s < node.inputs.size(); ++s) {
+      const int p = node.inputs[s];
+      if (p == kData) {
+        input_views_.push_back(current_input_);
+        grad_views_.push_back(MatrixView{nullptr, current_input_.rows, current_input_.cols});
+      } else {
+        input_views_.push_back(ws.outputs[static_cast<std::size_t>(p)].view());
+        Matrix& target = ws.partial[k][s].empty() ? ws.grads[static_cast<std::size_t>(p)] : ws.partial[k][s];
+        grad_views_.push_back(target.view());
+      }
+    }
+    node.layer->backward(compute, input_views_, ws.outputs[k].view(), ws.grads[k].view(), grad_views_);
+    for (std::size_t s = 0; s < node.inputs.size(); ++s) {
+      if (ws.partial[k][s].empty()) continue;
+      float* sum = ws.grads[static_cast<std::size_t>(node.inputs[s])].data();
+      const float* part = ws.partial[k][s].data();
+      for (std::int64_t j = 0, n = ws.partial[k][s].size(); j < n; ++j) sum[j] += part[j];
+    }
+  }
+}
+
+}  // namespace nnlab

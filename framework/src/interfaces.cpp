@@ -1,0 +1,17 @@
+// Out-of-line destructors: the interfaces' vtables and typeinfo live in libnnlab, once, for the host
+// and every plugin.
+#include "nnlab/dataset.hpp"
+#include "nnlab/layer.hpp"
+#include "nnlab/loss.hpp"
+#include "nnlab/optimizer.hpp"
+#include "nnlab/regularizer.hpp"
+
+namespace nnlab {
+
+Layer::~Layer() = default;
+Loss::~Loss() = default;
+Regularizer::~Regularizer() = default;
+Optimizer::~Optimizer() = default;
+Dataset::~Dataset() = default;
+
+}  // namespace nnlab

@@ -1,0 +1,70 @@
+#pragma once
+/// The plugin host loads plugin .so files with Boost.DLL, checks their entry point, lets them register
+/// components, and creates components by key. It must outlive every component a plugin made: their
+/// code lives in the plugin. Plugins are never unloaded during a run.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/dll/shared_library.hpp>
+
+#include "experiment.hpp"
+#include "nnlab/registry.hpp"
+
+namespace nnlab {
+
+struct LoadedPlugin {
+  std::string path;
+  std::string name;
+  std::string version;
+};
+
+class PluginHost {
+ public:
+  PluginHost();
+  ~PluginHost();
+  PluginHost(const PluginHost&) = delete;
+  PluginHost& operator=(const PluginHost&) = delete;
+
+  /// Where nnlab's own plugins are: <directory of libnnlab.so>/nnlab/plugins, in the build tree and in
+  /// an install alike.
+  static std::string builtin_plugin_dir();
+
+  /// The search path in order: `extra` entries, then NNLAB_PLUGIN_PATH (':'-separated), then the
+  /// built-in directory. Entries are directories (every *.so in them) or plugin files.
+  static std::vector<std::string> default_search_path(const std::vector<std::string>& extra);
+
+  /// Loads every plugin on the search path. A directory that does not exist is skipped (and shown in
+  /// messages); a named file that does not exist is an error.
+  void load_search_path(const std::vector<std::string>& search_path);
+  /// Loads one plugin file. Throws PluginError naming the file on any problem.
+  void load_file(const std::string& path);
+
+  Registries& registries() { return *registries_; }
+  const Registries& registries() const { return *registries_; }
+  const std::vector<LoadedPlugin>& plugins() const { return plugins_; }
+  const std::vector<std::string>& search_path() const { return search_path_; }
+
+  /// Creates the component `spec` names from `registry`, then rejects parameters it did not read.
+  /// Unknown kind: ConfigError listing the known keys, the nearest one, and where plugins were sought.
+  template <class T>
+  std::unique_ptr<T> create(const Registry<T>& registry, const ComponentSpec& spec) const {
+    const auto* entry = registry.find(spec.kind);
+    if (!entry) throw ConfigError(spec.where, spec.path + ".kind", unknown_message(registry.kind_name(), spec.kind, registry.keys()));
+    std::unique_ptr<T> component = entry->factory(spec.params);
+    spec.params.reject_unread(registry.kind_name() + " '" + spec.kind + "'");
+    return component;
+  }
+
+ private:
+  std::string unknown_message(const std::string& kind_name, const std::string& key,
+                              const std::vector<std::string>& known) const;
+
+  // Declared first so it is destroyed last: registered factories point into these libraries.
+  std::vector<boost::dll::shared_library> libraries_;
+  std::unique_ptr<Registries> registries_;
+  std::vector<LoadedPlugin> plugins_;
+  std::vector<std::string> search_path_;
+};
+
+}  // namespace nnlab

@@ -1,0 +1,31 @@
+#pragma once
+/// Result files. curves.csv is long form, `trial,epoch,metric,value`, one row per metric per
+/// evaluation, flushed as produced so an interrupted run keeps every row it reached.
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "trainer.hpp"
+
+namespace nnlab {
+
+class CurvesWriter {
+ public:
+  /// Creates (or truncates) `path` and writes the header.
+  explicit CurvesWriter(const std::string& path);
+  ~CurvesWriter();
+  CurvesWriter(const CurvesWriter&) = delete;
+  CurvesWriter& operator=(const CurvesWriter&) = delete;
+
+  /// Appends the rows of one evaluation and flushes them to the file.
+  void write(std::int64_t trial, const EvalPoint& point);
+
+ private:
+  std::string path_;
+  std::FILE* file_ = nullptr;
+};
+
+/// Writes `text` to `path` atomically (a temporary file, then rename), so a reader never sees half.
+void write_file_atomically(const std::string& path, const std::string& text);
+
+}  // namespace nnlab

@@ -1,0 +1,60 @@
+#include "runner.hpp"
+
+#include <omp.h>
+
+#include <filesystem>
+
+#include "plugin_host.hpp"
+#include "results.hpp"
+
+namespace nnlab {
+
+namespace fs = std::filesystem;
+
+void set_compute_threads(int threads) {
+  // Debian's oneDNN runs on OpenMP, whose team size is per calling thread: set it for this thread.
+  omp_set_num_threads(threads);
+}
+
+std::string validate_experiment(const ExperimentSpec& spec, const PluginHost& host) {
+  const PreparedData data = prepare_data(spec.data, host, spec.seed);
+  Trainer trainer(spec, data, host);
+  std::size_t values = 0;
+  for (const Parameter* p : trainer.graph().parameters()) values += static_cast<std::size_t>(p->value.size());
+  return std::to_string(trainer.graph().node_names().size()) + " nodes, " + std::to_string(values) +
+         " parameters; data: " + std::to_string(data.train.features.rows()) + " train, " +
+         std::to_string(data.val.features.rows()) + " val, " + std::to_string(data.test.features.rows()) +
+         " test rows of " + std::to_string(data.features()) + " features";
+}
+
+RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host, const RunOptions& options) {
+  auto log = [&](const std::string& line) {
+    if (options.log) options.log(line);
+  };
+  set_compute_threads(spec.execution.threads_per_trial);
+  const PreparedData data = prepare_data(spec.data, host, spec.seed);
+  log("data: " + data.description + " -> " + std::to_string(data.train.features.rows()) + " train, " +
+      std::to_string(data.val.features.rows()) + " val, " + std::to_string(data.test.features.rows()) + " test");
+  Trainer trainer(spec, data, host);
+
+  RunResult result;
+  result.out_dir = options.out_dir.empty() ? (fs::path("results") / spec.name).string() : options.out_dir;
+  const fs::path curves = fs::path(result.out_dir) / "curves.csv";
+  if (fs::exists(curves) && !options.overwrite) {
+    throw Error(result.out_dir + ": already holds a run (curves.csv); pass --overwrite to replace it, or --out DIR");
+  }
+  std::error_code ec;
+  fs::create_directories(result.out_dir, ec);
+  if (ec) throw Error(result.out_dir + ": cannot create the results folder: " + ec.message());
+  write_file_atomically((fs::path(result.out_dir) / "experiment.yaml").string(), spec.resolved_yaml);
+  CurvesWriter writer(curves.string());
+
+  Compute compute = Compute::make();
+  result.summary = trainer.run(compute, [&](const EvalPoint& point) {
+    writer.write(0, point);
+    if (options.on_eval) options.on_eval(point);
+  });
+  return result;
+}
+
+}  // namespace nnlab

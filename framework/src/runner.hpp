@@ -1,0 +1,36 @@
+#pragma once
+/// One experiment run, end to end: data, model, training, result files.
+#include <functional>
+#include <string>
+
+#include "experiment.hpp"
+#include "trainer.hpp"
+
+namespace nnlab {
+
+class PluginHost;
+
+struct RunOptions {
+  std::string out_dir;     ///< default: results/<experiment name>
+  bool overwrite = false;  ///< replace an earlier run's files in out_dir
+  std::function<void(const std::string&)> log;  ///< one-line messages (may be empty)
+  std::function<void(const EvalPoint&)> on_eval;  ///< after each evaluation (may be empty)
+};
+
+struct RunResult {
+  std::string out_dir;
+  TrainSummary summary;
+};
+
+/// Runs `spec`. Everything is built and checked before anything is written. Writes
+/// <out_dir>/experiment.yaml (the resolved experiment) and <out_dir>/curves.csv (trial 0).
+RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host, const RunOptions& options);
+
+/// Builds everything a run needs (data, model, loss, regularizers, optimizer) and trains nothing:
+/// `nnlab validate`. Returns a one-line summary of the model.
+std::string validate_experiment(const ExperimentSpec& spec, const PluginHost& host);
+
+/// Sets the OpenMP thread count oneDNN uses on the calling thread.
+void set_compute_threads(int threads);
+
+}  // namespace nnlab

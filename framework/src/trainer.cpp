@@ -1,0 +1,153 @@
+#include "trainer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+#include <random>
+
+#include "plugin_host.hpp"
+
+namespace nnlab {
+
+DivergedError::~DivergedError() = default;
+
+Trainer::Trainer(const ExperimentSpec& spec, const PreparedData& data, const PluginHost& host)
+    : spec_(spec), data_(data) {
+  const Registries& r = host.registries();
+  graph_ = std::make_unique<Graph>(spec.model, data.features(), host, spec.seed);
+  if (graph_->output_width() != data.classes) {
+    throw ConfigError(spec.model.loss.where, "model", "the model outputs " + std::to_string(graph_->output_width()) +
+                                                          " values but the data has " + std::to_string(data.classes) +
+                                                          " classes; set the last layer's units to " +
+                                                          std::to_string(data.classes));
+  }
+  loss_ = host.create(r.losses, spec.model.loss);
+  for (const auto& reg : spec.regularizers) regularizers_.push_back(host.create(r.regularizers, reg));
+  optimizer_ = host.create(r.optimizers, spec.optimizer);
+  for (Parameter* p : graph_->parameters()) {
+    if (p->role == ParameterRole::weight) weights_flop_.push_back(p);
+  }
+  batch_x_ = Matrix(spec.train.batch_size, data.features());
+  batch_y_.resize(static_cast<std::size_t>(spec.train.batch_size));
+  for (const auto& split : spec.train.eval) {
+    if (split == "val" && data.val.features.rows() == 0) {
+      throw ConfigError({}, "train.eval", "'val' is evaluated but the data has no validation split (set data.val_size)");
+    }
+    if (split == "test" && data.test.features.rows() == 0) {
+      throw ConfigError({}, "train.eval", "'test' is evaluated but the dataset has no test rows");
+    }
+  }
+}
+
+Trainer::~Trainer() = default;
+
+double Trainer::penalty() const {
+  double sum = 0;
+  for (const auto& reg : regularizers_) sum += reg->penalty(graph_->parameters());
+  return sum;
+}
+
+double Trainer::train_step(Compute& compute, ConstMatrixView x, std::span<const std::int32_t> labels) {
+  ConstMatrixView out = graph_->forward(compute, x, Mode::train);
+  const double loss = loss_->forward(compute, out, labels);
+  if (!std::isfinite(loss)) return loss;
+  loss_->backward(compute, graph_->output_grad());
+  graph_->backward(compute);
+  for (const auto& reg : regularizers_) reg->add_gradient(graph_->parameters());
+  optimizer_->step(graph_->parameters());
+  for (const Parameter* w : weights_flop_) flops_ += 6.0 * static_cast<double>(w->value.size()) * static_cast<double>(x.rows);
+  return loss;
+}
+
+std::pair<double, double> Trainer::evaluate(Compute& compute, const LabeledSet& set) {
+  const std::int64_t n = set.features.rows();
+  double loss_sum = 0;
+  std::int64_t correct = 0;
+  for (std::int64_t first = 0; first < n; first += spec_.train.eval_batch_size) {
+    const std::int64_t rows = std::min(spec_.train.eval_batch_size, n - first);
+    ConstMatrixView x = set.features.view().row_range(first, rows);
+    std::span<const std::int32_t> labels(set.labels.data() + first, static_cast<std::size_t>(rows));
+    ConstMatrixView out = graph_->forward(compute, x, Mode::infer);
+    loss_sum += loss_->forward(compute, out, labels) * static_cast<double>(rows);
+    for (std::int64_t r = 0; r < rows; ++r) {
+      const float* z = out.row(r);
+      const auto predicted = std::max_element(z, z + out.cols) - z;
+      correct += predicted == labels[static_cast<std::size_t>(r)];
+    }
+    for (const Parameter* w : weights_flop_) flops_ += 2.0 * static_cast<double>(w->value.size()) * static_cast<double>(rows);
+  }
+  return {loss_sum / static_cast<double>(n) + penalty(), static_cast<double>(correct) / static_cast<double>(n)};
+}
+
+EvalPoint Trainer::evaluate_all(Compute& compute, std::int64_t epoch, std::int64_t iteration) {
+  EvalPoint point;
+  point.epoch = epoch;
+  point.iteration = iteration;
+  for (const auto& split : spec_.train.eval) {
+    const auto [loss, accuracy] = evaluate(compute, data_.split(split));
+    point.metrics.emplace_back(split + "_acc", accuracy);
+    point.metrics.emplace_back(split + "_loss", loss);
+  }
+  return point;
+}
+
+TrainSummary Trainer::run(Compute& compute, const std::function<void(const EvalPoint&)>& on_eval) {
+  const auto start = std::chrono::steady_clock::now();
+  const LabeledSet& train = data_.train;
+  const std::int64_t n = train.features.rows();
+  const std::int64_t features = train.features.cols();
+  const std::int64_t batch = spec_.train.batch_size;
+  Rng rng(derive_seed(spec_.seed, "batches"));
+  TrainSummary summary;
+  auto gather = [&](const std::int64_t* rows, std::int64_t count) {
+    for (std::int64_t b = 0; b < count; ++b) {
+      std::memcpy(batch_x_.data() + b * features, train.features.data() + rows[b] * features,
+                  static_cast<std::size_t>(features) * sizeof(float));
+      batch_y_[static_cast<std::size_t>(b)] = train.labels[static_cast<std::size_t>(rows[b])];
+    }
+    return ConstMatrixView(batch_x_.data(), count, features);
+  };
+  auto step = [&](const std::int64_t* rows, std::int64_t count) {
+    const double loss = train_step(compute, gather(rows, count), {batch_y_.data(), static_cast<std::size_t>(count)});
+    if (!std::isfinite(loss)) {
+      throw DivergedError("training diverged at iteration " + std::to_string(summary.iterations) + ": the loss is " +
+                          (std::isnan(loss) ? "nan" : "infinite"));
+    }
+    ++summary.iterations;
+  };
+  auto eval = [&](std::int64_t epoch) {
+    summary.last = evaluate_all(compute, epoch, summary.iterations);
+    on_eval(summary.last);
+  };
+
+  std::vector<std::int64_t> rows(static_cast<std::size_t>(std::max(batch, n)));
+  if (spec_.train.sampling == Sampling::with_replacement) {
+    // The book's schedule: independent draws with replacement; an epoch is train_size / batch updates
+    // (a float, at least 1), and evaluation happens when the iteration count is a multiple of it.
+    const double per_epoch = std::max(static_cast<double>(n) / static_cast<double>(batch), 1.0);
+    std::uniform_int_distribution<std::int64_t> pick(0, n - 1);
+    std::int64_t epoch = 0;
+    for (std::int64_t i = 0;; ++i) {
+      for (std::int64_t b = 0; b < batch; ++b) rows[static_cast<std::size_t>(b)] = pick(rng);
+      step(rows.data(), batch);
+      if (std::fmod(static_cast<double>(i), per_epoch) == 0.0) {
+        eval(epoch);
+        if (++epoch >= spec_.train.epochs) break;
+      }
+    }
+  } else {
+    std::iota(rows.begin(), rows.begin() + n, 0);
+    for (std::int64_t epoch = 1; epoch <= spec_.train.epochs; ++epoch) {
+      std::shuffle(rows.begin(), rows.begin() + n, rng);
+      for (std::int64_t first = 0; first < n; first += batch) step(rows.data() + first, std::min(batch, n - first));
+      eval(epoch);
+    }
+  }
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.flops = flops_;
+  return summary;
+}
+
+}  // namespace nnlab

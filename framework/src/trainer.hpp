@@ -1,0 +1,73 @@
+#pragma once
+/// The trainer: minibatches, forward, loss, backward, regularizers, optimizer step, and evaluation on
+/// the configured splits, in the book's schedule or the modern one.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "data.hpp"
+#include "experiment.hpp"
+#include "graph.hpp"
+#include "nnlab/loss.hpp"
+#include "nnlab/optimizer.hpp"
+#include "nnlab/regularizer.hpp"
+
+namespace nnlab {
+
+/// The metrics of one evaluation, e.g. {"train_acc", 0.91}, {"test_loss", 0.7}.
+struct EvalPoint {
+  std::int64_t epoch = 0;
+  std::int64_t iteration = 0;  ///< updates done so far
+  std::vector<std::pair<std::string, double>> metrics;
+};
+
+struct TrainSummary {
+  std::int64_t iterations = 0;
+  double seconds = 0;
+  double flops = 0;  ///< matmul work, 2 per multiply-add (forward 1x, training step 3x)
+  EvalPoint last;
+};
+
+/// Training diverged: the loss became NaN or infinite.
+class DivergedError : public Error {
+ public:
+  using Error::Error;
+  ~DivergedError() override;
+};
+
+class Trainer {
+ public:
+  /// Builds the model, loss, regularizers and optimizer from `spec` through `host`.
+  Trainer(const ExperimentSpec& spec, const PreparedData& data, const PluginHost& host);
+  ~Trainer();
+
+  /// Trains to the end of the schedule, calling `on_eval` after each evaluation.
+  /// Throws DivergedError when the loss stops being finite.
+  TrainSummary run(Compute& compute, const std::function<void(const EvalPoint&)>& on_eval);
+
+  /// Loss (with the regularization penalty) and accuracy of `set` in inference mode.
+  std::pair<double, double> evaluate(Compute& compute, const LabeledSet& set);
+
+  Graph& graph() { return *graph_; }
+
+ private:
+  double train_step(Compute& compute, ConstMatrixView x, std::span<const std::int32_t> labels);
+  EvalPoint evaluate_all(Compute& compute, std::int64_t epoch, std::int64_t iteration);
+  double penalty() const;
+
+  const ExperimentSpec& spec_;
+  const PreparedData& data_;
+  std::unique_ptr<Graph> graph_;
+  std::unique_ptr<Loss> loss_;
+  std::vector<std::unique_ptr<Regularizer>> regularizers_;
+  std::unique_ptr<Optimizer> optimizer_;
+  std::vector<Parameter*> weights_flop_;  ///< for the FLOP count
+  double flops_ = 0;
+  Matrix batch_x_;  ///< the gathered minibatch, allocated once
+  std::vector<std::int32_t> batch_y_;
+};
+
+}  // namespace nnlab

@@ -1,0 +1,79 @@
+#include "yaml_overrides.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include "nnlab/error.hpp"
+
+namespace nnlab {
+namespace {
+
+[[noreturn]] void bad(const std::string& path, const std::string& message) {
+  throw ConfigError({"--set", 0, 0}, path, message);
+}
+
+}  // namespace
+
+std::vector<PathStep> parse_key_path(const std::string& path) {
+  std::vector<PathStep> steps;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '[') {
+      const std::size_t close = path.find(']', i);
+      if (close == std::string::npos || close == i + 1) bad(path, "expected [index] in the key path");
+      const std::string digits = path.substr(i + 1, close - i - 1);
+      if (digits.find_first_not_of("0123456789") != std::string::npos) bad(path, "expected a list index, got '" + digits + "'");
+      steps.emplace_back(static_cast<std::size_t>(std::stoul(digits)));
+      i = close + 1;
+      if (i < path.size() && path[i] == '.') ++i;
+      continue;
+    }
+    const std::size_t end = path.find_first_of(".[", i);
+    const std::string key = path.substr(i, end == std::string::npos ? std::string::npos : end - i);
+    if (key.empty()) bad(path, "empty key in the key path");
+    steps.emplace_back(key);
+    i = end == std::string::npos ? path.size() : (path[end] == '.' ? end + 1 : end);
+  }
+  if (steps.empty()) bad(path, "empty key path");
+  return steps;
+}
+
+std::string apply_override(YAML::Node& root, const std::string& assignment) {
+  const std::size_t eq = assignment.find('=');
+  if (eq == std::string::npos) bad(assignment, "expected key.path=value");
+  const std::string path = assignment.substr(0, eq);
+  YAML::Node value;
+  try {
+    value = YAML::Load(assignment.substr(eq + 1));
+  } catch (const YAML::Exception& e) {
+    bad(path, "the value is not valid YAML: " + e.msg);
+  }
+  const auto steps = parse_key_path(path);
+  YAML::Node node;
+  node.reset(root);
+  for (std::size_t s = 0; s < steps.size(); ++s) {
+    const bool last = s + 1 == steps.size();
+    if (const auto* key = std::get_if<std::string>(&steps[s])) {
+      if (!node.IsMap()) bad(path, "'" + *key + "' is not inside a mapping");
+      if (last) {
+        node[*key] = value;
+        return path;
+      }
+      YAML::Node child = node[*key];
+      if (!child) bad(path, "no key '" + *key + "' to descend into");
+      node.reset(child);
+    } else {
+      const std::size_t index = std::get<std::size_t>(steps[s]);
+      if (!node.IsSequence()) bad(path, "[" + std::to_string(index) + "] is not inside a list");
+      if (index >= node.size()) bad(path, "index " + std::to_string(index) + " is past the list's " + std::to_string(node.size()) + " items");
+      if (last) {
+        node[index] = value;
+        return path;
+      }
+      YAML::Node child = node[index];
+      node.reset(child);
+    }
+  }
+  return path;
+}
+
+}  // namespace nnlab

@@ -1,0 +1,25 @@
+#pragma once
+/// `--set key.path=value` overrides, applied to the YAML tree before it is validated. Paths use the
+/// same spelling as error messages and search spaces: `optimizer.lr`, `regularizers[0].lambda`.
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace YAML {
+class Node;
+}
+
+namespace nnlab {
+
+/// One step of a key path: a mapping key or a list index.
+using PathStep = std::variant<std::string, std::size_t>;
+
+/// Splits "a.b[2].c" into steps. Throws ConfigError on a malformed path.
+std::vector<PathStep> parse_key_path(const std::string& path);
+
+/// Applies "path=value" (value parsed as YAML, so lists work) to `root`, creating a missing last
+/// mapping key. Returns the path. Throws ConfigError naming the override if the path leads nowhere.
+std::string apply_override(YAML::Node& root, const std::string& assignment);
+
+}  // namespace nnlab

@@ -1,0 +1,12 @@
+// The built-in datasets plugin: idx (MNIST-format files) and synthetic.
+#include "components.hpp"
+#include "nnlab/plugin.hpp"
+
+namespace {
+void register_components(nnlab::Registries& r) {
+  nnlab::datasets::register_idx(r);
+  nnlab::datasets::register_synthetic(r);
+}
+}  // namespace
+
+NNLAB_PLUGIN("datasets", "0.1.0", register_components)

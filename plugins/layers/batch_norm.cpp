@@ -1,0 +1,185 @@
+// Batch normalization (Ioffe & Szegedy 2015) on oneDNN's batch_normalization primitive.
+// The N x C activations are described as N x C x 1 x 1 in nhwc: the same bytes as a row-major matrix,
+// but a layout oneDNN runs on its fast path, where plain 2-D `nc` takes a slow reference kernel.
+#include <map>
+#include <unordered_map>
+
+#include "components.hpp"
+#include "onednn_util.hpp"
+
+namespace nnlab::layers {
+namespace {
+
+class BatchNorm final : public Layer {
+ public:
+  explicit BatchNorm(const Params& params)
+      : epsilon_(params.number("epsilon", 1e-6)),
+        momentum_(params.number("momentum", 0.9)),
+        paper_stats_(params.choice("stats", "book", {"book", "paper"}) == "paper") {
+    if (!(epsilon_ > 0)) params.fail("epsilon", "expected a positive epsilon");
+    if (!(momentum_ >= 0 && momentum_ <= 1)) params.fail("momentum", "expected a momentum in [0, 1]");
+  }
+
+  std::int64_t build(const LayerBuild& build) override {
+    channels_ = build.input_width.at(0);
+    gamma_ = {build.name + ".gamma", ParameterRole::scale, Matrix(1, channels_), Matrix(1, channels_)};
+    beta_ = {build.name + ".beta", ParameterRole::shift, Matrix(1, channels_), Matrix(1, channels_)};
+    gamma_.value.fill(1.0f);
+    batch_mean_ = Matrix(1, channels_);
+    batch_var_ = Matrix(1, channels_);
+    // The book's moving averages start at zero (its first evaluation is near chance by design).
+    running_mean_ = Matrix(1, channels_);
+    running_var_ = Matrix(1, channels_);
+    mean_sum_.assign(static_cast<std::size_t>(channels_), 0.0);
+    var_sum_.assign(static_cast<std::size_t>(channels_), 0.0);
+    return channels_;
+  }
+
+  void forward(Compute& compute, std::span<const ConstMatrixView> inputs, MatrixView output, Mode mode) override {
+    const std::int64_t batch = inputs[0].rows;
+    Primitives& p = primitives(compute, batch);
+    if (mode == Mode::train) {
+      bind(p.src, inputs[0].data);
+      bind(p.dst, output.data);
+      p.forward_train.execute(compute.stream, p.train_args);
+      update_statistics(batch);
+    } else {
+      if (paper_stats_) population_statistics();
+      bind(p.src, inputs[0].data);
+      bind(p.dst, output.data);
+      p.forward_infer.execute(compute.stream, p.infer_args);
+    }
+  }
+
+  void backward(Compute& compute, std::span<const ConstMatrixView> inputs, ConstMatrixView,
+                ConstMatrixView output_grad, std::span<const MatrixView> input_grads) override {
+    Primitives& p = primitives(compute, inputs[0].rows);
+    bind(p.src, inputs[0].data);
+    bind(p.diff_dst, output_grad.data);
+    // The data input needs no gradient, but oneDNN always writes diff_src: give it scratch.
+    if (input_grads[0].data) {
+      bind(p.diff_src, input_grads[0].data);
+    } else {
+      if (scratch_.size() < inputs[0].size()) scratch_ = Matrix(inputs[0].rows, channels_);
+      bind(p.diff_src, scratch_.data());
+    }
+    p.backward.execute(compute.stream, p.backward_args);
+  }
+
+  std::vector<Parameter*> parameters() override { return {&gamma_, &beta_}; }
+
+ private:
+  struct Primitives {
+    dnnl::batch_normalization_forward forward_train, forward_infer;
+    dnnl::batch_normalization_backward backward;
+    dnnl::memory src, dst, diff_dst, diff_src;
+    std::unordered_map<int, dnnl::memory> train_args, infer_args, backward_args;
+  };
+
+  void update_statistics(std::int64_t batch) {
+    const float* mu = batch_mean_.data();
+    const float* var = batch_var_.data();
+    if (paper_stats_) {
+      // Alg. 2 of the paper: population estimates from every training mini-batch.
+      for (std::int64_t c = 0; c < channels_; ++c) {
+        mean_sum_[static_cast<std::size_t>(c)] += mu[c];
+        var_sum_[static_cast<std::size_t>(c)] += var[c];
+      }
+      ++batches_;
+      last_batch_ = batch;
+    } else {
+      const auto rho = static_cast<float>(momentum_);
+      float* rm = running_mean_.data();
+      float* rv = running_var_.data();
+      for (std::int64_t c = 0; c < channels_; ++c) {
+        rm[c] = rho * rm[c] + (1 - rho) * mu[c];
+        rv[c] = rho * rv[c] + (1 - rho) * var[c];
+      }
+    }
+  }
+
+  /// E[x] = mean of batch means; Var[x] = m/(m-1) * mean of batch variances.
+  void population_statistics() {
+    if (batches_ == 0) return;
+    const double m = static_cast<double>(last_batch_);
+    const double unbias = m > 1 ? m / (m - 1) : 1.0;
+    for (std::int64_t c = 0; c < channels_; ++c) {
+      running_mean_.data()[c] = static_cast<float>(mean_sum_[static_cast<std::size_t>(c)] / static_cast<double>(batches_));
+      running_var_.data()[c] =
+          static_cast<float>(unbias * var_sum_[static_cast<std::size_t>(c)] / static_cast<double>(batches_));
+    }
+  }
+
+  Primitives& primitives(Compute& compute, std::int64_t batch) {
+    auto it = cache_.find(batch);
+    if (it != cache_.end()) return it->second;
+    using flags = dnnl::normalization_flags;
+    const auto& engine = compute.engine;
+    const auto eps = static_cast<float>(epsilon_);
+    Primitives p;
+    // Describe N x C as N x C x 1 x 1 in nhwc: the same bytes, oneDNN's fast kernels.
+    const dnnl::memory::desc data_md({batch, channels_, 1, 1}, dt::f32, tag::nhwc);
+    const dnnl::memory::desc channel_md({channels_}, dt::f32, tag::a);
+    // Forward training: computes and outputs the batch mean and (biased) variance.
+    const auto train_pd = dnnl::batch_normalization_forward::primitive_desc(
+        dnnl::batch_normalization_forward::desc(dnnl::prop_kind::forward_training, data_md, eps,
+                                                flags::use_scale | flags::use_shift),
+        engine);
+    p.forward_train = dnnl::batch_normalization_forward(train_pd);
+    // Forward inference: uses the given (running or population) statistics.
+    const auto infer_pd = dnnl::batch_normalization_forward::primitive_desc(
+        dnnl::batch_normalization_forward::desc(dnnl::prop_kind::forward_inference, data_md, eps,
+                                                flags::use_global_stats | flags::use_scale | flags::use_shift),
+        engine);
+    p.forward_infer = dnnl::batch_normalization_forward(infer_pd);
+    // Backward: diff_src, diff_scale (d gamma) and diff_shift (d beta). SHIFT must be passed too.
+    const auto backward_pd = dnnl::batch_normalization_backward::primitive_desc(
+        dnnl::batch_normalization_backward::desc(dnnl::prop_kind::backward, data_md, data_md, eps,
+                                                 flags::use_scale | flags::use_shift),
+        engine, train_pd);
+    p.backward = dnnl::batch_normalization_backward(backward_pd);
+
+    p.src = user_memory(data_md, engine);
+    p.dst = user_memory(data_md, engine);
+    p.diff_dst = user_memory(data_md, engine);
+    p.diff_src = user_memory(data_md, engine);
+    auto channel = [&](Matrix& m) { return dnnl::memory(channel_md, engine, m.data()); };
+    const auto scale = channel(gamma_.value), shift = channel(beta_.value);
+    p.train_args = {{DNNL_ARG_SRC, p.src},          {DNNL_ARG_DST, p.dst},
+                    {DNNL_ARG_SCALE, scale},        {DNNL_ARG_SHIFT, shift},
+                    {DNNL_ARG_MEAN, channel(batch_mean_)}, {DNNL_ARG_VARIANCE, channel(batch_var_)}};
+    p.infer_args = {{DNNL_ARG_SRC, p.src},          {DNNL_ARG_DST, p.dst},
+                    {DNNL_ARG_SCALE, scale},        {DNNL_ARG_SHIFT, shift},
+                    {DNNL_ARG_MEAN, channel(running_mean_)}, {DNNL_ARG_VARIANCE, channel(running_var_)}};
+    p.backward_args = {{DNNL_ARG_SRC, p.src},
+                       {DNNL_ARG_MEAN, channel(batch_mean_)},
+                       {DNNL_ARG_VARIANCE, channel(batch_var_)},
+                       {DNNL_ARG_DIFF_DST, p.diff_dst},
+                       {DNNL_ARG_SCALE, scale},
+                       {DNNL_ARG_SHIFT, shift},
+                       {DNNL_ARG_DIFF_SRC, p.diff_src},
+                       {DNNL_ARG_DIFF_SCALE, channel(gamma_.grad)},
+                       {DNNL_ARG_DIFF_SHIFT, channel(beta_.grad)}};
+    return cache_.emplace(batch, std::move(p)).first->second;
+  }
+
+  double epsilon_;
+  double momentum_;
+  bool paper_stats_;
+  std::int64_t channels_ = 0;
+  Parameter gamma_, beta_;
+  Matrix batch_mean_, batch_var_, running_mean_, running_var_, scratch_;
+  std::vector<double> mean_sum_, var_sum_;  ///< paper mode: sums of batch means and variances
+  std::int64_t batches_ = 0, last_batch_ = 0;
+  std::map<std::int64_t, Primitives> cache_;
+};
+
+}  // namespace
+
+void register_batch_norm(Registries& r) {
+  r.layers.add("batch_norm", &make<Layer, BatchNorm>,
+               "batch normalization (oneDNN): epsilon (default 1e-6), momentum (running averages, default 0.9), "
+               "stats (book: moving averages from zero | paper: population estimates, m/(m-1); default book)");
+}
+
+}  // namespace nnlab::layers

@@ -1,0 +1,64 @@
+// Dropout (Srivastava et al. 2014). Book mode, as the book codes it: keep a unit when U[0,1) > ratio,
+// a fresh mask every training forward, no rescaling, and multiply by (1 - ratio) at inference.
+// Inverted mode: scale kept units by 1/(1 - ratio) in training, identity at inference. Their inference
+// outputs agree in expectation. oneDNN 2.6 has no dropout primitive; this is a plain loop.
+#include <random>
+
+#include "components.hpp"
+
+namespace nnlab::layers {
+namespace {
+
+class Dropout final : public Layer {
+ public:
+  explicit Dropout(const Params& params)
+      : ratio_(params.number("ratio", 0.5)), inverted_(params.choice("mode", "book", {"book", "inverted"}) == "inverted") {
+    if (!(ratio_ >= 0 && ratio_ < 1)) params.fail("ratio", "expected a dropout ratio in [0, 1)");
+  }
+
+  std::int64_t build(const LayerBuild& build) override {
+    rng_.seed(build.seed);
+    return build.input_width.at(0);
+  }
+
+  void forward(Compute&, std::span<const ConstMatrixView> inputs, MatrixView output, Mode mode) override {
+    const ConstMatrixView x = inputs[0];
+    const std::int64_t n = x.size();
+    if (mode == Mode::infer) {
+      const float scale = inverted_ ? 1.0f : static_cast<float>(1.0 - ratio_);
+      for (std::int64_t i = 0; i < n; ++i) output.data[i] = x.data[i] * scale;
+      return;
+    }
+    if (mask_.size() < n) mask_ = Matrix(x.rows, x.cols);
+    const float kept = inverted_ ? static_cast<float>(1.0 / (1.0 - ratio_)) : 1.0f;
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    float* mask = mask_.data();
+    for (std::int64_t i = 0; i < n; ++i) {
+      mask[i] = uniform(rng_) > ratio_ ? kept : 0.0f;
+      output.data[i] = x.data[i] * mask[i];
+    }
+  }
+
+  void backward(Compute&, std::span<const ConstMatrixView>, ConstMatrixView, ConstMatrixView output_grad,
+                std::span<const MatrixView> input_grads) override {
+    if (!input_grads[0].data) return;
+    const float* mask = mask_.data();
+    for (std::int64_t i = 0, n = output_grad.size(); i < n; ++i) input_grads[0].data[i] = output_grad.data[i] * mask[i];
+  }
+
+ private:
+  double ratio_;
+  bool inverted_;
+  Rng rng_;
+  Matrix mask_;  ///< the last training mask, grown to the largest batch and reused
+};
+
+}  // namespace
+
+void register_dropout(Registries& r) {
+  r.layers.add("dropout", &make<Layer, Dropout>,
+               "dropout: ratio (dropped fraction, default 0.5), mode (book: no rescale, x(1-ratio) at inference | "
+               "inverted: x1/(1-ratio) in training; default book)");
+}
+
+}  // namespace nnlab::layers

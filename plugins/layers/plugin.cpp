@@ -1,0 +1,16 @@
+// The built-in layers plugin: dense, batch_norm, relu/sigmoid/tanh, dropout, and the losses.
+#include "components.hpp"
+#include "nnlab/plugin.hpp"
+
+namespace {
+void register_components(nnlab::Registries& r) {
+  nnlab::layers::register_dense(r);
+  nnlab::layers::register_batch_norm(r);
+  nnlab::layers::register_eltwise(r);
+  nnlab::layers::register_dropout(r);
+  nnlab::layers::register_softmax_cross_entropy(r);
+  nnlab::layers::register_mse(r);
+}
+}  // namespace
+
+NNLAB_PLUGIN("layers", "0.1.0", register_components)

@@ -1,0 +1,67 @@
+// Adam (Kingma & Ba 2015). Book mode, as the book codes it: t <- t+1; lr_t = lr sqrt(1-b2^t)/(1-b1^t);
+// m += (1-b1)(g-m); v += (1-b2)(g^2-v); W -= lr_t m / (sqrt(v) + eps), eps = 1e-7 on the uncorrected
+// sqrt(v). Textbook mode: W -= lr m_hat / (sqrt(v_hat) + eps), eps = 1e-8 on the corrected moments.
+#include "state.hpp"
+
+namespace nnlab::optimizers {
+namespace {
+
+class Adam final : public Optimizer {
+ public:
+  explicit Adam(const Params& params)
+      : lr_(learning_rate(params, 0.001)),
+        beta1_(coefficient(params, "beta1", 0.9)),
+        beta2_(coefficient(params, "beta2", 0.999)),
+        textbook_(params.choice("mode", "book", {"book", "textbook"}) == "textbook"),
+        eps_(params.number("eps", textbook_ ? 1e-8 : 1e-7)) {
+    if (!(eps_ > 0)) params.fail("eps", "expected a positive epsilon");
+  }
+
+  void step(std::span<Parameter* const> params) override {
+    ++t_;
+    const double correction1 = 1 - std::pow(beta1_, static_cast<double>(t_));
+    const double correction2 = 1 - std::pow(beta2_, static_cast<double>(t_));
+    const auto b1 = static_cast<float>(1 - beta1_), b2 = static_cast<float>(1 - beta2_);
+    const auto eps = static_cast<float>(eps_);
+    for (Parameter* p : params) {
+      float* w = p->value.data();
+      const float* g = p->grad.data();
+      auto& state = state_.of(*p);
+      float* m = state[0].data();
+      float* v = state[1].data();
+      if (textbook_) {
+        const auto lr = static_cast<float>(lr_), c1 = static_cast<float>(correction1),
+                   c2 = static_cast<float>(correction2);
+        for (std::int64_t i = 0; i < p->value.size(); ++i) {
+          m[i] += b1 * (g[i] - m[i]);
+          v[i] += b2 * (g[i] * g[i] - v[i]);
+          w[i] -= lr * (m[i] / c1) / (std::sqrt(v[i] / c2) + eps);
+        }
+      } else {
+        const auto lr_t = static_cast<float>(lr_ * std::sqrt(correction2) / correction1);
+        for (std::int64_t i = 0; i < p->value.size(); ++i) {
+          m[i] += b1 * (g[i] - m[i]);
+          v[i] += b2 * (g[i] * g[i] - v[i]);
+          w[i] -= lr_t * m[i] / (std::sqrt(v[i]) + eps);
+        }
+      }
+    }
+  }
+
+ private:
+  double lr_, beta1_, beta2_;
+  bool textbook_;
+  double eps_;
+  std::int64_t t_ = 0;
+  ParameterState<2> state_;
+};
+
+}  // namespace
+
+void register_adam(Registries& r) {
+  r.optimizers.add("adam", &make<Optimizer, Adam>,
+                   "Adam: lr (default 0.001), beta1 (0.9), beta2 (0.999), mode (book | textbook, default book), "
+                   "eps (1e-7 book, 1e-8 textbook)");
+}
+
+}  // namespace nnlab::optimizers
