@@ -129,8 +129,6 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
     }
     std::fprintf(stderr, "%s", tty && !last ? "" : "\n");
   };
-  std::cerr << spec.name << ": " << spec.train.epochs << " epochs, batch " << spec.train.batch_size << ", seed "
-            << spec.seed << ", " << spec.execution.threads_per_trial << " thread(s)\n";
   const RunResult result = run_experiment(spec, host, run);
   const auto& s = result.summary;
   std::printf("done: %lld updates in %.2f s (%.1f GFLOP/s)", static_cast<long long>(s.iterations), s.seconds,

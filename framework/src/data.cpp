@@ -50,7 +50,15 @@ const LabeledSet& PreparedData::split(const std::string& name) const {
 PreparedData prepare_data(const DataSpec& spec, const PluginHost& host, std::uint64_t seed) {
   auto dataset = host.create(host.registries().datasets, spec.source);
   DataRequest request{spec.train_limit, spec.test_limit, derive_seed(seed, "data")};
-  DataBundle bundle = dataset->load(request);
+  DataBundle bundle;
+  try {
+    bundle = dataset->load(request);
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const Error& e) {
+    // Name the experiment line that asked for the data as well as the file that failed.
+    throw ConfigError(spec.source.where, "data", e.what());
+  }
   const std::string where = "data (" + spec.source.kind + ")";
   if (bundle.train.features.rows() == 0) throw Error(where + ": the dataset has no training rows");
   if (bundle.test.features.cols() != 0 && bundle.test.features.cols() != bundle.train.features.cols()) {

@@ -55,7 +55,7 @@ class Loader {
  private:
   SourceLocation where(const YAML::Node& node, const std::string& path) const {
     for (const auto& o : overridden_) {
-      if (path == o || path.starts_with(o + ".") || path.starts_with(o + "[")) return {"--set " + o, 0, 0};
+      if (path == o || path.starts_with(o + ".") || path.starts_with(o + "[")) return {"--set", 0, 0};
     }
     const YAML::Mark mark = node.Mark();
     if (mark.is_null()) return {file_, 0, 0};

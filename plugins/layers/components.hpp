@@ -4,6 +4,7 @@
 
 namespace nnlab::layers {
 
+void register_add(Registries& r);
 void register_dense(Registries& r);
 void register_batch_norm(Registries& r);
 void register_eltwise(Registries& r);

@@ -1,9 +1,10 @@
-// The built-in layers plugin: dense, batch_norm, relu/sigmoid/tanh, dropout, and the losses.
+// The built-in layers plugin: add, dense, batch_norm, relu/sigmoid/tanh, dropout, and the losses.
 #include "components.hpp"
 #include "nnlab/plugin.hpp"
 
 namespace {
 void register_components(nnlab::Registries& r) {
+  nnlab::layers::register_add(r);
   nnlab::layers::register_dense(r);
   nnlab::layers::register_batch_norm(r);
   nnlab::layers::register_eltwise(r);

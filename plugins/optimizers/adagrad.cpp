@@ -6,22 +6,24 @@ namespace {
 
 class AdaGrad final : public Optimizer {
  public:
-  explicit AdaGrad(const Params& params) : lr_(static_cast<float>(learning_rate(params, 0.01))) {}
+  explicit AdaGrad(const Params& params) : lr_(learning_rate(params, 0.01)) {}
 
   void step(std::span<Parameter* const> params) override {
     for (Parameter* p : params) {
+      auto& s = state_.of(*p);
       float* w = p->value.data();
       const float* g = p->grad.data();
-      float* h = state_.of(*p)[0].data();
-      for (std::int64_t i = 0; i < p->value.size(); ++i) {
-        h[i] += g[i] * g[i];
-        w[i] -= lr_ * g[i] / (std::sqrt(h[i]) + 1e-7f);
+      double* h = s.slot[0].data();
+      for (std::size_t i = 0, n = static_cast<std::size_t>(p->value.size()); i < n; ++i) {
+        const double gi = g[i];
+        h[i] += gi * gi;
+        s.store(w, i, s.load(w, i) - lr_ * gi / (std::sqrt(h[i]) + 1e-7));
       }
     }
   }
 
  private:
-  float lr_;
+  double lr_;
   ParameterState<1> state_;
 };
 

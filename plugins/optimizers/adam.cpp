@@ -21,29 +21,20 @@ class Adam final : public Optimizer {
     ++t_;
     const double correction1 = 1 - std::pow(beta1_, static_cast<double>(t_));
     const double correction2 = 1 - std::pow(beta2_, static_cast<double>(t_));
-    const auto b1 = static_cast<float>(1 - beta1_), b2 = static_cast<float>(1 - beta2_);
-    const auto eps = static_cast<float>(eps_);
+    const double lr_t = lr_ * std::sqrt(correction2) / correction1;
     for (Parameter* p : params) {
+      auto& s = state_.of(*p);
       float* w = p->value.data();
       const float* g = p->grad.data();
-      auto& state = state_.of(*p);
-      float* m = state[0].data();
-      float* v = state[1].data();
-      if (textbook_) {
-        const auto lr = static_cast<float>(lr_), c1 = static_cast<float>(correction1),
-                   c2 = static_cast<float>(correction2);
-        for (std::int64_t i = 0; i < p->value.size(); ++i) {
-          m[i] += b1 * (g[i] - m[i]);
-          v[i] += b2 * (g[i] * g[i] - v[i]);
-          w[i] -= lr * (m[i] / c1) / (std::sqrt(v[i] / c2) + eps);
-        }
-      } else {
-        const auto lr_t = static_cast<float>(lr_ * std::sqrt(correction2) / correction1);
-        for (std::int64_t i = 0; i < p->value.size(); ++i) {
-          m[i] += b1 * (g[i] - m[i]);
-          v[i] += b2 * (g[i] * g[i] - v[i]);
-          w[i] -= lr_t * m[i] / (std::sqrt(v[i]) + eps);
-        }
+      double* m = s.slot[0].data();
+      double* v = s.slot[1].data();
+      for (std::size_t i = 0, n = static_cast<std::size_t>(p->value.size()); i < n; ++i) {
+        const double gi = g[i];
+        m[i] += (1 - beta1_) * (gi - m[i]);
+        v[i] += (1 - beta2_) * (gi * gi - v[i]);
+        const double update = textbook_ ? lr_ * (m[i] / correction1) / (std::sqrt(v[i] / correction2) + eps_)
+                                        : lr_t * m[i] / (std::sqrt(v[i]) + eps_);
+        s.store(w, i, s.load(w, i) - update);
       }
     }
   }

@@ -20,21 +20,21 @@ class AdamW final : public Optimizer {
 
   void step(std::span<Parameter* const> params) override {
     ++t_;
-    const auto c1 = static_cast<float>(1 - std::pow(beta1_, static_cast<double>(t_)));
-    const auto c2 = static_cast<float>(1 - std::pow(beta2_, static_cast<double>(t_)));
-    const auto b1 = static_cast<float>(1 - beta1_), b2 = static_cast<float>(1 - beta2_);
-    const auto lr = static_cast<float>(lr_), eps = static_cast<float>(eps_);
+    const double correction1 = 1 - std::pow(beta1_, static_cast<double>(t_));
+    const double correction2 = 1 - std::pow(beta2_, static_cast<double>(t_));
     for (Parameter* p : params) {
-      const float decay = p->role == ParameterRole::weight ? static_cast<float>(weight_decay_) : 0.0f;
+      const double decay = p->role == ParameterRole::weight ? weight_decay_ : 0.0;
+      auto& s = state_.of(*p);
       float* w = p->value.data();
       const float* g = p->grad.data();
-      auto& state = state_.of(*p);
-      float* m = state[0].data();
-      float* v = state[1].data();
-      for (std::int64_t i = 0; i < p->value.size(); ++i) {
-        m[i] += b1 * (g[i] - m[i]);
-        v[i] += b2 * (g[i] * g[i] - v[i]);
-        w[i] -= lr * ((m[i] / c1) / (std::sqrt(v[i] / c2) + eps) + decay * w[i]);
+      double* m = s.slot[0].data();
+      double* v = s.slot[1].data();
+      for (std::size_t i = 0, n = static_cast<std::size_t>(p->value.size()); i < n; ++i) {
+        const double gi = g[i];
+        const double wi = s.load(w, i);
+        m[i] += (1 - beta1_) * (gi - m[i]);
+        v[i] += (1 - beta2_) * (gi * gi - v[i]);
+        s.store(w, i, wi - lr_ * ((m[i] / correction1) / (std::sqrt(v[i] / correction2) + eps_) + decay * wi));
       }
     }
   }

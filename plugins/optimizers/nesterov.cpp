@@ -8,22 +8,23 @@ namespace {
 class Nesterov final : public Optimizer {
  public:
   explicit Nesterov(const Params& params)
-      : lr_(static_cast<float>(learning_rate(params, 0.01))), alpha_(static_cast<float>(coefficient(params, "momentum", 0.9))) {}
+      : lr_(learning_rate(params, 0.01)), alpha_(coefficient(params, "momentum", 0.9)) {}
 
   void step(std::span<Parameter* const> params) override {
     for (Parameter* p : params) {
+      auto& s = state_.of(*p);
       float* w = p->value.data();
       const float* g = p->grad.data();
-      float* v = state_.of(*p)[0].data();
-      for (std::int64_t i = 0; i < p->value.size(); ++i) {
-        w[i] += alpha_ * alpha_ * v[i] - (1 + alpha_) * lr_ * g[i];
+      double* v = s.slot[0].data();
+      for (std::size_t i = 0, n = static_cast<std::size_t>(p->value.size()); i < n; ++i) {
+        s.store(w, i, s.load(w, i) + alpha_ * alpha_ * v[i] - (1 + alpha_) * lr_ * g[i]);
         v[i] = alpha_ * v[i] - lr_ * g[i];
       }
     }
   }
 
  private:
-  float lr_, alpha_;
+  double lr_, alpha_;
   ParameterState<1> state_;
 };
 

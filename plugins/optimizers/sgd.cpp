@@ -6,18 +6,20 @@ namespace {
 
 class Sgd final : public Optimizer {
  public:
-  explicit Sgd(const Params& params) : lr_(static_cast<float>(learning_rate(params, 0.01))) {}
+  explicit Sgd(const Params& params) : lr_(learning_rate(params, 0.01)) {}
 
   void step(std::span<Parameter* const> params) override {
     for (Parameter* p : params) {
+      auto& s = state_.of(*p);
       float* w = p->value.data();
       const float* g = p->grad.data();
-      for (std::int64_t i = 0; i < p->value.size(); ++i) w[i] -= lr_ * g[i];
+      for (std::size_t i = 0, n = static_cast<std::size_t>(p->value.size()); i < n; ++i) s.store(w, i, s.load(w, i) - lr_ * g[i]);
     }
   }
 
  private:
-  float lr_;
+  double lr_;
+  ParameterState<0> state_;
 };
 
 }  // namespace
