@@ -1,5 +1,5 @@
-// The `nnlab` command: parses arguments, calls the core, and turns any error into one line on stderr
-// and a non-zero exit. All behaviour lives in libnnlab.
+// The `nnlab` command: parses arguments, calls the core, and turns any error into one line on
+// stderr and a non-zero exit. All behaviour lives in libnnlab.
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
@@ -32,7 +32,8 @@ struct Common {
 void add_common(po::options_description& options, Common& common) {
   options.add_options()("help,h", "show this help")(
       "plugin-path", po::value(&common.plugin_path)->composing(),
-      "a plugin file or folder to load before NNLAB_PLUGIN_PATH and the built-in plugins (repeatable)");
+      "a plugin file or folder to load before NNLAB_PLUGIN_PATH and the built-in plugins "
+      "(repeatable)");
 }
 
 void load_plugins(PluginHost& host, const Common& common) {
@@ -54,8 +55,8 @@ int cmd_plugins(const std::vector<std::string>& args) {
   load_plugins(host, common);
   auto list = [](const auto& registry) {
     for (const auto& [key, entry] : registry.entries()) {
-      std::printf("%-12s %-24s %s\n%-12s %-24s   (%s)\n", registry.kind_name().c_str(), key.c_str(), entry.help.c_str(),
-                  "", "", entry.plugin.c_str());
+      std::printf("%-12s %-24s %s\n%-12s %-24s   (%s)\n", registry.kind_name().c_str(), key.c_str(),
+                  entry.help.c_str(), "", "", entry.plugin.c_str());
     }
   };
   const Registries& r = host.registries();
@@ -78,12 +79,16 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   long long seed = -1;
   po::options_description options(validate_only ? "nnlab validate options" : "nnlab run options");
   add_common(options, common);
-  options.add_options()("set", po::value(&sets)->composing(), "override a value: key.path=value (repeatable)");
+  options.add_options()("set", po::value(&sets)->composing(),
+                        "override a value: key.path=value (repeatable)");
   if (!validate_only) {
-    options.add_options()("out", po::value(&out), "results folder (default: results/<experiment name>)")(
+    options.add_options()("out", po::value(&out),
+                          "results folder (default: results/<experiment name>)")(
         "seed", po::value(&seed), "the experiment's seed (same as --set seed=N)")(
-        "threads", po::value(&threads), "oneDNN threads (same as --set execution.threads_per_trial=N)")(
-        "overwrite", "replace an earlier run in the results folder")("quiet,q", "print only the final lines");
+        "threads", po::value(&threads),
+        "oneDNN threads (same as --set execution.threads_per_trial=N)")(
+        "overwrite", "replace an earlier run in the results folder")("quiet,q",
+                                                                     "print only the final lines");
   }
   po::options_description hidden;
   hidden.add_options()("file", po::value(&file));
@@ -95,7 +100,8 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
   po::notify(vm);
   if (vm.count("help") || file.empty()) {
-    std::cout << "usage: nnlab " << (validate_only ? "validate" : "run") << " FILE [options]\n" << options;
+    std::cout << "usage: nnlab " << (validate_only ? "validate" : "run") << " FILE [options]\n"
+              << options;
     return file.empty() && !vm.count("help") ? 2 : 0;
   }
   if (seed >= 0) sets.push_back("seed=" + std::to_string(seed));
@@ -122,8 +128,9 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
     if (quiet) return;
     const bool last = point.epoch + 1 >= epochs;
     if (!tty && point.epoch % every != 0 && !last) return;
-    std::fprintf(stderr, "%sepoch %4lld/%lld  iter %5lld", tty ? "\r" : "", static_cast<long long>(point.epoch),
-                 static_cast<long long>(epochs), static_cast<long long>(point.iteration));
+    std::fprintf(stderr, "%sepoch %4lld/%lld  iter %5lld", tty ? "\r" : "",
+                 static_cast<long long>(point.epoch), static_cast<long long>(epochs),
+                 static_cast<long long>(point.iteration));
     for (const auto& [metric, value] : point.metrics) {
       if (metric.ends_with("_acc")) std::fprintf(stderr, "  %s %.4f", metric.c_str(), value);
     }
@@ -131,12 +138,13 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   };
   const RunResult result = run_experiment(spec, host, run);
   const auto& s = result.summary;
-  std::printf("done: %lld updates in %.2f s (%.1f GFLOP/s)", static_cast<long long>(s.iterations), s.seconds,
-              s.flops / s.seconds / 1e9);
+  std::printf("done: %lld updates in %.2f s (%.1f GFLOP/s)", static_cast<long long>(s.iterations),
+              s.seconds, s.flops / s.seconds / 1e9);
   for (const auto& [metric, value] : s.last.metrics) {
     if (metric.ends_with("_acc")) std::printf(", %s %.4f", metric.c_str(), value);
   }
-  std::printf("\nresults: %s/curves.csv, %s/experiment.yaml\n", result.out_dir.c_str(), result.out_dir.c_str());
+  std::printf("\nresults: %s/curves.csv, %s/experiment.yaml\n", result.out_dir.c_str(),
+              result.out_dir.c_str());
   return 0;
 }
 

@@ -17,7 +17,8 @@ LabeledSet take_rows(const LabeledSet& from, const std::vector<std::int64_t>& ro
   out.features = Matrix(static_cast<std::int64_t>(rows.size()), cols);
   out.labels.reserve(rows.size());
   for (std::size_t r = 0; r < rows.size(); ++r) {
-    std::memcpy(out.features.data() + static_cast<std::int64_t>(r) * cols, from.features.data() + rows[r] * cols,
+    std::memcpy(out.features.data() + static_cast<std::int64_t>(r) * cols,
+                from.features.data() + rows[r] * cols,
                 static_cast<std::size_t>(cols) * sizeof(float));
     out.labels.push_back(from.labels[static_cast<std::size_t>(rows[r])]);
   }
@@ -35,7 +36,8 @@ void affine(LabeledSet& set, const std::vector<float>& shift, const std::vector<
   const std::int64_t cols = set.features.cols();
   for (std::int64_t r = 0; r < set.features.rows(); ++r) {
     float* row = set.features.data() + r * cols;
-    for (std::int64_t c = 0; c < cols; ++c) row[c] = (row[c] - shift[static_cast<std::size_t>(c)]) * scale[static_cast<std::size_t>(c)];
+    for (std::int64_t c = 0; c < cols; ++c)
+      row[c] = (row[c] - shift[static_cast<std::size_t>(c)]) * scale[static_cast<std::size_t>(c)];
   }
 }
 
@@ -61,7 +63,8 @@ PreparedData prepare_data(const DataSpec& spec, const PluginHost& host, std::uin
   }
   const std::string where = "data (" + spec.source.kind + ")";
   if (bundle.train.features.rows() == 0) throw Error(where + ": the dataset has no training rows");
-  if (bundle.test.features.cols() != 0 && bundle.test.features.cols() != bundle.train.features.cols()) {
+  if (bundle.test.features.cols() != 0 &&
+      bundle.test.features.cols() != bundle.train.features.cols()) {
     throw Error(where + ": train and test rows have different feature counts");
   }
   truncate(bundle.train, spec.train_limit);
@@ -77,7 +80,8 @@ PreparedData prepare_data(const DataSpec& spec, const PluginHost& host, std::uin
                         "the validation split (" + std::to_string(spec.val_size) +
                             " rows) must leave training rows out of " + std::to_string(n));
     }
-    // The book's search: shuffle the first N once, the first val_size rows validate, the rest train.
+    // The book's search: shuffle the first N once, the first val_size rows validate, the rest
+    // train.
     std::vector<std::int64_t> order(static_cast<std::size_t>(n));
     std::iota(order.begin(), order.end(), 0);
     if (spec.val_shuffle) {
@@ -94,7 +98,8 @@ PreparedData prepare_data(const DataSpec& spec, const PluginHost& host, std::uin
 
   // Scaling statistics come from the training rows only, so validation and test stay unseen.
   const std::int64_t cols = data.train.features.cols();
-  std::vector<float> shift(static_cast<std::size_t>(cols), 0.0f), scale(static_cast<std::size_t>(cols), 1.0f);
+  std::vector<float> shift(static_cast<std::size_t>(cols), 0.0f),
+      scale(static_cast<std::size_t>(cols), 1.0f);
   const float* x = data.train.features.data();
   const std::int64_t rows = data.train.features.rows();
   if (spec.scale == "minmax") {
@@ -108,7 +113,8 @@ PreparedData prepare_data(const DataSpec& spec, const PluginHost& host, std::uin
       double sum = 0, sum_sq = 0;
       for (std::int64_t r = 0; r < rows; ++r) sum += x[r * cols + c];
       const double mean = sum / static_cast<double>(rows);
-      for (std::int64_t r = 0; r < rows; ++r) sum_sq += (x[r * cols + c] - mean) * (x[r * cols + c] - mean);
+      for (std::int64_t r = 0; r < rows; ++r)
+        sum_sq += (x[r * cols + c] - mean) * (x[r * cols + c] - mean);
       const double stddev = std::sqrt(sum_sq / static_cast<double>(rows));
       shift[static_cast<std::size_t>(c)] = static_cast<float>(mean);
       scale[static_cast<std::size_t>(c)] = stddev > 1e-12 ? static_cast<float>(1.0 / stddev) : 1.0f;
@@ -122,7 +128,8 @@ PreparedData prepare_data(const DataSpec& spec, const PluginHost& host, std::uin
   for (const LabeledSet* set : {&data.train, &data.val, &data.test}) {
     for (auto label : set->labels) {
       if (label < 0 || label >= data.classes) {
-        throw Error(where + ": label " + std::to_string(label) + " is outside 0.." + std::to_string(data.classes - 1));
+        throw Error(where + ": label " + std::to_string(label) + " is outside 0.." +
+                    std::to_string(data.classes - 1));
       }
     }
   }

@@ -1,7 +1,7 @@
 #pragma once
-/// Loads a dataset through its plugin and applies the core's preprocessing: first-N subsets, a seeded
-/// validation split, and scaling. The result is loaded once and only read afterwards, so every trial of
-/// a sweep can share it without copies.
+/// Loads a dataset through its plugin and applies the core's preprocessing: first-N subsets, a
+/// seeded validation split, and scaling. The result is loaded once and only read afterwards, so
+/// every trial of a sweep can share it without copies.
 #include <cstdint>
 #include <string>
 

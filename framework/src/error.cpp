@@ -17,7 +17,8 @@ std::string SourceLocation::to_string() const {
 }
 
 namespace {
-std::string located(const SourceLocation& where, const std::string& key_path, const std::string& message) {
+std::string located(const SourceLocation& where, const std::string& key_path,
+                    const std::string& message) {
   std::string out = where.to_string();
   if (!out.empty()) out += ": ";
   if (!key_path.empty()) out += key_path + ": ";
@@ -28,7 +29,8 @@ std::string located(const SourceLocation& where, const std::string& key_path, co
 Error::Error(const std::string& message) : std::runtime_error(message) {}
 Error::~Error() = default;
 
-ConfigError::ConfigError(const SourceLocation& where, const std::string& key_path, const std::string& message)
+ConfigError::ConfigError(const SourceLocation& where, const std::string& key_path,
+                         const std::string& message)
     : Error(located(where, key_path, message)) {}
 ConfigError::~ConfigError() = default;
 

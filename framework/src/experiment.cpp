@@ -1,6 +1,6 @@
 // The experiment loader: the only place in nnlab that reads YAML. It applies --set overrides to the
-// YAML tree, expands `repeat:` blocks, and turns every component mapping into typed Params that carry
-// each value's file, line and key path.
+// YAML tree, expands `repeat:` blocks, and turns every component mapping into typed Params that
+// carry each value's file, line and key path.
 #include "experiment.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -24,13 +24,15 @@ class Loader {
 
   ExperimentSpec load(const YAML::Node& root) {
     if (!root.IsMap()) fail(root, "", "expected a mapping of experiment keys at the top level");
-    check_keys(root, "", {"name", "seed", "data", "model", "regularizers", "optimizer", "train",
-                          "execution", "search", "description"});
+    check_keys(root, "",
+               {"name", "seed", "data", "model", "regularizers", "optimizer", "train", "execution",
+                "search", "description"});
     ExperimentSpec spec;
     spec.file = file_;
     Params top = scalars(root, "");
     spec.name = top.string("name");
-    if (spec.name.empty() || spec.name.find_first_of("/\\") != std::string::npos || spec.name[0] == '.') {
+    if (spec.name.empty() || spec.name.find_first_of("/\\") != std::string::npos ||
+        spec.name[0] == '.') {
       top.fail("name", "expected a non-empty name without '/' (it names the results folder)");
     }
     const std::int64_t seed = top.integer("seed", 1);
@@ -55,14 +57,16 @@ class Loader {
  private:
   SourceLocation where(const YAML::Node& node, const std::string& path) const {
     for (const auto& o : overridden_) {
-      if (path == o || path.starts_with(o + ".") || path.starts_with(o + "[")) return {"--set", 0, 0};
+      if (path == o || path.starts_with(o + ".") || path.starts_with(o + "["))
+        return {"--set", 0, 0};
     }
     const YAML::Mark mark = node.Mark();
     if (mark.is_null()) return {file_, 0, 0};
     return {file_, mark.line + 1, mark.column + 1};
   }
 
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& path, const std::string& message) const {
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& path,
+                         const std::string& message) const {
     throw ConfigError(where(node, path), path, message);
   }
 
@@ -70,12 +74,14 @@ class Loader {
     return path.empty() ? key : path + "." + key;
   }
 
-  void check_keys(const YAML::Node& map, const std::string& path, std::vector<std::string> allowed) const {
+  void check_keys(const YAML::Node& map, const std::string& path,
+                  std::vector<std::string> allowed) const {
     for (const auto& kv : map) {
       const auto key = kv.first.as<std::string>();
       if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
       std::string message = "unknown key '" + key + "'";
-      if (auto near = nearest_key(key, allowed); !near.empty()) message += "; did you mean '" + near + "'?";
+      if (auto near = nearest_key(key, allowed); !near.empty())
+        message += "; did you mean '" + near + "'?";
       std::sort(allowed.begin(), allowed.end());
       message += " (expected one of:";
       for (const auto& a : allowed) message += " " + a;
@@ -83,7 +89,8 @@ class Loader {
     }
   }
 
-  YAML::Node required_map(const YAML::Node& parent, const std::string& path, const std::string& key) const {
+  YAML::Node required_map(const YAML::Node& parent, const std::string& path,
+                          const std::string& key) const {
     YAML::Node node = parent[key];
     if (!node) fail(parent, join(path, key), "missing required key '" + key + "'");
     if (!node.IsMap()) fail(node, join(path, key), "expected a mapping");
@@ -117,9 +124,10 @@ class Loader {
     for (const auto& kv : map) {
       const auto key = kv.first.as<std::string>();
       const YAML::Node& v = kv.second;
-      const bool nested = v.IsMap() || (v.IsSequence() && std::any_of(v.begin(), v.end(), [](const YAML::Node& n) {
-                                          return !n.IsScalar();
-                                        }));
+      const bool nested =
+          v.IsMap() || (v.IsSequence() && std::any_of(v.begin(), v.end(), [](const YAML::Node& n) {
+                          return !n.IsScalar();
+                        }));
       if (!nested) params.set(key, value(v, join(path, key)));
     }
     return params;
@@ -133,13 +141,15 @@ class Loader {
     spec.path = path;
     const YAML::Node kind = node["kind"];
     if (!kind) fail(node, join(path, "kind"), "missing required key 'kind'");
-    if (!kind.IsScalar() || kind.Scalar().empty()) fail(kind, join(path, "kind"), "expected a component name");
+    if (!kind.IsScalar() || kind.Scalar().empty())
+      fail(kind, join(path, "kind"), "expected a component name");
     spec.kind = kind.Scalar();
     spec.where = where(kind, join(path, "kind"));
     spec.params = Params(path, where(node, path));
     for (const auto& kv : node) {
       const auto key = kv.first.as<std::string>();
-      if (key == "kind" || std::find(exclude.begin(), exclude.end(), key) != exclude.end()) continue;
+      if (key == "kind" || std::find(exclude.begin(), exclude.end(), key) != exclude.end())
+        continue;
       spec.params.set(key, value(kv.second, join(path, key)));
     }
     return spec;
@@ -147,12 +157,15 @@ class Loader {
 
   DataSpec data(const YAML::Node& node) const {
     DataSpec spec;
-    spec.source = component(node, "data", {"train_limit", "test_limit", "scale", "val_size", "val_shuffle"});
+    spec.source =
+        component(node, "data", {"train_limit", "test_limit", "scale", "val_size", "val_shuffle"});
     Params core = scalars(node, "data");
     spec.train_limit = core.integer("train_limit", -1);
     spec.test_limit = core.integer("test_limit", -1);
-    if (spec.train_limit == 0 || spec.train_limit < -1) core.fail("train_limit", "expected a positive row count");
-    if (spec.test_limit == 0 || spec.test_limit < -1) core.fail("test_limit", "expected a positive row count");
+    if (spec.train_limit == 0 || spec.train_limit < -1)
+      core.fail("train_limit", "expected a positive row count");
+    if (spec.test_limit == 0 || spec.test_limit < -1)
+      core.fail("test_limit", "expected a positive row count");
     spec.scale = core.choice("scale", "minmax", {"minmax", "standardize", "none"});
     spec.val_size = core.integer("val_size", 0);
     if (spec.val_size < 0) core.fail("val_size", "expected a non-negative row count");
@@ -168,7 +181,8 @@ class Loader {
     if (spec.input_width < 0) core.fail("input", "expected a positive feature count");
     const YAML::Node layers = node["layers"];
     if (!layers) fail(node, "model.layers", "missing required key 'layers'");
-    if (!layers.IsSequence() || layers.size() == 0) fail(layers, "model.layers", "expected a non-empty list of layers");
+    if (!layers.IsSequence() || layers.size() == 0)
+      fail(layers, "model.layers", "expected a non-empty list of layers");
     std::string previous = "input";
     expand(layers, "model.layers", "", spec.nodes, previous);
     spec.output = core.string("output", spec.nodes.back().name);
@@ -176,8 +190,8 @@ class Loader {
     return spec;
   }
 
-  /// Appends the nodes of `list`, expanding `repeat:` blocks. Names given inside a repeated body get
-  /// the suffix `_<k>`, and references between them follow.
+  /// Appends the nodes of `list`, expanding `repeat:` blocks. Names given inside a repeated body
+  /// get the suffix `_<k>`, and references between them follow.
   void expand(const YAML::Node& list, const std::string& path, const std::string& suffix,
               std::vector<NodeSpec>& out, std::string& previous) {
     std::set<std::string> local_names;
@@ -189,7 +203,8 @@ class Loader {
     for (std::size_t i = 0; i < list.size(); ++i) {
       const YAML::Node item = list[i];
       const std::string item_path = path + "[" + std::to_string(i) + "]";
-      if (!item.IsMap()) fail(item, item_path, "expected a layer mapping {kind: ...} or {repeat: N, body: [...]}");
+      if (!item.IsMap())
+        fail(item, item_path, "expected a layer mapping {kind: ...} or {repeat: N, body: [...]}");
       if (item["repeat"]) {
         check_keys(item, item_path, {"repeat", "body"});
         Params block = scalars(item, item_path);
@@ -197,7 +212,8 @@ class Loader {
         if (times < 1) block.fail("repeat", "expected a positive repeat count");
         const YAML::Node body = item["body"];
         if (!body || !body.IsSequence() || body.size() == 0) {
-          fail(body ? body : item, join(item_path, "body"), "expected a non-empty list of layers to repeat");
+          fail(body ? body : item, join(item_path, "body"),
+               "expected a non-empty list of layers to repeat");
         }
         for (std::int64_t k = 1; k <= times; ++k) {
           expand(body, join(item_path, "body"), suffix + "_" + std::to_string(k), out, previous);
@@ -208,14 +224,17 @@ class Loader {
       spec.layer = component(item, item_path, {"name", "inputs"});
       const std::string count = std::to_string(++kind_counts_[spec.layer.kind]);
       if (auto name = item["name"]) {
-        if (!name.IsScalar() || name.Scalar().empty()) fail(name, join(item_path, "name"), "expected a node name");
+        if (!name.IsScalar() || name.Scalar().empty())
+          fail(name, join(item_path, "name"), "expected a node name");
         spec.name = name.Scalar() + suffix;
       } else {
         spec.name = spec.layer.kind + count;
       }
-      if (spec.name == "input") fail(item, join(item_path, "name"), "'input' names the data; choose another name");
+      if (spec.name == "input")
+        fail(item, join(item_path, "name"), "'input' names the data; choose another name");
       for (const auto& existing : out) {
-        if (existing.name == spec.name) fail(item, join(item_path, "name"), "duplicate node name '" + spec.name + "'");
+        if (existing.name == spec.name)
+          fail(item, join(item_path, "name"), "duplicate node name '" + spec.name + "'");
       }
       if (auto inputs = item["inputs"]) {
         auto add = [&](const YAML::Node& n, const std::string& p) {
@@ -223,7 +242,8 @@ class Loader {
           spec.inputs.push_back(local_names.count(n.Scalar()) ? n.Scalar() + suffix : n.Scalar());
         };
         if (inputs.IsSequence()) {
-          for (std::size_t j = 0; j < inputs.size(); ++j) add(inputs[j], join(item_path, "inputs") + "[" + std::to_string(j) + "]");
+          for (std::size_t j = 0; j < inputs.size(); ++j)
+            add(inputs[j], join(item_path, "inputs") + "[" + std::to_string(j) + "]");
         } else {
           add(inputs, join(item_path, "inputs"));
         }
@@ -243,17 +263,20 @@ class Loader {
     if (spec.epochs < 1) p.fail("epochs", "expected a positive number of epochs");
     spec.batch_size = p.integer("batch_size", 100);
     if (spec.batch_size < 1) p.fail("batch_size", "expected a positive batch size");
-    spec.sampling = p.choice("sampling", "with_replacement", {"with_replacement", "shuffle"}) == "shuffle"
-                        ? Sampling::shuffle
-                        : Sampling::with_replacement;
+    spec.sampling =
+        p.choice("sampling", "with_replacement", {"with_replacement", "shuffle"}) == "shuffle"
+            ? Sampling::shuffle
+            : Sampling::with_replacement;
     spec.eval_batch_size = p.integer("eval_batch_size", 2000);
     if (spec.eval_batch_size < 1) p.fail("eval_batch_size", "expected a positive row count");
     if (const ParamValue* eval = p.find("eval")) {
       spec.eval.clear();
-      const std::vector<ParamValue> items = eval->is_list ? eval->items : std::vector<ParamValue>{*eval};
+      const std::vector<ParamValue> items =
+          eval->is_list ? eval->items : std::vector<ParamValue>{*eval};
       for (const auto& item : items) {
         if (item.text != "train" && item.text != "val" && item.text != "test") {
-          throw ConfigError(item.where, "train.eval", "expected train, val or test, got '" + item.text + "'");
+          throw ConfigError(item.where, "train.eval",
+                            "expected train, val or test, got '" + item.text + "'");
         }
         spec.eval.push_back(item.text);
       }
@@ -270,7 +293,8 @@ class Loader {
     if (spec.threads_per_trial < 1) p.fail("threads_per_trial", "expected a positive thread count");
     if (p.has("parallel_trials") && p.string("parallel_trials") != "auto") {
       spec.parallel_trials = static_cast<int>(p.integer("parallel_trials"));
-      if (spec.parallel_trials < 1) p.fail("parallel_trials", "expected a positive count or 'auto'");
+      if (spec.parallel_trials < 1)
+        p.fail("parallel_trials", "expected a positive count or 'auto'");
     }
     return spec;
   }
@@ -291,6 +315,7 @@ ExperimentSpec parse_experiment(const std::string& yaml_text, const std::string&
     throw ConfigError({file, e.mark.line + 1, e.mark.column + 1}, "", "invalid YAML: " + e.msg);
   }
   std::vector<std::string> overridden;
+  overridden.reserve(overrides.size());
   for (const auto& o : overrides) overridden.push_back(apply_override(root, o));
   ExperimentSpec spec = Loader(file, overridden).load(root);
   // The resolved file names its seed, so rerunning it repeats the run exactly.

@@ -1,6 +1,6 @@
 #pragma once
-/// The validated form of an experiment YAML file. Only the loader (experiment.cpp) sees YAML; the rest
-/// of the core and every plugin work from these structs and typed Params.
+/// The validated form of an experiment YAML file. Only the loader (experiment.cpp) sees YAML; the
+/// rest of the core and every plugin work from these structs and typed Params.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -32,12 +32,12 @@ struct ModelSpec {
 };
 
 struct DataSpec {
-  ComponentSpec source;            ///< the dataset plugin and its own params
-  std::int64_t train_limit = -1;   ///< first N training rows (-1: all)
-  std::int64_t test_limit = -1;    ///< first N test rows (-1: all)
-  std::string scale = "minmax";    ///< minmax (/255) | standardize | none
-  std::int64_t val_size = 0;       ///< rows of the (limited) train set held out for validation
-  bool val_shuffle = true;         ///< shuffle once (seeded) before the split, as the book's search does
+  ComponentSpec source;           ///< the dataset plugin and its own params
+  std::int64_t train_limit = -1;  ///< first N training rows (-1: all)
+  std::int64_t test_limit = -1;   ///< first N test rows (-1: all)
+  std::string scale = "minmax";   ///< minmax (/255) | standardize | none
+  std::int64_t val_size = 0;      ///< rows of the (limited) train set held out for validation
+  bool val_shuffle = true;  ///< shuffle once (seeded) before the split, as the book's search does
 };
 
 /// Book mode draws each minibatch with replacement and evaluates every train_size/batch updates;
@@ -74,7 +74,8 @@ struct ExperimentSpec {
 /// @param file      YAML file path
 /// @param overrides "key.path=value" strings (from --set), applied in order before validation
 /// Throws ConfigError with file, line and key path on any problem.
-ExperimentSpec load_experiment(const std::string& file, const std::vector<std::string>& overrides = {});
+ExperimentSpec load_experiment(const std::string& file,
+                               const std::vector<std::string>& overrides = {});
 
 /// Same, from YAML text; `file` is used in messages.
 ExperimentSpec parse_experiment(const std::string& yaml_text, const std::string& file,

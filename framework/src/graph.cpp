@@ -7,11 +7,13 @@
 
 namespace nnlab {
 
-Graph::Graph(const ModelSpec& spec, std::int64_t data_width, const PluginHost& host, std::uint64_t seed) {
+Graph::Graph(const ModelSpec& spec, std::int64_t data_width, const PluginHost& host,
+             std::uint64_t seed) {
   input_width_ = spec.input_width > 0 ? spec.input_width : data_width;
   if (input_width_ != data_width) {
-    throw ConfigError({}, "model.input", "the model takes " + std::to_string(input_width_) +
-                                             " features but the data has " + std::to_string(data_width));
+    throw ConfigError({}, "model.input",
+                      "the model takes " + std::to_string(input_width_) +
+                          " features but the data has " + std::to_string(data_width));
   }
   // Topological order (Kahn), keeping file order among ready nodes so a chain stays a chain.
   std::map<std::string, std::size_t> index;
@@ -24,8 +26,9 @@ Graph::Graph(const ModelSpec& spec, std::int64_t data_width, const PluginHost& h
       if (in == "input") continue;
       auto it = index.find(in);
       if (it == index.end()) {
-        throw ConfigError(node.layer.where, node.layer.path + ".inputs",
-                          "no node named '" + in + "' (inputs name earlier nodes, or 'input' for the data)");
+        throw ConfigError(
+            node.layer.where, node.layer.path + ".inputs",
+            "no node named '" + in + "' (inputs name earlier nodes, or 'input' for the data)");
       }
       ++pending[i];
       dependents[it->second].push_back(i);
@@ -62,15 +65,17 @@ Graph::Graph(const ModelSpec& spec, std::int64_t data_width, const PluginHost& h
     for (const auto& in : node_spec.inputs) {
       const int producer = in == "input" ? kData : position.at(in);
       node.inputs.push_back(producer);
-      build.input_width.push_back(producer == kData ? input_width_ : nodes_[static_cast<std::size_t>(producer)].width);
+      build.input_width.push_back(
+          producer == kData ? input_width_ : nodes_[static_cast<std::size_t>(producer)].width);
       if (producer != kData) ++nodes_[static_cast<std::size_t>(producer)].consumers;
     }
     const auto n_inputs = static_cast<int>(node.inputs.size());
     if (n_inputs < node.layer->min_inputs() || n_inputs > node.layer->max_inputs()) {
       throw ConfigError(node_spec.layer.where, node_spec.layer.path + ".inputs",
-                        "layer '" + node_spec.layer.kind + "' takes " + std::to_string(node.layer->min_inputs()) +
-                            (node.layer->max_inputs() != node.layer->min_inputs() ? "+" : "") + " input(s), got " +
-                            std::to_string(n_inputs));
+                        "layer '" + node_spec.layer.kind + "' takes " +
+                            std::to_string(node.layer->min_inputs()) +
+                            (node.layer->max_inputs() != node.layer->min_inputs() ? "+" : "") +
+                            " input(s), got " + std::to_string(n_inputs));
     }
     Rng init_rng(derive_seed(seed, "init/" + node.name));
     build.init_rng = &init_rng;
@@ -87,7 +92,8 @@ Graph::Graph(const ModelSpec& spec, std::int64_t data_width, const PluginHost& h
     nodes_.push_back(std::move(node));
   }
   auto out = position.find(spec.output);
-  if (out == position.end()) throw ConfigError({}, "model.output", "no node named '" + spec.output + "'");
+  if (out == position.end())
+    throw ConfigError({}, "model.output", "no node named '" + spec.output + "'");
   output_ = out->second;
   // Every node must lead to the output; a dangling branch is almost always a typo in `inputs`.
   std::vector<bool> used(nodes_.size(), false);
@@ -101,7 +107,9 @@ Graph::Graph(const ModelSpec& spec, std::int64_t data_width, const PluginHost& h
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     if (!used[i]) {
       const NodeSpec& s = spec.nodes[order[i]];
-      throw ConfigError(s.layer.where, s.layer.path, "node '" + s.name + "' does not lead to the model output '" + spec.output + "'");
+      throw ConfigError(
+          s.layer.where, s.layer.path,
+          "node '" + s.name + "' does not lead to the model output '" + spec.output + "'");
     }
   }
 }
@@ -128,7 +136,8 @@ void Graph::allocate_grads(Workspace& ws, std::int64_t batch) {
     ws.grads.emplace_back(batch, nodes_[i].width);
     for (int p : nodes_[i].inputs) {
       const bool fan_out = p != kData && nodes_[static_cast<std::size_t>(p)].consumers > 1;
-      ws.partial[i].push_back(fan_out ? Matrix(batch, nodes_[static_cast<std::size_t>(p)].width) : Matrix());
+      ws.partial[i].push_back(fan_out ? Matrix(batch, nodes_[static_cast<std::size_t>(p)].width)
+                                      : Matrix());
     }
   }
 }
@@ -171,11 +180,13 @@ void Graph::backward(Compute& compute) {
         grad_views_.push_back(MatrixView{nullptr, current_input_.rows, current_input_.cols});
       } else {
         input_views_.push_back(ws.outputs[static_cast<std::size_t>(p)].view());
-        Matrix& target = ws.partial[k][s].empty() ? ws.grads[static_cast<std::size_t>(p)] : ws.partial[k][s];
+        Matrix& target =
+            ws.partial[k][s].empty() ? ws.grads[static_cast<std::size_t>(p)] : ws.partial[k][s];
         grad_views_.push_back(target.view());
       }
     }
-    node.layer->backward(compute, input_views_, ws.outputs[k].view(), ws.grads[k].view(), grad_views_);
+    node.layer->backward(compute, input_views_, ws.outputs[k].view(), ws.grads[k].view(),
+                         grad_views_);
     for (std::size_t s = 0; s < node.inputs.size(); ++s) {
       if (ws.partial[k][s].empty()) continue;
       float* sum = ws.grads[static_cast<std::size_t>(node.inputs[s])].data();

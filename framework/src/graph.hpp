@@ -1,6 +1,7 @@
 #pragma once
-/// The model graph: a DAG of named layer nodes built from the experiment's model spec. Activations and
-/// their gradients live in a workspace allocated once per batch size and reused for every batch.
+/// The model graph: a DAG of named layer nodes built from the experiment's model spec. Activations
+/// and their gradients live in a workspace allocated once per batch size and reused for every
+/// batch.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -23,8 +24,8 @@ class Graph {
   Graph(const ModelSpec& spec, std::int64_t data_width, const PluginHost& host, std::uint64_t seed);
   ~Graph();
 
-  /// Runs every node on `input` (rows = batch). Returns the output node's activations, valid until the
-  /// next forward with the same batch size.
+  /// Runs every node on `input` (rows = batch). Returns the output node's activations, valid until
+  /// the next forward with the same batch size.
   ConstMatrixView forward(Compute& compute, ConstMatrixView input, Mode mode);
   /// The buffer the loss writes d(loss)/d(output) into, for the batch of the last forward.
   MatrixView output_grad();
@@ -45,7 +46,7 @@ class Graph {
     std::unique_ptr<Layer> layer;
     std::vector<int> inputs;  ///< producer node indices; kData for the data
     std::int64_t width = 0;
-    int consumers = 0;        ///< input slots fed by this node (fan-out)
+    int consumers = 0;  ///< input slots fed by this node (fan-out)
   };
   struct Workspace {
     std::vector<Matrix> outputs;

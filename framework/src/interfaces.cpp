@@ -1,5 +1,5 @@
-// Out-of-line destructors: the interfaces' vtables and typeinfo live in libnnlab, once, for the host
-// and every plugin.
+// Out-of-line destructors: the interfaces' vtables and typeinfo live in libnnlab, once, for the
+// host and every plugin.
 #include "nnlab/dataset.hpp"
 #include "nnlab/layer.hpp"
 #include "nnlab/loss.hpp"

@@ -55,7 +55,8 @@ void Params::fail(std::string_view key, const std::string& message) const {
 
 const ParamValue& Params::require(std::string_view key, std::string_view expected) const {
   const ParamValue* v = read(key);
-  if (!v) fail(key, "missing required key '" + std::string(key) + "' (" + std::string(expected) + ")");
+  if (!v)
+    fail(key, "missing required key '" + std::string(key) + "' (" + std::string(expected) + ")");
   return *v;
 }
 
@@ -112,12 +113,13 @@ std::string Params::string(std::string_view key) const {
 
 std::string Params::choice(std::string_view key, std::string_view fallback,
                            const std::vector<std::string>& allowed) const {
-  const std::string value = string(key, fallback);
+  std::string value = string(key, fallback);
   if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return value;
   std::string message = "expected one of";
   for (const auto& a : allowed) message += " " + a;
   message += ", got '" + value + "'";
-  if (auto near = nearest_key(value, allowed); !near.empty()) message += "; did you mean '" + near + "'?";
+  if (auto near = nearest_key(value, allowed); !near.empty())
+    message += "; did you mean '" + near + "'?";
   fail(key, message);
 }
 
@@ -126,7 +128,8 @@ void Params::reject_unread(const std::string& component_kind) const {
     if (read_.count(key)) continue;
     std::vector<std::string> known(read_.begin(), read_.end());
     std::string message = "unknown key '" + key + "' for " + component_kind;
-    if (auto near = nearest_key(key, known); !near.empty()) message += "; did you mean '" + near + "'?";
+    if (auto near = nearest_key(key, known); !near.empty())
+      message += "; did you mean '" + near + "'?";
     if (!known.empty()) {
       message += " (expected one of:";
       for (const auto& k : known) message += " " + k;

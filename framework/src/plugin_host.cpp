@@ -46,7 +46,8 @@ void PluginHost::load_search_path(const std::vector<std::string>& search_path) {
     if (fs::is_directory(entry, ec)) {
       std::vector<std::string> files;
       for (const auto& f : fs::directory_iterator(entry)) {
-        if (f.is_regular_file() && f.path().extension() == ".so") files.push_back(f.path().string());
+        if (f.is_regular_file() && f.path().extension() == ".so")
+          files.push_back(f.path().string());
       }
       std::sort(files.begin(), files.end());
       for (const auto& f : files) load_file(f);
@@ -72,15 +73,17 @@ void PluginHost::load_file(const std::string& path) {
     throw PluginError(canonical, std::string("cannot be loaded: ") + e.what());
   }
   if (!library.has("nnlab_plugin")) {
-    throw PluginError(canonical, "not an nnlab plugin (it exports no 'nnlab_plugin' entry point; "
-                                 "declare one with NNLAB_PLUGIN)");
+    throw PluginError(canonical,
+                      "not an nnlab plugin (it exports no 'nnlab_plugin' entry point; "
+                      "declare one with NNLAB_PLUGIN)");
   }
   const PluginInfo* info = library.get_alias<PluginEntryPoint>("nnlab_plugin")();
   if (!info) throw PluginError(canonical, "its nnlab_plugin entry point returned nothing");
   if (info->abi_version != kAbiVersion || std::string(info->abi_tag) != NNLAB_ABI_TAG) {
     throw PluginError(canonical, "built for nnlab ABI " + std::to_string(info->abi_version) + " (" +
                                      info->abi_tag + "), but this nnlab is ABI " +
-                                     std::to_string(kAbiVersion) + " (" NNLAB_ABI_TAG "); rebuild the plugin");
+                                     std::to_string(kAbiVersion) +
+                                     " (" NNLAB_ABI_TAG "); rebuild the plugin");
   }
   registries_->set_current_plugin(canonical);
   try {
@@ -97,7 +100,8 @@ void PluginHost::load_file(const std::string& path) {
 std::string PluginHost::unknown_message(const std::string& kind_name, const std::string& key,
                                         const std::vector<std::string>& known) const {
   std::string message = "unknown " + kind_name + " '" + key + "'";
-  if (auto near = nearest_key(key, known); !near.empty()) message += "; did you mean '" + near + "'?";
+  if (auto near = nearest_key(key, known); !near.empty())
+    message += "; did you mean '" + near + "'?";
   if (known.empty()) {
     message += "; no plugin provides any " + kind_name;
   } else {

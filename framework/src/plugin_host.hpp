@@ -1,7 +1,7 @@
 #pragma once
-/// The plugin host loads plugin .so files with Boost.DLL, checks their entry point, lets them register
-/// components, and creates components by key. It must outlive every component a plugin made: their
-/// code lives in the plugin. Plugins are never unloaded during a run.
+/// The plugin host loads plugin .so files with Boost.DLL, checks their entry point, lets them
+/// register components, and creates components by key. It must outlive every component a plugin
+/// made: their code lives in the plugin. Plugins are never unloaded during a run.
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,16 +26,16 @@ class PluginHost {
   PluginHost(const PluginHost&) = delete;
   PluginHost& operator=(const PluginHost&) = delete;
 
-  /// Where nnlab's own plugins are: <directory of libnnlab.so>/nnlab/plugins, in the build tree and in
-  /// an install alike.
+  /// Where nnlab's own plugins are: <directory of libnnlab.so>/nnlab/plugins, in the build tree and
+  /// in an install alike.
   static std::string builtin_plugin_dir();
 
   /// The search path in order: `extra` entries, then NNLAB_PLUGIN_PATH (':'-separated), then the
   /// built-in directory. Entries are directories (every *.so in them) or plugin files.
   static std::vector<std::string> default_search_path(const std::vector<std::string>& extra);
 
-  /// Loads every plugin on the search path. A directory that does not exist is skipped (and shown in
-  /// messages); a named file that does not exist is an error.
+  /// Loads every plugin on the search path. A directory that does not exist is skipped (and shown
+  /// in messages); a named file that does not exist is an error.
   void load_search_path(const std::vector<std::string>& search_path);
   /// Loads one plugin file. Throws PluginError naming the file on any problem.
   void load_file(const std::string& path);
@@ -46,11 +46,14 @@ class PluginHost {
   const std::vector<std::string>& search_path() const { return search_path_; }
 
   /// Creates the component `spec` names from `registry`, then rejects parameters it did not read.
-  /// Unknown kind: ConfigError listing the known keys, the nearest one, and where plugins were sought.
+  /// Unknown kind: ConfigError listing the known keys, the nearest one, and where plugins were
+  /// sought.
   template <class T>
   std::unique_ptr<T> create(const Registry<T>& registry, const ComponentSpec& spec) const {
     const auto* entry = registry.find(spec.kind);
-    if (!entry) throw ConfigError(spec.where, spec.path + ".kind", unknown_message(registry.kind_name(), spec.kind, registry.keys()));
+    if (!entry)
+      throw ConfigError(spec.where, spec.path + ".kind",
+                        unknown_message(registry.kind_name(), spec.kind, registry.keys()));
     std::unique_ptr<T> component = entry->factory(spec.params);
     spec.params.reject_unread(registry.kind_name() + " '" + spec.kind + "'");
     return component;

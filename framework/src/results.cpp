@@ -20,8 +20,8 @@ CurvesWriter::~CurvesWriter() {
 
 void CurvesWriter::write(std::int64_t trial, const EvalPoint& point) {
   for (const auto& [metric, value] : point.metrics) {
-    std::fprintf(file_, "%lld,%lld,%s,%.9g\n", static_cast<long long>(trial), static_cast<long long>(point.epoch),
-                 metric.c_str(), value);
+    std::fprintf(file_, "%lld,%lld,%s,%.9g\n", static_cast<long long>(trial),
+                 static_cast<long long>(point.epoch), metric.c_str(), value);
   }
   if (std::fflush(file_) != 0) throw Error(path_ + ": write failed: " + std::strerror(errno));
 }

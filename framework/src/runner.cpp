@@ -20,36 +20,44 @@ std::string validate_experiment(const ExperimentSpec& spec, const PluginHost& ho
   const PreparedData data = prepare_data(spec.data, host, spec.seed);
   Trainer trainer(spec, data, host);
   std::size_t values = 0;
-  for (const Parameter* p : trainer.graph().parameters()) values += static_cast<std::size_t>(p->value.size());
+  for (const Parameter* p : trainer.graph().parameters())
+    values += static_cast<std::size_t>(p->value.size());
   return std::to_string(trainer.graph().node_names().size()) + " nodes, " + std::to_string(values) +
          " parameters; data: " + std::to_string(data.train.features.rows()) + " train, " +
-         std::to_string(data.val.features.rows()) + " val, " + std::to_string(data.test.features.rows()) +
-         " test rows of " + std::to_string(data.features()) + " features";
+         std::to_string(data.val.features.rows()) + " val, " +
+         std::to_string(data.test.features.rows()) + " test rows of " +
+         std::to_string(data.features()) + " features";
 }
 
-RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host, const RunOptions& options) {
+RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
+                         const RunOptions& options) {
   auto log = [&](const std::string& line) {
     if (options.log) options.log(line);
   };
   RunResult result;
-  result.out_dir = options.out_dir.empty() ? (fs::path("results") / spec.name).string() : options.out_dir;
+  result.out_dir =
+      options.out_dir.empty() ? (fs::path("results") / spec.name).string() : options.out_dir;
   const fs::path curves = fs::path(result.out_dir) / "curves.csv";
   if (fs::exists(curves) && !options.overwrite) {
-    throw Error(result.out_dir + ": already holds a run (curves.csv); pass --overwrite to replace it, or --out DIR");
+    throw Error(result.out_dir +
+                ": already holds a run (curves.csv); pass --overwrite to replace it, or --out DIR");
   }
   set_compute_threads(spec.execution.threads_per_trial);
   const PreparedData data = prepare_data(spec.data, host, spec.seed);
   Trainer trainer(spec, data, host);
   // Only now, with everything built and checked, does the run say anything: a bad experiment gets
   // its one error line and nothing else.
-  log(spec.name + ": " + std::to_string(spec.train.epochs) + " epochs, batch " + std::to_string(spec.train.batch_size) +
-      ", seed " + std::to_string(spec.seed) + ", " + std::to_string(spec.execution.threads_per_trial) + " thread(s)");
-  log("data: " + data.description + " -> " + std::to_string(data.train.features.rows()) + " train, " +
-      std::to_string(data.val.features.rows()) + " val, " + std::to_string(data.test.features.rows()) + " test");
+  log(spec.name + ": " + std::to_string(spec.train.epochs) + " epochs, batch " +
+      std::to_string(spec.train.batch_size) + ", seed " + std::to_string(spec.seed) + ", " +
+      std::to_string(spec.execution.threads_per_trial) + " thread(s)");
+  log("data: " + data.description + " -> " + std::to_string(data.train.features.rows()) +
+      " train, " + std::to_string(data.val.features.rows()) + " val, " +
+      std::to_string(data.test.features.rows()) + " test");
   std::error_code ec;
   fs::create_directories(result.out_dir, ec);
   if (ec) throw Error(result.out_dir + ": cannot create the results folder: " + ec.message());
-  write_file_atomically((fs::path(result.out_dir) / "experiment.yaml").string(), spec.resolved_yaml);
+  write_file_atomically((fs::path(result.out_dir) / "experiment.yaml").string(),
+                        spec.resolved_yaml);
   CurvesWriter writer(curves.string());
 
   Compute compute = Compute::make();

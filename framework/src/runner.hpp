@@ -11,9 +11,9 @@ namespace nnlab {
 class PluginHost;
 
 struct RunOptions {
-  std::string out_dir;     ///< default: results/<experiment name>
-  bool overwrite = false;  ///< replace an earlier run's files in out_dir
-  std::function<void(const std::string&)> log;  ///< one-line messages (may be empty)
+  std::string out_dir;                            ///< default: results/<experiment name>
+  bool overwrite = false;                         ///< replace an earlier run's files in out_dir
+  std::function<void(const std::string&)> log;    ///< one-line messages (may be empty)
   std::function<void(const EvalPoint&)> on_eval;  ///< after each evaluation (may be empty)
 };
 
@@ -24,7 +24,8 @@ struct RunResult {
 
 /// Runs `spec`. Everything is built and checked before anything is written. Writes
 /// <out_dir>/experiment.yaml (the resolved experiment) and <out_dir>/curves.csv (trial 0).
-RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host, const RunOptions& options);
+RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
+                         const RunOptions& options);
 
 /// Builds everything a run needs (data, model, loss, regularizers, optimizer) and trains nothing:
 /// `nnlab validate`. Returns a one-line summary of the model.

@@ -18,13 +18,15 @@ Trainer::Trainer(const ExperimentSpec& spec, const PreparedData& data, const Plu
   const Registries& r = host.registries();
   graph_ = std::make_unique<Graph>(spec.model, data.features(), host, spec.seed);
   if (graph_->output_width() != data.classes) {
-    throw ConfigError(spec.model.loss.where, "model", "the model outputs " + std::to_string(graph_->output_width()) +
-                                                          " values but the data has " + std::to_string(data.classes) +
-                                                          " classes; set the last layer's units to " +
-                                                          std::to_string(data.classes));
+    throw ConfigError(spec.model.loss.where, "model",
+                      "the model outputs " + std::to_string(graph_->output_width()) +
+                          " values but the data has " + std::to_string(data.classes) +
+                          " classes; set the last layer's units to " +
+                          std::to_string(data.classes));
   }
   loss_ = host.create(r.losses, spec.model.loss);
-  for (const auto& reg : spec.regularizers) regularizers_.push_back(host.create(r.regularizers, reg));
+  for (const auto& reg : spec.regularizers)
+    regularizers_.push_back(host.create(r.regularizers, reg));
   optimizer_ = host.create(r.optimizers, spec.optimizer);
   for (Parameter* p : graph_->parameters()) {
     if (p->role == ParameterRole::weight) weights_flop_.push_back(p);
@@ -33,7 +35,9 @@ Trainer::Trainer(const ExperimentSpec& spec, const PreparedData& data, const Plu
   batch_y_.resize(static_cast<std::size_t>(spec.train.batch_size));
   for (const auto& split : spec.train.eval) {
     if (split == "val" && data.val.features.rows() == 0) {
-      throw ConfigError({}, "train.eval", "'val' is evaluated but the data has no validation split (set data.val_size)");
+      throw ConfigError(
+          {}, "train.eval",
+          "'val' is evaluated but the data has no validation split (set data.val_size)");
     }
     if (split == "test" && data.test.features.rows() == 0) {
       throw ConfigError({}, "train.eval", "'test' is evaluated but the dataset has no test rows");
@@ -49,7 +53,8 @@ double Trainer::penalty() const {
   return sum;
 }
 
-double Trainer::train_step(Compute& compute, ConstMatrixView x, std::span<const std::int32_t> labels) {
+double Trainer::train_step(Compute& compute, ConstMatrixView x,
+                           std::span<const std::int32_t> labels) {
   ConstMatrixView out = graph_->forward(compute, x, Mode::train);
   const double loss = loss_->forward(compute, out, labels);
   if (!std::isfinite(loss)) return loss;
@@ -57,7 +62,8 @@ double Trainer::train_step(Compute& compute, ConstMatrixView x, std::span<const 
   graph_->backward(compute);
   for (const auto& reg : regularizers_) reg->add_gradient(graph_->parameters());
   optimizer_->step(graph_->parameters());
-  for (const Parameter* w : weights_flop_) flops_ += 6.0 * static_cast<double>(w->value.size()) * static_cast<double>(x.rows);
+  for (const Parameter* w : weights_flop_)
+    flops_ += 6.0 * static_cast<double>(w->value.size()) * static_cast<double>(x.rows);
   return loss;
 }
 
@@ -76,9 +82,11 @@ std::pair<double, double> Trainer::evaluate(Compute& compute, const LabeledSet& 
       const auto predicted = std::max_element(z, z + out.cols) - z;
       correct += predicted == labels[static_cast<std::size_t>(r)];
     }
-    for (const Parameter* w : weights_flop_) flops_ += 2.0 * static_cast<double>(w->value.size()) * static_cast<double>(rows);
+    for (const Parameter* w : weights_flop_)
+      flops_ += 2.0 * static_cast<double>(w->value.size()) * static_cast<double>(rows);
   }
-  return {loss_sum / static_cast<double>(n) + penalty(), static_cast<double>(correct) / static_cast<double>(n)};
+  return {loss_sum / static_cast<double>(n) + penalty(),
+          static_cast<double>(correct) / static_cast<double>(n)};
 }
 
 EvalPoint Trainer::evaluate_all(Compute& compute, std::int64_t epoch, std::int64_t iteration) {
@@ -110,10 +118,11 @@ TrainSummary Trainer::run(Compute& compute, const std::function<void(const EvalP
     return ConstMatrixView(batch_x_.data(), count, features);
   };
   auto step = [&](const std::int64_t* rows, std::int64_t count) {
-    const double loss = train_step(compute, gather(rows, count), {batch_y_.data(), static_cast<std::size_t>(count)});
+    const double loss = train_step(compute, gather(rows, count),
+                                   {batch_y_.data(), static_cast<std::size_t>(count)});
     if (!std::isfinite(loss)) {
-      throw DivergedError("training diverged at iteration " + std::to_string(summary.iterations) + ": the loss is " +
-                          (std::isnan(loss) ? "nan" : "infinite"));
+      throw DivergedError("training diverged at iteration " + std::to_string(summary.iterations) +
+                          ": the loss is " + (std::isnan(loss) ? "nan" : "infinite"));
     }
     ++summary.iterations;
   };
@@ -124,8 +133,9 @@ TrainSummary Trainer::run(Compute& compute, const std::function<void(const EvalP
 
   std::vector<std::int64_t> rows(static_cast<std::size_t>(std::max(batch, n)));
   if (spec_.train.sampling == Sampling::with_replacement) {
-    // The book's schedule: independent draws with replacement; an epoch is train_size / batch updates
-    // (a float, at least 1), and evaluation happens when the iteration count is a multiple of it.
+    // The book's schedule: independent draws with replacement; an epoch is train_size / batch
+    // updates (a float, at least 1), and evaluation happens when the iteration count is a multiple
+    // of it.
     const double per_epoch = std::max(static_cast<double>(n) / static_cast<double>(batch), 1.0);
     std::uniform_int_distribution<std::int64_t> pick(0, n - 1);
     std::int64_t epoch = 0;
@@ -141,7 +151,8 @@ TrainSummary Trainer::run(Compute& compute, const std::function<void(const EvalP
     std::iota(rows.begin(), rows.begin() + n, 0);
     for (std::int64_t epoch = 1; epoch <= spec_.train.epochs; ++epoch) {
       std::shuffle(rows.begin(), rows.begin() + n, rng);
-      for (std::int64_t first = 0; first < n; first += batch) step(rows.data() + first, std::min(batch, n - first));
+      for (std::int64_t first = 0; first < n; first += batch)
+        step(rows.data() + first, std::min(batch, n - first));
       eval(epoch);
     }
   }

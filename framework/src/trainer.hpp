@@ -1,6 +1,6 @@
 #pragma once
-/// The trainer: minibatches, forward, loss, backward, regularizers, optimizer step, and evaluation on
-/// the configured splits, in the book's schedule or the modern one.
+/// The trainer: minibatches, forward, loss, backward, regularizers, optimizer step, and evaluation
+/// on the configured splits, in the book's schedule or the modern one.
 #include <cstdint>
 #include <functional>
 #include <memory>

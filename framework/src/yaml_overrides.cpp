@@ -19,9 +19,11 @@ std::vector<PathStep> parse_key_path(const std::string& path) {
   while (i < path.size()) {
     if (path[i] == '[') {
       const std::size_t close = path.find(']', i);
-      if (close == std::string::npos || close == i + 1) bad(path, "expected [index] in the key path");
+      if (close == std::string::npos || close == i + 1)
+        bad(path, "expected [index] in the key path");
       const std::string digits = path.substr(i + 1, close - i - 1);
-      if (digits.find_first_not_of("0123456789") != std::string::npos) bad(path, "expected a list index, got '" + digits + "'");
+      if (digits.find_first_not_of("0123456789") != std::string::npos)
+        bad(path, "expected a list index, got '" + digits + "'");
       steps.emplace_back(static_cast<std::size_t>(std::stoul(digits)));
       i = close + 1;
       if (i < path.size() && path[i] == '.') ++i;
@@ -40,7 +42,7 @@ std::vector<PathStep> parse_key_path(const std::string& path) {
 std::string apply_override(YAML::Node& root, const std::string& assignment) {
   const std::size_t eq = assignment.find('=');
   if (eq == std::string::npos) bad(assignment, "expected key.path=value");
-  const std::string path = assignment.substr(0, eq);
+  std::string path = assignment.substr(0, eq);
   YAML::Node value;
   try {
     value = YAML::Load(assignment.substr(eq + 1));
@@ -64,7 +66,9 @@ std::string apply_override(YAML::Node& root, const std::string& assignment) {
     } else {
       const std::size_t index = std::get<std::size_t>(steps[s]);
       if (!node.IsSequence()) bad(path, "[" + std::to_string(index) + "] is not inside a list");
-      if (index >= node.size()) bad(path, "index " + std::to_string(index) + " is past the list's " + std::to_string(node.size()) + " items");
+      if (index >= node.size())
+        bad(path, "index " + std::to_string(index) + " is past the list's " +
+                      std::to_string(node.size()) + " items");
       if (last) {
         node[index] = value;
         return path;

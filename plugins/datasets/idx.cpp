@@ -22,7 +22,8 @@ const std::map<std::string, std::string>& known_datasets() {
 
 class Idx final : public Dataset {
  public:
-  explicit Idx(const Params& params) : classes_(static_cast<std::int32_t>(params.integer("classes", 10))) {
+  explicit Idx(const Params& params)
+      : classes_(static_cast<std::int32_t>(params.integer("classes", 10))) {
     std::string dir = params.string("dir", "");
     if (params.has("dataset")) {
       const std::string name = params.string("dataset");
@@ -30,12 +31,14 @@ class Idx final : public Dataset {
       if (it == known_datasets().end()) {
         std::string known;
         for (const auto& [key, path] : known_datasets()) known += " " + key;
-        params.fail("dataset", "unknown dataset '" + name + "' (known:" + known + "); use dir: or file paths for others");
+        params.fail("dataset", "unknown dataset '" + name + "' (known:" + known +
+                                   "); use dir: or file paths for others");
       }
       if (!dir.empty()) params.fail("dir", "give either dataset or dir, not both");
       dir = it->second;
       if (!fs::exists(dir)) {
-        params.fail("dataset", "'" + name + "' is not installed: " + dir + " is missing (apt-get install dataset-" + name + ")");
+        params.fail("dataset", "'" + name + "' is not installed: " + dir +
+                                   " is missing (apt-get install dataset-" + name + ")");
       }
     }
     auto file = [&](const char* key, const char* standard) {
@@ -78,7 +81,8 @@ class Idx final : public Dataset {
 
 void register_idx(Registries& r) {
   r.datasets.add("idx", &make<Dataset, Idx>,
-                 "MNIST-format IDX files, gzip'd or not: dataset (fashion-mnist) | dir | train_images, train_labels, "
+                 "MNIST-format IDX files, gzip'd or not: dataset (fashion-mnist) | dir | "
+                 "train_images, train_labels, "
                  "test_images, test_labels; classes (default 10)");
 }
 

@@ -41,7 +41,8 @@ class GzFile {
   std::uint32_t read_u32(const char* what) {
     std::array<unsigned char, 4> b{};
     if (read(b.data(), 4) != 4) throw Error(path_ + ": truncated header: no " + what);
-    return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
+    return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) |
+           b[3];
   }
 
   const std::string& path() const { return path_; }
@@ -60,7 +61,8 @@ std::string hex(std::uint32_t v) {
 void expect_magic(GzFile& file, std::uint32_t expected, const char* kind) {
   const std::uint32_t magic = file.read_u32("magic number");
   if (magic != expected) {
-    throw Error(file.path() + ": not an IDX " + kind + " file (magic number " + hex(magic) + ", expected " + hex(expected) + ")");
+    throw Error(file.path() + ": not an IDX " + kind + " file (magic number " + hex(magic) +
+                ", expected " + hex(expected) + ")");
   }
 }
 
@@ -77,15 +79,17 @@ Matrix read_idx_images(const std::string& path, std::int64_t limit) {
   const std::uint32_t rows = file.read_u32("row count");
   const std::uint32_t cols = file.read_u32("column count");
   if (rows == 0 || cols == 0 || std::uint64_t{rows} * cols > (1u << 24)) {
-    throw Error(path + ": implausible image size " + std::to_string(rows) + "x" + std::to_string(cols));
+    throw Error(path + ": implausible image size " + std::to_string(rows) + "x" +
+                std::to_string(cols));
   }
   const std::int64_t n = take(count, limit);
   const std::int64_t pixels = std::int64_t{rows} * cols;
   std::vector<unsigned char> bytes(static_cast<std::size_t>(n * pixels));
   const std::size_t got = file.read(bytes.data(), bytes.size());
   if (got != bytes.size()) {
-    throw Error(path + ": truncated: the header promises " + std::to_string(count) + " images, but only " +
-                std::to_string(got / static_cast<std::size_t>(pixels)) + " are present");
+    throw Error(path + ": truncated: the header promises " + std::to_string(count) +
+                " images, but only " + std::to_string(got / static_cast<std::size_t>(pixels)) +
+                " are present");
   }
   Matrix images(n, pixels);
   for (std::size_t i = 0; i < bytes.size(); ++i) images.data()[i] = bytes[i];
@@ -100,8 +104,8 @@ std::vector<std::int32_t> read_idx_labels(const std::string& path, std::int64_t 
   std::vector<unsigned char> bytes(static_cast<std::size_t>(n));
   const std::size_t got = file.read(bytes.data(), bytes.size());
   if (got != bytes.size()) {
-    throw Error(path + ": truncated: the header promises " + std::to_string(count) + " labels, but only " +
-                std::to_string(got) + " are present");
+    throw Error(path + ": truncated: the header promises " + std::to_string(count) +
+                " labels, but only " + std::to_string(got) + " are present");
   }
   return {bytes.begin(), bytes.end()};
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Reader for the IDX format of MNIST and Fashion-MNIST (LeCun et al.), gzip'd or not: a big-endian
-// header (magic 0x00000803 for uint8 N x rows x cols images, 0x00000801 for uint8 labels), then bytes.
+// header (magic 0x00000803 for uint8 N x rows x cols images, 0x00000801 for uint8 labels), then
+// bytes.
 #include <cstdint>
 #include <string>
 #include <vector>

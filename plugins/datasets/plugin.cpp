@@ -1,6 +1,6 @@
 // The built-in datasets plugin: idx (MNIST-format files) and synthetic.
-#include "components.hpp"
 #include "nnlab/plugin.hpp"
+#include "components.hpp"
 
 namespace {
 void register_components(nnlab::Registries& r) {

@@ -1,6 +1,6 @@
-// The `synthetic` dataset: a seeded classification problem of Gaussian clusters, for tests and demos
-// that should not need files. Each class has a centre drawn from N(0, separation^2) per feature; each
-// example is its class centre plus N(0, 1) noise; labels are drawn uniformly.
+// The `synthetic` dataset: a seeded classification problem of Gaussian clusters, for tests and
+// demos that should not need files. Each class has a centre drawn from N(0, separation^2) per
+// feature; each example is its class centre plus N(0, 1) noise; labels are drawn uniformly.
 #include <random>
 
 #include "components.hpp"
@@ -29,7 +29,8 @@ class Synthetic final : public Dataset {
     Rng rng(seed_ >= 0 ? static_cast<std::uint64_t>(seed_) : request.seed);
     std::normal_distribution<double> normal(0.0, 1.0);
     Matrix centres(classes_, features_);
-    for (std::int64_t i = 0; i < centres.size(); ++i) centres.data()[i] = static_cast<float>(normal(rng) * separation_);
+    for (std::int64_t i = 0; i < centres.size(); ++i)
+      centres.data()[i] = static_cast<float>(normal(rng) * separation_);
     auto generate = [&](std::int64_t n) {
       LabeledSet set{Matrix(n, features_), std::vector<std::int32_t>(static_cast<std::size_t>(n))};
       std::uniform_int_distribution<std::int64_t> pick(0, classes_ - 1);
@@ -46,7 +47,8 @@ class Synthetic final : public Dataset {
     data.train = generate(request.train_limit > 0 ? std::min(request.train_limit, train_) : train_);
     data.test = generate(request.test_limit > 0 ? std::min(request.test_limit, test_) : test_);
     data.classes = static_cast<std::int32_t>(classes_);
-    data.description = "synthetic: " + std::to_string(classes_) + " Gaussian clusters in " + std::to_string(features_) + " features";
+    data.description = "synthetic: " + std::to_string(classes_) + " Gaussian clusters in " +
+                       std::to_string(features_) + " features";
     return data;
   }
 
@@ -60,7 +62,8 @@ class Synthetic final : public Dataset {
 
 void register_synthetic(Registries& r) {
   r.datasets.add("synthetic", &make<Dataset, Synthetic>,
-                 "seeded Gaussian clusters: classes (3), features (16), train (600), test (200), separation (2.0), "
+                 "seeded Gaussian clusters: classes (3), features (16), train (600), test (200), "
+                 "separation (2.0), "
                  "seed (default: the experiment's)");
 }
 

@@ -21,23 +21,29 @@ class Add final : public Layer {
   std::int64_t build(const LayerBuild& build) override {
     width_ = build.input_width.at(0);
     for (auto w : build.input_width) {
-      if (w != width_) throw Error("add: every input must have the same width, got " + std::to_string(width_) + " and " + std::to_string(w));
+      if (w != width_)
+        throw Error("add: every input must have the same width, got " + std::to_string(width_) +
+                    " and " + std::to_string(w));
     }
     inputs_ = static_cast<int>(build.input_width.size());
     return width_;
   }
 
-  void forward(Compute& compute, std::span<const ConstMatrixView> inputs, MatrixView output, Mode) override {
+  void forward(Compute& compute, std::span<const ConstMatrixView> inputs, MatrixView output,
+               Mode) override {
     Primitive& p = primitive(compute, inputs[0].rows);
-    for (int i = 0; i < inputs_; ++i) bind(p.sources[static_cast<std::size_t>(i)], inputs[static_cast<std::size_t>(i)].data);
+    for (int i = 0; i < inputs_; ++i)
+      bind(p.sources[static_cast<std::size_t>(i)], inputs[static_cast<std::size_t>(i)].data);
     bind(p.dst, output.data);
     p.sum.execute(compute.stream, p.args);
   }
 
-  void backward(Compute&, std::span<const ConstMatrixView>, ConstMatrixView, ConstMatrixView output_grad,
-                std::span<const MatrixView> input_grads) override {
+  void backward(Compute&, std::span<const ConstMatrixView>, ConstMatrixView,
+                ConstMatrixView output_grad, std::span<const MatrixView> input_grads) override {
     for (const MatrixView& grad : input_grads) {
-      if (grad.data) std::memcpy(grad.data, output_grad.data, static_cast<std::size_t>(output_grad.size()) * sizeof(float));
+      if (grad.data)
+        std::memcpy(grad.data, output_grad.data,
+                    static_cast<std::size_t>(output_grad.size()) * sizeof(float));
     }
   }
 
@@ -75,7 +81,8 @@ class Add final : public Layer {
 }  // namespace
 
 void register_add(Registries& r) {
-  r.layers.add("add", &make<Layer, Add>, "element-wise sum of 2+ inputs of one width (oneDNN sum), for residual graphs");
+  r.layers.add("add", &make<Layer, Add>,
+               "element-wise sum of 2+ inputs of one width (oneDNN sum), for residual graphs");
 }
 
 }  // namespace nnlab::layers

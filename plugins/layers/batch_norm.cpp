@@ -1,6 +1,7 @@
 // Batch normalization (Ioffe & Szegedy 2015) on oneDNN's batch_normalization primitive.
-// The N x C activations are described as N x C x 1 x 1 in nhwc: the same bytes as a row-major matrix,
-// but a layout oneDNN runs on its fast path, where plain 2-D `nc` takes a slow reference kernel.
+// The N x C activations are described as N x C x 1 x 1 in nhwc: the same bytes as a row-major
+// matrix, but a layout oneDNN runs on its fast path, where plain 2-D `nc` takes a slow reference
+// kernel.
 #include <map>
 #include <unordered_map>
 
@@ -17,13 +18,16 @@ class BatchNorm final : public Layer {
         momentum_(params.number("momentum", 0.9)),
         paper_stats_(params.choice("stats", "book", {"book", "paper"}) == "paper") {
     if (!(epsilon_ > 0)) params.fail("epsilon", "expected a positive epsilon");
-    if (!(momentum_ >= 0 && momentum_ <= 1)) params.fail("momentum", "expected a momentum in [0, 1]");
+    if (!(momentum_ >= 0 && momentum_ <= 1))
+      params.fail("momentum", "expected a momentum in [0, 1]");
   }
 
   std::int64_t build(const LayerBuild& build) override {
     channels_ = build.input_width.at(0);
-    gamma_ = {build.name + ".gamma", ParameterRole::scale, Matrix(1, channels_), Matrix(1, channels_)};
-    beta_ = {build.name + ".beta", ParameterRole::shift, Matrix(1, channels_), Matrix(1, channels_)};
+    gamma_ = {build.name + ".gamma", ParameterRole::scale, Matrix(1, channels_),
+              Matrix(1, channels_)};
+    beta_ = {build.name + ".beta", ParameterRole::shift, Matrix(1, channels_),
+             Matrix(1, channels_)};
     gamma_.value.fill(1.0f);
     batch_mean_ = Matrix(1, channels_);
     batch_var_ = Matrix(1, channels_);
@@ -35,7 +39,8 @@ class BatchNorm final : public Layer {
     return channels_;
   }
 
-  void forward(Compute& compute, std::span<const ConstMatrixView> inputs, MatrixView output, Mode mode) override {
+  void forward(Compute& compute, std::span<const ConstMatrixView> inputs, MatrixView output,
+               Mode mode) override {
     const std::int64_t batch = inputs[0].rows;
     Primitives& p = primitives(compute, batch);
     if (mode == Mode::train) {
@@ -104,9 +109,10 @@ class BatchNorm final : public Layer {
     const double m = static_cast<double>(last_batch_);
     const double unbias = m > 1 ? m / (m - 1) : 1.0;
     for (std::int64_t c = 0; c < channels_; ++c) {
-      running_mean_.data()[c] = static_cast<float>(mean_sum_[static_cast<std::size_t>(c)] / static_cast<double>(batches_));
-      running_var_.data()[c] =
-          static_cast<float>(unbias * var_sum_[static_cast<std::size_t>(c)] / static_cast<double>(batches_));
+      running_mean_.data()[c] = static_cast<float>(mean_sum_[static_cast<std::size_t>(c)] /
+                                                   static_cast<double>(batches_));
+      running_var_.data()[c] = static_cast<float>(unbias * var_sum_[static_cast<std::size_t>(c)] /
+                                                  static_cast<double>(batches_));
     }
   }
 
@@ -128,8 +134,9 @@ class BatchNorm final : public Layer {
     p.forward_train = dnnl::batch_normalization_forward(train_pd);
     // Forward inference: uses the given (running or population) statistics.
     const auto infer_pd = dnnl::batch_normalization_forward::primitive_desc(
-        dnnl::batch_normalization_forward::desc(dnnl::prop_kind::forward_inference, data_md, eps,
-                                                flags::use_global_stats | flags::use_scale | flags::use_shift),
+        dnnl::batch_normalization_forward::desc(
+            dnnl::prop_kind::forward_inference, data_md, eps,
+            flags::use_global_stats | flags::use_scale | flags::use_shift),
         engine);
     p.forward_infer = dnnl::batch_normalization_forward(infer_pd);
     // Backward: diff_src, diff_scale (d gamma) and diff_shift (d beta). SHIFT must be passed too.
@@ -145,12 +152,18 @@ class BatchNorm final : public Layer {
     p.diff_src = user_memory(data_md, engine);
     auto channel = [&](Matrix& m) { return dnnl::memory(channel_md, engine, m.data()); };
     const auto scale = channel(gamma_.value), shift = channel(beta_.value);
-    p.train_args = {{DNNL_ARG_SRC, p.src},          {DNNL_ARG_DST, p.dst},
-                    {DNNL_ARG_SCALE, scale},        {DNNL_ARG_SHIFT, shift},
-                    {DNNL_ARG_MEAN, channel(batch_mean_)}, {DNNL_ARG_VARIANCE, channel(batch_var_)}};
-    p.infer_args = {{DNNL_ARG_SRC, p.src},          {DNNL_ARG_DST, p.dst},
-                    {DNNL_ARG_SCALE, scale},        {DNNL_ARG_SHIFT, shift},
-                    {DNNL_ARG_MEAN, channel(running_mean_)}, {DNNL_ARG_VARIANCE, channel(running_var_)}};
+    p.train_args = {{DNNL_ARG_SRC, p.src},
+                    {DNNL_ARG_DST, p.dst},
+                    {DNNL_ARG_SCALE, scale},
+                    {DNNL_ARG_SHIFT, shift},
+                    {DNNL_ARG_MEAN, channel(batch_mean_)},
+                    {DNNL_ARG_VARIANCE, channel(batch_var_)}};
+    p.infer_args = {{DNNL_ARG_SRC, p.src},
+                    {DNNL_ARG_DST, p.dst},
+                    {DNNL_ARG_SCALE, scale},
+                    {DNNL_ARG_SHIFT, shift},
+                    {DNNL_ARG_MEAN, channel(running_mean_)},
+                    {DNNL_ARG_VARIANCE, channel(running_var_)}};
     p.backward_args = {{DNNL_ARG_SRC, p.src},
                        {DNNL_ARG_MEAN, channel(batch_mean_)},
                        {DNNL_ARG_VARIANCE, channel(batch_var_)},
@@ -178,8 +191,10 @@ class BatchNorm final : public Layer {
 
 void register_batch_norm(Registries& r) {
   r.layers.add("batch_norm", &make<Layer, BatchNorm>,
-               "batch normalization (oneDNN): epsilon (default 1e-6), momentum (running averages, default 0.9), "
-               "stats (book: moving averages from zero | paper: population estimates, m/(m-1); default book)");
+               "batch normalization (oneDNN): epsilon (default 1e-6), momentum (running averages, "
+               "default 0.9), "
+               "stats (book: moving averages from zero | paper: population estimates, m/(m-1); "
+               "default book)");
 }
 
 }  // namespace nnlab::layers

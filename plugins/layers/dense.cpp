@@ -1,5 +1,6 @@
 // Dense (fully connected) layer: y = xW + b on oneDNN matmul. Backward is two more matmuls on
-// transposed views of the same bytes (dW = x^T dy, dx = dy W^T); oneDNN's matmul has no backward mode.
+// transposed views of the same bytes (dW = x^T dy, dx = dy W^T); oneDNN's matmul has no backward
+// mode.
 #include <algorithm>
 #include <map>
 #include <unordered_map>
@@ -14,7 +15,9 @@ namespace {
 class Dense final : public Layer {
  public:
   explicit Dense(const Params& params)
-      : units_(params.integer("units")), init_(WeightInit::from(params, "init")), use_bias_(params.boolean("bias", true)) {
+      : units_(params.integer("units")),
+        init_(WeightInit::from(params, "init")),
+        use_bias_(params.boolean("bias", true)) {
     if (units_ < 1) params.fail("units", "expected a positive number of units");
   }
 
@@ -22,11 +25,13 @@ class Dense final : public Layer {
     in_ = build.input_width.at(0);
     weights_ = {build.name + ".W", ParameterRole::weight, Matrix(in_, units_), Matrix(in_, units_)};
     init_.fill(weights_.value, in_, units_, *build.init_rng);
-    if (use_bias_) bias_ = {build.name + ".b", ParameterRole::bias, Matrix(1, units_), Matrix(1, units_)};
+    if (use_bias_)
+      bias_ = {build.name + ".b", ParameterRole::bias, Matrix(1, units_), Matrix(1, units_)};
     return units_;
   }
 
-  void forward(Compute& compute, std::span<const ConstMatrixView> inputs, MatrixView output, Mode) override {
+  void forward(Compute& compute, std::span<const ConstMatrixView> inputs, MatrixView output,
+               Mode) override {
     Primitives& p = primitives(compute, inputs[0].rows);
     bind(p.src, inputs[0].data);
     bind(p.dst, output.data);
@@ -68,9 +73,9 @@ class Dense final : public Layer {
  private:
   struct Primitives {
     dnnl::matmul forward, weights_grad, input_grad;
-    dnnl::memory src, weights, bias, dst;          // forward
-    dnnl::memory src_t, diff_dst, diff_weights;   // dW = x^T dy
-    dnnl::memory weights_t, diff_src;             // dx = dy W^T
+    dnnl::memory src, weights, bias, dst;        // forward
+    dnnl::memory src_t, diff_dst, diff_weights;  // dW = x^T dy
+    dnnl::memory weights_t, diff_src;            // dx = dy W^T
     std::unordered_map<int, dnnl::memory> forward_args, weights_grad_args, input_grad_args;
   };
 
@@ -81,7 +86,8 @@ class Dense final : public Layer {
     if (it != cache_.end()) return it->second;
     const auto& engine = compute.engine;
     Primitives p;
-    // Forward: create the descriptors, the primitive, and memory objects whose handles are set per call.
+    // Forward: create the descriptors, the primitive, and memory objects whose handles are set per
+    // call.
     const auto src_md = matrix_desc(batch, in_);
     const auto weights_md = matrix_desc(in_, units_);
     const auto bias_md = matrix_desc(1, units_);
@@ -99,17 +105,21 @@ class Dense final : public Layer {
     }
     // dW = x^T dy: x viewed as in x batch through strides.
     const auto src_t_md = transposed_desc(batch, in_);
-    p.weights_grad = dnnl::matmul(dnnl::matmul::primitive_desc(dnnl::matmul::desc(src_t_md, dst_md, weights_md), engine));
+    p.weights_grad = dnnl::matmul(
+        dnnl::matmul::primitive_desc(dnnl::matmul::desc(src_t_md, dst_md, weights_md), engine));
     p.src_t = user_memory(src_t_md, engine);
     p.diff_dst = user_memory(dst_md, engine);
     p.diff_weights = user_memory(weights_md, engine);
-    p.weights_grad_args = {{DNNL_ARG_SRC, p.src_t}, {DNNL_ARG_WEIGHTS, p.diff_dst}, {DNNL_ARG_DST, p.diff_weights}};
+    p.weights_grad_args = {
+        {DNNL_ARG_SRC, p.src_t}, {DNNL_ARG_WEIGHTS, p.diff_dst}, {DNNL_ARG_DST, p.diff_weights}};
     // dx = dy W^T: W viewed as units x in through strides.
     const auto weights_t_md = transposed_desc(in_, units_);
-    p.input_grad = dnnl::matmul(dnnl::matmul::primitive_desc(dnnl::matmul::desc(dst_md, weights_t_md, src_md), engine));
+    p.input_grad = dnnl::matmul(
+        dnnl::matmul::primitive_desc(dnnl::matmul::desc(dst_md, weights_t_md, src_md), engine));
     p.weights_t = user_memory(weights_t_md, engine);
     p.diff_src = user_memory(src_md, engine);
-    p.input_grad_args = {{DNNL_ARG_SRC, p.diff_dst}, {DNNL_ARG_WEIGHTS, p.weights_t}, {DNNL_ARG_DST, p.diff_src}};
+    p.input_grad_args = {
+        {DNNL_ARG_SRC, p.diff_dst}, {DNNL_ARG_WEIGHTS, p.weights_t}, {DNNL_ARG_DST, p.diff_src}};
     return cache_.emplace(batch, std::move(p)).first->second;
   }
 
@@ -125,7 +135,8 @@ class Dense final : public Layer {
 
 void register_dense(Registries& r) {
   r.layers.add("dense", &make<Layer, Dense>,
-               "fully connected y = xW + b (oneDNN matmul): units (int, required), init (he | xavier | glorot | std, "
+               "fully connected y = xW + b (oneDNN matmul): units (int, required), init (he | "
+               "xavier | glorot | std, "
                "default he), bias (bool, default true)");
 }
 

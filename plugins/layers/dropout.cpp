@@ -1,7 +1,8 @@
-// Dropout (Srivastava et al. 2014). Book mode, as the book codes it: keep a unit when U[0,1) > ratio,
-// a fresh mask every training forward, no rescaling, and multiply by (1 - ratio) at inference.
-// Inverted mode: scale kept units by 1/(1 - ratio) in training, identity at inference. Their inference
-// outputs agree in expectation. oneDNN 2.6 has no dropout primitive; this is a plain loop.
+// Dropout (Srivastava et al. 2014). Book mode, as the book codes it: keep a unit when U[0,1) >
+// ratio, a fresh mask every training forward, no rescaling, and multiply by (1 - ratio) at
+// inference. Inverted mode: scale kept units by 1/(1 - ratio) in training, identity at inference.
+// Their inference outputs agree in expectation. oneDNN 2.6 has no dropout primitive; this is a
+// plain loop.
 #include <random>
 
 #include "components.hpp"
@@ -12,7 +13,8 @@ namespace {
 class Dropout final : public Layer {
  public:
   explicit Dropout(const Params& params)
-      : ratio_(params.number("ratio", 0.5)), inverted_(params.choice("mode", "book", {"book", "inverted"}) == "inverted") {
+      : ratio_(params.number("ratio", 0.5)),
+        inverted_(params.choice("mode", "book", {"book", "inverted"}) == "inverted") {
     if (!(ratio_ >= 0 && ratio_ < 1)) params.fail("ratio", "expected a dropout ratio in [0, 1)");
   }
 
@@ -21,7 +23,8 @@ class Dropout final : public Layer {
     return build.input_width.at(0);
   }
 
-  void forward(Compute&, std::span<const ConstMatrixView> inputs, MatrixView output, Mode mode) override {
+  void forward(Compute&, std::span<const ConstMatrixView> inputs, MatrixView output,
+               Mode mode) override {
     const ConstMatrixView x = inputs[0];
     const std::int64_t n = x.size();
     if (mode == Mode::infer) {
@@ -39,11 +42,12 @@ class Dropout final : public Layer {
     }
   }
 
-  void backward(Compute&, std::span<const ConstMatrixView>, ConstMatrixView, ConstMatrixView output_grad,
-                std::span<const MatrixView> input_grads) override {
+  void backward(Compute&, std::span<const ConstMatrixView>, ConstMatrixView,
+                ConstMatrixView output_grad, std::span<const MatrixView> input_grads) override {
     if (!input_grads[0].data) return;
     const float* mask = mask_.data();
-    for (std::int64_t i = 0, n = output_grad.size(); i < n; ++i) input_grads[0].data[i] = output_grad.data[i] * mask[i];
+    for (std::int64_t i = 0, n = output_grad.size(); i < n; ++i)
+      input_grads[0].data[i] = output_grad.data[i] * mask[i];
   }
 
  private:
@@ -57,7 +61,8 @@ class Dropout final : public Layer {
 
 void register_dropout(Registries& r) {
   r.layers.add("dropout", &make<Layer, Dropout>,
-               "dropout: ratio (dropped fraction, default 0.5), mode (book: no rescale, x(1-ratio) at inference | "
+               "dropout: ratio (dropped fraction, default 0.5), mode (book: no rescale, x(1-ratio) "
+               "at inference | "
                "inverted: x1/(1-ratio) in training; default book)");
 }
 

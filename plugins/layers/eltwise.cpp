@@ -20,11 +20,13 @@ class Eltwise final : public Layer {
     return width_;
   }
 
-  void forward(Compute& compute, std::span<const ConstMatrixView> inputs, MatrixView output, Mode mode) override {
+  void forward(Compute& compute, std::span<const ConstMatrixView> inputs, MatrixView output,
+               Mode mode) override {
     Primitives& p = primitives(compute, inputs[0].rows);
     bind(p.src, inputs[0].data);
     bind(p.dst, output.data);
-    (mode == Mode::train ? p.forward_train : p.forward_infer).execute(compute.stream, p.forward_args);
+    (mode == Mode::train ? p.forward_train : p.forward_infer)
+        .execute(compute.stream, p.forward_args);
   }
 
   void backward(Compute& compute, std::span<const ConstMatrixView> inputs, ConstMatrixView output,
@@ -53,10 +55,12 @@ class Eltwise final : public Layer {
     Primitives p;
     // Forward, in both modes (training keeps what backward needs).
     const auto train_pd = dnnl::eltwise_forward::primitive_desc(
-        dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_training, Algorithm, md, 0.0f, 0.0f), engine);
+        dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_training, Algorithm, md, 0.0f, 0.0f),
+        engine);
     p.forward_train = dnnl::eltwise_forward(train_pd);
     p.forward_infer = dnnl::eltwise_forward(dnnl::eltwise_forward::primitive_desc(
-        dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_inference, Algorithm, md, 0.0f, 0.0f), engine));
+        dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_inference, Algorithm, md, 0.0f, 0.0f),
+        engine));
     // Backward, from the forward's input (relu) or output (sigmoid, tanh).
     p.backward = dnnl::eltwise_backward(dnnl::eltwise_backward::primitive_desc(
         dnnl::eltwise_backward::desc(Algorithm, md, md, 0.0f, 0.0f), engine, train_pd));
@@ -83,7 +87,8 @@ using Tanh = Eltwise<dnnl::algorithm::eltwise_tanh_use_dst_for_bwd, true>;
 }  // namespace
 
 void register_eltwise(Registries& r) {
-  r.layers.add("relu", &make<Layer, Relu>, "max(0, x) (oneDNN eltwise); derivative 0 at x = 0; no parameters");
+  r.layers.add("relu", &make<Layer, Relu>,
+               "max(0, x) (oneDNN eltwise); derivative 0 at x = 0; no parameters");
   r.layers.add("sigmoid", &make<Layer, Sigmoid>, "1 / (1 + e^-x) (oneDNN eltwise); no parameters");
   r.layers.add("tanh", &make<Layer, Tanh>, "tanh x (oneDNN eltwise); no parameters");
 }

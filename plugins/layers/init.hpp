@@ -7,8 +7,8 @@
 namespace nnlab::layers {
 
 /// How initial weights are drawn: N(0, 1) * std, with std from the fan-in n:
-/// he = sqrt(2/n) (He et al. 2015); xavier = sqrt(1/n) (the book's); glorot = sqrt(2/(n_in + n_out))
-/// (Glorot & Bengio 2010); or a fixed number.
+/// he = sqrt(2/n) (He et al. 2015); xavier = sqrt(1/n) (the book's); glorot = sqrt(2/(n_in +
+/// n_out)) (Glorot & Bengio 2010); or a fixed number.
 struct WeightInit {
   enum class Kind { he, xavier, glorot, fixed } kind = Kind::he;
   double fixed_std = 0;

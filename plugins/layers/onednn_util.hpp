@@ -1,6 +1,7 @@
 #pragma once
-// Small oneDNN helpers shared by the layer components. Every primitive-descriptor construction stays in
-// this plugin: oneDNN 2.6 builds them from op descriptors, 3.x does not, so an upgrade touches one folder.
+// Small oneDNN helpers shared by the layer components. Every primitive-descriptor construction
+// stays in this plugin: oneDNN 2.6 builds them from op descriptors, 3.x does not, so an upgrade
+// touches one folder.
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <cstdint>

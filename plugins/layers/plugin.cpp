@@ -1,6 +1,6 @@
 // The built-in layers plugin: add, dense, batch_norm, relu/sigmoid/tanh, dropout, and the losses.
-#include "components.hpp"
 #include "nnlab/plugin.hpp"
+#include "components.hpp"
 
 namespace {
 void register_components(nnlab::Registries& r) {

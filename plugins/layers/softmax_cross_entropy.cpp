@@ -1,5 +1,5 @@
-// Softmax cross-entropy, as the book defines it: p = softmax(z) (oneDNN softmax, which subtracts the
-// row max), L = -(1/N) sum_n log(p[n, t_n] + 1e-7), dL/dz = (p - onehot(t)) / N.
+// Softmax cross-entropy, as the book defines it: p = softmax(z) (oneDNN softmax, which subtracts
+// the row max), L = -(1/N) sum_n log(p[n, t_n] + 1e-7), dL/dz = (p - onehot(t)) / N.
 #include <cmath>
 #include <map>
 
@@ -13,7 +13,8 @@ class SoftmaxCrossEntropy final : public Loss {
  public:
   explicit SoftmaxCrossEntropy(const Params&) {}
 
-  double forward(Compute& compute, ConstMatrixView output, std::span<const std::int32_t> labels) override {
+  double forward(Compute& compute, ConstMatrixView output,
+                 std::span<const std::int32_t> labels) override {
     if (probabilities_.size() < output.size()) probabilities_ = Matrix(output.rows, output.cols);
     auto& p = primitive(compute, output.rows, output.cols);
     bind(p.src, output.data);
@@ -24,7 +25,9 @@ class SoftmaxCrossEntropy final : public Loss {
     labels_ = labels;
     double sum = 0;
     for (std::int64_t r = 0; r < rows_; ++r) {
-      sum -= std::log(static_cast<double>(probabilities_.data()[r * cols_ + labels[static_cast<std::size_t>(r)]]) + 1e-7);
+      sum -= std::log(static_cast<double>(
+                          probabilities_.data()[r * cols_ + labels[static_cast<std::size_t>(r)]]) +
+                      1e-7);
     }
     return sum / static_cast<double>(rows_);
   }
@@ -33,7 +36,8 @@ class SoftmaxCrossEntropy final : public Loss {
     const float inv_n = 1.0f / static_cast<float>(rows_);
     const float* p = probabilities_.data();
     for (std::int64_t r = 0; r < rows_; ++r) {
-      for (std::int64_t c = 0; c < cols_; ++c) output_grad.data[r * cols_ + c] = p[r * cols_ + c] * inv_n;
+      for (std::int64_t c = 0; c < cols_; ++c)
+        output_grad.data[r * cols_ + c] = p[r * cols_ + c] * inv_n;
       output_grad.data[r * cols_ + labels_[static_cast<std::size_t>(r)]] -= inv_n;
     }
   }
@@ -65,8 +69,9 @@ class SoftmaxCrossEntropy final : public Loss {
 }  // namespace
 
 void register_softmax_cross_entropy(Registries& r) {
-  r.losses.add("softmax_cross_entropy", &make<Loss, SoftmaxCrossEntropy>,
-               "softmax then cross-entropy, mean over the batch, log(p + 1e-7) as the book; no parameters");
+  r.losses.add(
+      "softmax_cross_entropy", &make<Loss, SoftmaxCrossEntropy>,
+      "softmax then cross-entropy, mean over the batch, log(p + 1e-7) as the book; no parameters");
 }
 
 }  // namespace nnlab::layers

@@ -1,6 +1,7 @@
-// Adam (Kingma & Ba 2015). Book mode, as the book codes it: t <- t+1; lr_t = lr sqrt(1-b2^t)/(1-b1^t);
-// m += (1-b1)(g-m); v += (1-b2)(g^2-v); W -= lr_t m / (sqrt(v) + eps), eps = 1e-7 on the uncorrected
-// sqrt(v). Textbook mode: W -= lr m_hat / (sqrt(v_hat) + eps), eps = 1e-8 on the corrected moments.
+// Adam (Kingma & Ba 2015). Book mode, as the book codes it: t <- t+1; lr_t = lr
+// sqrt(1-b2^t)/(1-b1^t); m += (1-b1)(g-m); v += (1-b2)(g^2-v); W -= lr_t m / (sqrt(v) + eps), eps =
+// 1e-7 on the uncorrected sqrt(v). Textbook mode: W -= lr m_hat / (sqrt(v_hat) + eps), eps = 1e-8
+// on the corrected moments.
 #include "state.hpp"
 
 namespace nnlab::optimizers {
@@ -32,8 +33,9 @@ class Adam final : public Optimizer {
         const double gi = g[i];
         m[i] += (1 - beta1_) * (gi - m[i]);
         v[i] += (1 - beta2_) * (gi * gi - v[i]);
-        const double update = textbook_ ? lr_ * (m[i] / correction1) / (std::sqrt(v[i] / correction2) + eps_)
-                                        : lr_t * m[i] / (std::sqrt(v[i]) + eps_);
+        const double update =
+            textbook_ ? lr_ * (m[i] / correction1) / (std::sqrt(v[i] / correction2) + eps_)
+                      : lr_t * m[i] / (std::sqrt(v[i]) + eps_);
         s.store(w, i, s.load(w, i) - update);
       }
     }
@@ -50,9 +52,10 @@ class Adam final : public Optimizer {
 }  // namespace
 
 void register_adam(Registries& r) {
-  r.optimizers.add("adam", &make<Optimizer, Adam>,
-                   "Adam: lr (default 0.001), beta1 (0.9), beta2 (0.999), mode (book | textbook, default book), "
-                   "eps (1e-7 book, 1e-8 textbook)");
+  r.optimizers.add(
+      "adam", &make<Optimizer, Adam>,
+      "Adam: lr (default 0.001), beta1 (0.9), beta2 (0.999), mode (book | textbook, default book), "
+      "eps (1e-7 book, 1e-8 textbook)");
 }
 
 }  // namespace nnlab::optimizers

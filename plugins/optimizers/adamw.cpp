@@ -34,7 +34,9 @@ class AdamW final : public Optimizer {
         const double wi = s.load(w, i);
         m[i] += (1 - beta1_) * (gi - m[i]);
         v[i] += (1 - beta2_) * (gi * gi - v[i]);
-        s.store(w, i, wi - lr_ * ((m[i] / correction1) / (std::sqrt(v[i] / correction2) + eps_) + decay * wi));
+        s.store(w, i,
+                wi - lr_ * ((m[i] / correction1) / (std::sqrt(v[i] / correction2) + eps_) +
+                            decay * wi));
       }
     }
   }
@@ -48,9 +50,10 @@ class AdamW final : public Optimizer {
 }  // namespace
 
 void register_adamw(Registries& r) {
-  r.optimizers.add("adamw", &make<Optimizer, AdamW>,
-                   "AdamW, decoupled weight decay: lr (default 0.001), beta1 (0.9), beta2 (0.999), eps (1e-8), "
-                   "weight_decay (0.01, weights only)");
+  r.optimizers.add(
+      "adamw", &make<Optimizer, AdamW>,
+      "AdamW, decoupled weight decay: lr (default 0.001), beta1 (0.9), beta2 (0.999), eps (1e-8), "
+      "weight_decay (0.01, weights only)");
 }
 
 }  // namespace nnlab::optimizers

@@ -30,8 +30,9 @@ class Momentum final : public Optimizer {
 }  // namespace
 
 void register_momentum(Registries& r) {
-  r.optimizers.add("momentum", &make<Optimizer, Momentum>,
-                   "momentum SGD, v = momentum v - lr g, W += v: lr (default 0.01), momentum (default 0.9)");
+  r.optimizers.add(
+      "momentum", &make<Optimizer, Momentum>,
+      "momentum SGD, v = momentum v - lr g, W += v: lr (default 0.01), momentum (default 0.9)");
 }
 
 }  // namespace nnlab::optimizers

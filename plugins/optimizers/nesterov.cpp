@@ -1,5 +1,5 @@
-// Nesterov's accelerated gradient (Sutskever et al. 2013 reformulation, as the seed file states it):
-// W <- W + alpha^2 v - (1 + alpha) lr g, then v <- alpha v - lr g.
+// Nesterov's accelerated gradient (Sutskever et al. 2013 reformulation, as the seed file states
+// it): W <- W + alpha^2 v - (1 + alpha) lr g, then v <- alpha v - lr g.
 #include "state.hpp"
 
 namespace nnlab::optimizers {

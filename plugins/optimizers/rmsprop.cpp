@@ -31,7 +31,8 @@ class RmsProp final : public Optimizer {
 }  // namespace
 
 void register_rmsprop(Registries& r) {
-  r.optimizers.add("rmsprop", &make<Optimizer, RmsProp>, "RMSProp: lr (default 0.01), rho (decay rate, default 0.99)");
+  r.optimizers.add("rmsprop", &make<Optimizer, RmsProp>,
+                   "RMSProp: lr (default 0.01), rho (decay rate, default 0.99)");
 }
 
 }  // namespace nnlab::optimizers

@@ -13,7 +13,8 @@ class Sgd final : public Optimizer {
       auto& s = state_.of(*p);
       float* w = p->value.data();
       const float* g = p->grad.data();
-      for (std::size_t i = 0, n = static_cast<std::size_t>(p->value.size()); i < n; ++i) s.store(w, i, s.load(w, i) - lr_ * g[i]);
+      for (std::size_t i = 0, n = static_cast<std::size_t>(p->value.size()); i < n; ++i)
+        s.store(w, i, s.load(w, i) - lr_ * g[i]);
     }
   }
 

@@ -1,11 +1,12 @@
 #pragma once
-// Optimizer state kept per parameter (tiny-dnn's layout), created the first time a parameter is seen.
+// Optimizer state kept per parameter (tiny-dnn's layout), created the first time a parameter is
+// seen.
 //
-// Updates run in float64 on a float64 master copy of each weight; the float32 value the layers compute
-// with is the master copy rounded. Without it, small steps vanish into float32 rounding (lr 1e-6 on a
-// weight of 0.1 moves it by less than half an ulp), and paths drift from the book's float64 numpy
-// results (the seed's E1 anchors, to 1e-6, fail in float32 after 30 steps). Mixed-precision training
-// keeps master weights for the same reason.
+// Updates run in float64 on a float64 master copy of each weight; the float32 value the layers
+// compute with is the master copy rounded. Without it, small steps vanish into float32 rounding (lr
+// 1e-6 on a weight of 0.1 moves it by less than half an ulp), and paths drift from the book's
+// float64 numpy results (the seed's E1 anchors, to 1e-6, fail in float32 after 30 steps).
+// Mixed-precision training keeps master weights for the same reason.
 #include <array>
 #include <cmath>
 #include <unordered_map>
@@ -17,8 +18,8 @@ namespace nnlab::optimizers {
 
 template <std::size_t Slots>
 struct SlotState {
-  std::vector<double> master;                       ///< float64 copy of the weights
-  std::array<std::vector<double>, Slots> slot;      ///< velocities, squared-gradient sums, moments
+  std::vector<double> master;                   ///< float64 copy of the weights
+  std::array<std::vector<double>, Slots> slot;  ///< velocities, squared-gradient sums, moments
 
   /// Weight i in float64. If something outside the optimizer changed the float32 value, it wins.
   double load(const float* value, std::size_t i) const {

@@ -1,4 +1,5 @@
-// L1 weight decay: penalty lambda sum |W| (part of the logged loss), gradient lambda sign(W), sign(0) = 0.
+// L1 weight decay: penalty lambda sum |W| (part of the logged loss), gradient lambda sign(W),
+// sign(0) = 0.
 #include "weight_decay.hpp"
 
 namespace nnlab::regularizers {
@@ -22,7 +23,8 @@ class L1 final : public WeightDecay {
     for_each_weight(params, [&](Parameter& p) {
       const float* w = p.value.data();
       float* g = p.grad.data();
-      for (std::int64_t i = 0; i < p.value.size(); ++i) g[i] += w[i] > 0 ? lambda : (w[i] < 0 ? -lambda : 0.0f);
+      for (std::int64_t i = 0; i < p.value.size(); ++i)
+        g[i] += w[i] > 0 ? lambda : (w[i] < 0 ? -lambda : 0.0f);
     });
   }
 };
@@ -30,7 +32,8 @@ class L1 final : public WeightDecay {
 }  // namespace
 
 void register_l1(Registries& r) {
-  r.regularizers.add("l1", &make<Regularizer, L1>, "L1 weight decay, lambda sum |W| over weights: lambda (required)");
+  r.regularizers.add("l1", &make<Regularizer, L1>,
+                     "L1 weight decay, lambda sum |W| over weights: lambda (required)");
 }
 
 }  // namespace nnlab::regularizers

@@ -30,7 +30,8 @@ class L2 final : public WeightDecay {
 }  // namespace
 
 void register_l2(Registries& r) {
-  r.regularizers.add("l2", &make<Regularizer, L2>, "L2 weight decay, 1/2 lambda sum W^2 over weights: lambda (required)");
+  r.regularizers.add("l2", &make<Regularizer, L2>,
+                     "L2 weight decay, 1/2 lambda sum W^2 over weights: lambda (required)");
 }
 
 }  // namespace nnlab::regularizers

@@ -1,6 +1,6 @@
 #pragma once
-// What L1 and L2 share: a strength lambda and the rule that only weights decay (never biases, batch-norm
-// gamma or beta), as the book applies weight decay.
+// What L1 and L2 share: a strength lambda and the rule that only weights decay (never biases,
+// batch-norm gamma or beta), as the book applies weight decay.
 #include <cmath>
 #include <span>
 
@@ -11,7 +11,8 @@ namespace nnlab::regularizers {
 class WeightDecay : public Regularizer {
  public:
   explicit WeightDecay(const Params& params) : lambda_(params.number("lambda")) {
-    if (!(lambda_ >= 0) || !std::isfinite(lambda_)) params.fail("lambda", "expected a non-negative strength");
+    if (!(lambda_ >= 0) || !std::isfinite(lambda_))
+      params.fail("lambda", "expected a non-negative strength");
   }
 
  protected:

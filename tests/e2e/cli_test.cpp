@@ -28,12 +28,15 @@ std::string slurp(const std::string& path) {
 /// Runs `nnlab <args>` (with `env` prepended) and collects exit status, stdout and stderr.
 Outcome nnlab(const std::string& args, const std::string& env = "") {
   test::TempDir logs;
-  const std::string command = env + " " + NNLAB_CLI + " " + args + " >" + logs.file("out") + " 2>" + logs.file("err");
+  const std::string command =
+      env + " " + NNLAB_CLI + " " + args + " >" + logs.file("out") + " 2>" + logs.file("err");
   const int raw = std::system(command.c_str());
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(logs.file("out")), slurp(logs.file("err"))};
 }
 
-int lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
+int lines(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
 
 /// metric -> values per epoch, from a long-form curves.csv.
 std::map<std::string, std::vector<double>> read_curves(const std::string& path) {
@@ -74,7 +77,9 @@ TEST(Cli, RunWritesCurvesAndTheResolvedExperiment) {
 
 TEST(Cli, TheSavedExperimentRepeatsTheRunExactly) {
   test::TempDir dir;
-  const auto file = dir.write("tiny.yaml", test::synthetic_experiment("tiny", "regularizers: [{kind: l2, lambda: 0.01}]\n"));
+  const auto file =
+      dir.write("tiny.yaml",
+                test::synthetic_experiment("tiny", "regularizers: [{kind: l2, lambda: 0.01}]\n"));
   ASSERT_EQ(nnlab("run " + file + " --out " + dir.file("a") + " --seed 42").status, 0);
   ASSERT_EQ(nnlab("run " + dir.file("a") + "/experiment.yaml --out " + dir.file("b")).status, 0);
   ASSERT_EQ(nnlab("run " + file + " --out " + dir.file("c") + " --seed 43").status, 0);
@@ -87,12 +92,15 @@ TEST(Cli, AnEarlierRunIsNotOverwrittenUnlessAsked) {
   const auto file = dir.write("tiny.yaml", test::synthetic_experiment());
   ASSERT_EQ(nnlab("run " + file + " --out " + dir.file("r")).status, 0);
   const std::string before = slurp(dir.file("r") + "/curves.csv");
-  const Outcome again = nnlab("run " + file + " --out " + dir.file("r") + " --set optimizer.lr=0.5");
+  const Outcome again =
+      nnlab("run " + file + " --out " + dir.file("r") + " --set optimizer.lr=0.5");
   EXPECT_EQ(again.status, 1);
   EXPECT_EQ(lines(again.err), 1) << again.err;
   EXPECT_NE(again.err.find("already holds a run"), std::string::npos) << again.err;
   EXPECT_EQ(slurp(dir.file("r") + "/curves.csv"), before);
-  EXPECT_EQ(nnlab("run " + file + " --out " + dir.file("r") + " --overwrite --set optimizer.lr=0.5").status, 0);
+  EXPECT_EQ(nnlab("run " + file + " --out " + dir.file("r") + " --overwrite --set optimizer.lr=0.5")
+                .status,
+            0);
   EXPECT_NE(slurp(dir.file("r") + "/curves.csv"), before);
 }
 
@@ -110,7 +118,8 @@ TEST_P(MalformedExperiments, FailWithOneClearLine) {
   const auto& m = GetParam();
   yaml.replace(yaml.find(m.find), m.find.size(), m.replace);
   const auto file = dir.write("bad.yaml", yaml);
-  for (const std::string command : {"validate " + file, "run " + file + " --out " + dir.file("out")}) {
+  for (const std::string& command :
+       {"validate " + file, "run " + file + " --out " + dir.file("out")}) {
     const Outcome r = nnlab(command);
     EXPECT_EQ(r.status, 1) << command;
     EXPECT_EQ(lines(r.err), 1) << r.err;
@@ -121,11 +130,17 @@ TEST_P(MalformedExperiments, FailWithOneClearLine) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cli, MalformedExperiments,
-    ::testing::Values(Malformed{"WrongType", "units: 16", "units: sixteen", "7:35: model.layers[0].body[0].units: expected an integer"},
-                      Malformed{"UnknownKey", "lr: 0.1", "rate: 0.1", "10:30: optimizer.rate: unknown key 'rate' for optimizer 'sgd'"},
-                      Malformed{"UnknownKind", "kind: sgd", "kind: sdg", "10:19: optimizer.kind: unknown optimizer 'sdg'; did you mean 'sgd'?"},
-                      Malformed{"MissingDataFile", "kind: synthetic, classes: 3, features: 8, train: 120, test: 60",
-                                "kind: idx, dir: /nonexistent", "3:14: data: /nonexistent/train-images-idx3-ubyte.gz: cannot open"}),
+    ::testing::Values(
+        Malformed{"WrongType", "units: 16", "units: sixteen",
+                  "7:35: model.layers[0].body[0].units: expected an integer"},
+        Malformed{"UnknownKey", "lr: 0.1", "rate: 0.1",
+                  "10:30: optimizer.rate: unknown key 'rate' for optimizer 'sgd'"},
+        Malformed{"UnknownKind", "kind: sgd", "kind: sdg",
+                  "10:19: optimizer.kind: unknown optimizer 'sdg'; did you mean 'sgd'?"},
+        Malformed{"MissingDataFile",
+                  "kind: synthetic, classes: 3, features: 8, train: 120, test: 60",
+                  "kind: idx, dir: /nonexistent",
+                  "3:14: data: /nonexistent/train-images-idx3-ubyte.gz: cannot open"}),
     [](const auto& p) { return p.param.name; });
 
 TEST(Cli, AMissingExperimentFileIsOneLine) {
@@ -137,43 +152,52 @@ TEST(Cli, AMissingExperimentFileIsOneLine) {
 TEST(Cli, AMissingDataFileNamesTheFile) {
   test::TempDir dir;
   std::string yaml = test::synthetic_experiment();
-  yaml.replace(yaml.find("kind: synthetic, classes: 3, features: 8, train: 120, test: 60"), 62, "kind: idx, dir: /nonexistent");
+  yaml.replace(yaml.find("kind: synthetic, classes: 3, features: 8, train: 120, test: 60"), 62,
+               "kind: idx, dir: /nonexistent");
   const Outcome r = nnlab("run " + dir.write("e.yaml", yaml) + " --out " + dir.file("o"));
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.err.find("/nonexistent/train-images-idx3-ubyte.gz: cannot open"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/nonexistent/train-images-idx3-ubyte.gz: cannot open"), std::string::npos)
+      << r.err;
 }
 
 TEST(Cli, WithoutTheOptimizersPluginTheRunNamesTheMissingComponentAndWhereItLooked) {
-  // An install-like copy of nnlab (bin/, lib/, lib/nnlab/plugins/) with the optimizers plugin moved away.
+  // An install-like copy of nnlab (bin/, lib/, lib/nnlab/plugins/) with the optimizers plugin moved
+  // away.
   test::TempDir prefix;
   const fs::path build_lib = fs::path(PluginHost::builtin_plugin_dir()).parent_path().parent_path();
   fs::create_directories(prefix.path() / "bin");
   fs::create_directories(prefix.path() / "lib/nnlab/plugins");
   fs::copy_file(NNLAB_CLI, prefix.path() / "bin/nnlab");
   for (const auto& entry : fs::directory_iterator(build_lib)) {
-    if (entry.path().filename().string().starts_with("libnnlab.so")) fs::copy(entry.path(), prefix.path() / "lib" / entry.path().filename(), fs::copy_options::copy_symlinks);
+    if (entry.path().filename().string().starts_with("libnnlab.so"))
+      fs::copy(entry.path(), prefix.path() / "lib" / entry.path().filename(),
+               fs::copy_options::copy_symlinks);
   }
   for (const char* plugin : {"layers.so", "datasets.so", "regularizers.so"}) {
-    fs::copy_file(build_lib / "nnlab/plugins" / plugin, prefix.path() / "lib/nnlab/plugins" / plugin);
+    fs::copy_file(build_lib / "nnlab/plugins" / plugin,
+                  prefix.path() / "lib/nnlab/plugins" / plugin);
   }
   test::TempDir dir;
   const auto file = dir.write("e.yaml", test::synthetic_experiment());
-  const std::string command = "LD_LIBRARY_PATH=" + (prefix.path() / "lib").string() + " " + (prefix.path() / "bin/nnlab").string() +
-                              " run " + file + " --out " + dir.file("o") + " 2>" + dir.file("err");
+  const std::string command = "LD_LIBRARY_PATH=" + (prefix.path() / "lib").string() + " " +
+                              (prefix.path() / "bin/nnlab").string() + " run " + file + " --out " +
+                              dir.file("o") + " 2>" + dir.file("err");
   const int raw = std::system(command.c_str());
   EXPECT_EQ(WEXITSTATUS(raw), 1);
   const std::string err = slurp(dir.file("err"));
   EXPECT_EQ(lines(err), 1) << err;
-  EXPECT_NE(err.find("unknown optimizer 'sgd'; no plugin provides any optimizer; plugins searched in: " +
-                     (prefix.path() / "lib/nnlab/plugins").string()),
-            std::string::npos)
+  EXPECT_NE(
+      err.find("unknown optimizer 'sgd'; no plugin provides any optimizer; plugins searched in: " +
+               (prefix.path() / "lib/nnlab/plugins").string()),
+      std::string::npos)
       << err;
 }
 
 TEST(Cli, PluginsListsEveryComponentWithItsPlugin) {
   const Outcome r = nnlab("plugins");
   ASSERT_EQ(r.status, 0) << r.err;
-  for (const char* key : {"dense", "batch_norm", "dropout", "softmax_cross_entropy", "l2", "adamw", "idx", "synthetic"}) {
+  for (const char* key : {"dense", "batch_norm", "dropout", "softmax_cross_entropy", "l2", "adamw",
+                          "idx", "synthetic"}) {
     EXPECT_NE(r.out.find(key), std::string::npos) << key;
   }
   EXPECT_NE(r.out.find("optimizers.so"), std::string::npos);

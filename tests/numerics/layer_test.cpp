@@ -21,7 +21,8 @@ BuiltLayer make_layer(const std::string& component, std::int64_t in, std::uint64
                            "], loss: {kind: mse}}\noptimizer: {kind: sgd}\ntrain: {epochs: 1}\n";
   const auto spec = parse_experiment(yaml, "l.yaml");
   BuiltLayer out;
-  out.layer = test::builtin_host().create(test::builtin_host().registries().layers, spec.model.nodes.at(0).layer);
+  out.layer = test::builtin_host().create(test::builtin_host().registries().layers,
+                                          spec.model.nodes.at(0).layer);
   Rng rng(seed);
   LayerBuild build{"l", {in}, &rng, seed};
   out.width = out.layer->build(build);
@@ -53,7 +54,8 @@ TEST(Dense, MatchesTheReferenceForwardAndBackward) {
   std::mt19937_64 rng(3);
   ref::randomize(params[1]->value, rng);  // a non-zero bias
   const Pass p = run(l, 4, 7);
-  const Mat x = ref::from(p.x), w = ref::from(params[0]->value), b = ref::from(params[1]->value), dy = ref::from(p.dy);
+  const Mat x = ref::from(p.x), w = ref::from(params[0]->value), b = ref::from(params[1]->value),
+            dy = ref::from(p.dy);
   EXPECT_LT(ref::relative_error(p.y, ref::dense(x, w, b)), 1e-6);
   Mat dx, dw, db;
   ref::dense_backward(x, w, dy, dx, dw, db);
@@ -83,8 +85,11 @@ TEST(Dense, ReferenceBackwardAgreesWithFiniteDifferences) {
 
 TEST(Dense, InitialisationHasTheRequestedSpread) {
   const std::int64_t n = 400;
-  for (const auto& [init, expected] : std::vector<std::pair<std::string, double>>{
-           {"he", std::sqrt(2.0 / n)}, {"xavier", std::sqrt(1.0 / n)}, {"glorot", std::sqrt(2.0 / (n + 300))}, {"0.01", 0.01}}) {
+  for (const auto& [init, expected] :
+       std::vector<std::pair<std::string, double>>{{"he", std::sqrt(2.0 / n)},
+                                                   {"xavier", std::sqrt(1.0 / n)},
+                                                   {"glorot", std::sqrt(2.0 / (n + 300))},
+                                                   {"0.01", 0.01}}) {
     auto l = make_layer("{kind: dense, units: 300, init: " + init + "}", n);
     const Matrix& w = l.layer->parameters()[0]->value;
     double sq = 0, sum = 0;
@@ -93,7 +98,9 @@ TEST(Dense, InitialisationHasTheRequestedSpread) {
       sq += static_cast<double>(w.data()[i]) * w.data()[i];
     }
     const double mean = sum / static_cast<double>(w.size());
-    EXPECT_NEAR(std::sqrt(sq / static_cast<double>(w.size()) - mean * mean), expected, expected * 0.01) << init;
+    EXPECT_NEAR(std::sqrt(sq / static_cast<double>(w.size()) - mean * mean), expected,
+                expected * 0.01)
+        << init;
     EXPECT_EQ(l.layer->parameters()[1]->value.at(0, 0), 0.0f) << "biases start at 0";
   }
 }
@@ -102,7 +109,9 @@ TEST(Dense, CanBeBiasFree) {
   auto l = make_layer("{kind: dense, units: 3, bias: false}", 4);
   EXPECT_EQ(l.layer->parameters().size(), 1u);
   const Pass p = run(l, 2, 4);
-  EXPECT_LT(ref::relative_error(p.y, ref::dense(ref::from(p.x), ref::from(l.layer->parameters()[0]->value), Mat())), 1e-6);
+  EXPECT_LT(ref::relative_error(
+                p.y, ref::dense(ref::from(p.x), ref::from(l.layer->parameters()[0]->value), Mat())),
+            1e-6);
 }
 
 struct Activation {
@@ -136,7 +145,8 @@ TEST_P(Activations, MatchTheReferenceAndItsDerivative) {
 INSTANTIATE_TEST_SUITE_P(Eltwise, Activations,
                          ::testing::Values(Activation{"relu", ref::relu, ref::relu_grad},
                                            Activation{"sigmoid", ref::sigmoid, ref::sigmoid_grad},
-                                           Activation{"tanh", [](double x) { return std::tanh(x); }, ref::tanh_grad}),
+                                           Activation{"tanh", [](double x) { return std::tanh(x); },
+                                                      ref::tanh_grad}),
                          [](const auto& p) { return std::string(p.param.kind); });
 
 TEST(Relu, DerivativeAtExactlyZeroIsZero) {
@@ -160,8 +170,10 @@ TEST(BatchNorm, TrainingForwardAndBackwardMatchTheReference) {
   ref::randomize(params[0]->value, rng, 0.5, 1.5);  // gamma
   ref::randomize(params[1]->value, rng);            // beta
   const Pass p = run(l, 8, 6);
-  const Mat x = ref::from(p.x), gamma = ref::from(params[0]->value), beta = ref::from(params[1]->value), dy = ref::from(p.dy);
-  EXPECT_LT(ref::relative_error(p.y, ref::batch_norm(x, gamma, beta, ref::batch_stats(x), 1e-6)), 1e-5);
+  const Mat x = ref::from(p.x), gamma = ref::from(params[0]->value),
+            beta = ref::from(params[1]->value), dy = ref::from(p.dy);
+  EXPECT_LT(ref::relative_error(p.y, ref::batch_norm(x, gamma, beta, ref::batch_stats(x), 1e-6)),
+            1e-5);
   Mat dx, dgamma, dbeta;
   ref::batch_norm_backward(x, gamma, dy, 1e-6, dx, dgamma, dbeta);
   EXPECT_LT(ref::relative_error(p.dx, dx), 1e-4);
@@ -223,7 +235,8 @@ TEST(BatchNorm, BookStatisticsAreMovingAveragesStartingAtZero) {
   }
   Mat gamma(1, 3), beta(1, 3);
   gamma.v = {1, 1, 1};
-  EXPECT_LT(ref::relative_error(out, ref::batch_norm(ref::from(probe), gamma, beta, running, 1e-6)), 1e-5);
+  EXPECT_LT(ref::relative_error(out, ref::batch_norm(ref::from(probe), gamma, beta, running, 1e-6)),
+            1e-5);
 }
 
 TEST(BatchNorm, PaperStatisticsArePopulationEstimatesWithBesselsCorrection) {
@@ -247,7 +260,9 @@ TEST(BatchNorm, PaperStatisticsArePopulationEstimatesWithBesselsCorrection) {
   }
   Mat gamma(1, 3), beta(1, 3);
   gamma.v = {1, 1, 1};
-  EXPECT_LT(ref::relative_error(out, ref::batch_norm(ref::from(probe), gamma, beta, population, 1e-6)), 1e-5);
+  EXPECT_LT(
+      ref::relative_error(out, ref::batch_norm(ref::from(probe), gamma, beta, population, 1e-6)),
+      1e-5);
 }
 
 TEST(Dropout, BookModeDropsWithoutRescalingAndScalesAtInference) {
@@ -258,7 +273,8 @@ TEST(Dropout, BookModeDropsWithoutRescalingAndScalesAtInference) {
     const float y = p.y.data()[i];
     ASSERT_TRUE(y == 0.0f || y == p.x.data()[i]);
     dropped += y == 0.0f;
-    EXPECT_EQ(p.dx.data()[i], y == 0.0f ? 0.0f : p.dy.data()[i]) << "backward passes dy through the mask";
+    EXPECT_EQ(p.dx.data()[i], y == 0.0f ? 0.0f : p.dy.data()[i])
+        << "backward passes dy through the mask";
   }
   // 5000 Bernoulli(0.3) draws: the std of the count is about 32.
   EXPECT_NEAR(static_cast<double>(dropped), 1500.0, 130.0);
@@ -266,7 +282,8 @@ TEST(Dropout, BookModeDropsWithoutRescalingAndScalesAtInference) {
   Compute compute = Compute::make();
   const ConstMatrixView in[] = {p.x.view()};
   l.layer->forward(compute, in, out.view(), Mode::infer);
-  for (std::int64_t i = 0; i < out.size(); ++i) EXPECT_FLOAT_EQ(out.data()[i], p.x.data()[i] * 0.7f);
+  for (std::int64_t i = 0; i < out.size(); ++i)
+    EXPECT_FLOAT_EQ(out.data()[i], p.x.data()[i] * 0.7f);
 }
 
 TEST(Dropout, InvertedModeRescalesInTrainingAndAgreesInExpectation) {
@@ -294,9 +311,11 @@ TEST(Dropout, MasksAreFreshEachForward) {
 }
 
 std::unique_ptr<Loss> make_loss(const std::string& kind) {
-  const std::string yaml = "name: l\ndata: {kind: synthetic}\nmodel: {layers: [{kind: relu}], loss: {kind: " + kind +
-                           "}}\noptimizer: {kind: sgd}\ntrain: {epochs: 1}\n";
-  return test::builtin_host().create(test::builtin_host().registries().losses, parse_experiment(yaml, "l.yaml").model.loss);
+  const std::string yaml =
+      "name: l\ndata: {kind: synthetic}\nmodel: {layers: [{kind: relu}], loss: {kind: " + kind +
+      "}}\noptimizer: {kind: sgd}\ntrain: {epochs: 1}\n";
+  return test::builtin_host().create(test::builtin_host().registries().losses,
+                                     parse_experiment(yaml, "l.yaml").model.loss);
 }
 
 TEST(SoftmaxCrossEntropy, MatchesTheReferenceAndFiniteDifferences) {
@@ -311,7 +330,10 @@ TEST(SoftmaxCrossEntropy, MatchesTheReferenceAndFiniteDifferences) {
   Mat zd = ref::from(z), expected_dz;
   EXPECT_NEAR(value, ref::softmax_cross_entropy(zd, labels, &expected_dz), 1e-6);
   EXPECT_LT(ref::relative_error(dz, expected_dz), 1e-6);
-  EXPECT_LT(ref::mean_abs_diff(expected_dz.v, ref::numeric_gradient([&] { return ref::softmax_cross_entropy(zd, labels); }, zd.v)), 1e-6);
+  EXPECT_LT(ref::mean_abs_diff(expected_dz.v,
+                               ref::numeric_gradient(
+                                   [&] { return ref::softmax_cross_entropy(zd, labels); }, zd.v)),
+            1e-6);
 }
 
 TEST(MeanSquaredError, MatchesTheReferenceAndFiniteDifferences) {

@@ -25,7 +25,8 @@ constexpr const char* kBatchNormNet =
 struct ReferenceNet {
   std::vector<Mat> p;  // W1 b1 g1 be1 W2 b2 g2 be2 W3 b3, in the graph's parameter order
 
-  double loss(const Mat& x, const std::vector<std::int32_t>& t, std::vector<Mat>* grads = nullptr) const {
+  double loss(const Mat& x, const std::vector<std::int32_t>& t,
+              std::vector<Mat>* grads = nullptr) const {
     const Mat a1 = ref::dense(x, p[0], p[1]);
     const Mat n1 = ref::batch_norm(a1, p[2], p[3], ref::batch_stats(a1), 1e-6);
     const Mat h1 = ref::map(n1, ref::relu);
@@ -55,12 +56,14 @@ struct ReferenceNet {
 TEST(NetworkGradient, BatchNormNetworkMatchesFloat64ReferenceAndFiniteDifferences) {
   const auto spec = parse_experiment(kBatchNormNet, "e6.yaml");
   Graph graph(spec.model, 4, test::builtin_host(), 17);
-  auto loss = test::builtin_host().create(test::builtin_host().registries().losses, spec.model.loss);
+  auto loss =
+      test::builtin_host().create(test::builtin_host().registries().losses, spec.model.loss);
   std::mt19937_64 rng(23);
   // Non-trivial gamma, beta and biases, so every term of the backward pass matters.
   for (Parameter* p : graph.parameters()) {
     if (p->role == ParameterRole::scale) ref::randomize(p->value, rng, 0.5, 1.5);
-    if (p->role == ParameterRole::shift || p->role == ParameterRole::bias) ref::randomize(p->value, rng);
+    if (p->role == ParameterRole::shift || p->role == ParameterRole::bias)
+      ref::randomize(p->value, rng);
   }
   Matrix x(8, 4);
   ref::randomize(x, rng);
@@ -88,7 +91,8 @@ TEST(NetworkGradient, BatchNormNetworkMatchesFloat64ReferenceAndFiniteDifference
   }
   // A Dense bias feeding batch norm gets no gradient: BN subtracts the batch mean.
   for (double g : analytic[1].v) EXPECT_NEAR(g, 0.0, 1e-12);
-  for (std::int64_t i = 0; i < graph.parameters()[1]->grad.size(); ++i) EXPECT_NEAR(graph.parameters()[1]->grad.data()[i], 0.0f, 1e-6f);
+  for (std::int64_t i = 0; i < graph.parameters()[1]->grad.size(); ++i)
+    EXPECT_NEAR(graph.parameters()[1]->grad.data()[i], 0.0f, 1e-6f);
 }
 
 TEST(NetworkGradient, ResidualGraphAccumulatesGradientsOfAFanOut) {
@@ -104,13 +108,16 @@ TEST(NetworkGradient, ResidualGraphAccumulatesGradientsOfAFanOut) {
       "optimizer: {kind: sgd}\ntrain: {epochs: 1}\n";
   const auto spec = parse_experiment(yaml, "res.yaml");
   Graph graph(spec.model, 5, test::builtin_host(), 2);
-  auto loss = test::builtin_host().create(test::builtin_host().registries().losses, spec.model.loss);
+  auto loss =
+      test::builtin_host().create(test::builtin_host().registries().losses, spec.model.loss);
   std::mt19937_64 rng(29);
   Matrix x(6, 5);
   ref::randomize(x, rng);
   const std::vector<std::int32_t> labels = {0, 1, 2, 2, 1, 0};
   Compute compute = Compute::make();
-  auto value = [&] { return loss->forward(compute, graph.forward(compute, x, Mode::train), labels); };
+  auto value = [&] {
+    return loss->forward(compute, graph.forward(compute, x, Mode::train), labels);
+  };
   value();
   loss->backward(compute, graph.output_grad());
   graph.backward(compute);
@@ -125,7 +132,8 @@ TEST(NetworkGradient, ResidualGraphAccumulatesGradientsOfAFanOut) {
       const double minus = value();
       p->value.data()[i] = saved;
       const double numeric = (plus - minus) / 2e-2;
-      EXPECT_NEAR(analytic.data()[i], numeric, 2e-3 + 1e-2 * std::fabs(numeric)) << p->name << "[" << i << "]";
+      EXPECT_NEAR(analytic.data()[i], numeric, 2e-3 + 1e-2 * std::fabs(numeric))
+          << p->name << "[" << i << "]";
     }
   }
 }

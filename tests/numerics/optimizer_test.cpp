@@ -1,5 +1,5 @@
-// Each optimizer's update on the seed's E1 problem, f(x, y) = x^2/20 + y^2 from (-7, 2), against the
-// anchors in the seed file (after steps 1, 2 and 30), to 1e-6.
+// Each optimizer's update on the seed's E1 problem, f(x, y) = x^2/20 + y^2 from (-7, 2), against
+// the anchors in the seed file (after steps 1, 2 and 30), to 1e-6.
 #include <gtest/gtest.h>
 
 #include "test_support.hpp"
@@ -18,9 +18,12 @@ struct Case {
 };
 
 std::unique_ptr<Optimizer> make_optimizer(const std::string& component) {
-  const std::string yaml = "name: e1\ndata: {kind: synthetic}\nmodel: {layers: [{kind: relu}], loss: {kind: mse}}\noptimizer: " +
-                           component + "\ntrain: {epochs: 1}\n";
-  return test::builtin_host().create(test::builtin_host().registries().optimizers, parse_experiment(yaml, "e1.yaml").optimizer);
+  const std::string yaml =
+      "name: e1\ndata: {kind: synthetic}\nmodel: {layers: [{kind: relu}], loss: {kind: "
+      "mse}}\noptimizer: " +
+      component + "\ntrain: {epochs: 1}\n";
+  return test::builtin_host().create(test::builtin_host().registries().optimizers,
+                                     parse_experiment(yaml, "e1.yaml").optimizer);
 }
 
 void PrintTo(const Case& c, std::ostream* os) { *os << c.optimizer; }
@@ -51,10 +54,14 @@ TEST_P(E1Paths, MatchTheSeedAnchors) {
 INSTANTIATE_TEST_SUITE_P(
     Seed, E1Paths,
     ::testing::Values(
-        Case{"{kind: sgd, lr: 0.95}", {{1, -6.335, -1.8}, {2, -5.733175, 1.62}, {30, -0.350393, 0.0847823}}},
-        Case{"{kind: momentum, lr: 0.1}", {{1, -6.93, 1.6}, {2, -6.7977, 0.92}, {30, 0.896414, 0.0880856}}},
-        Case{"{kind: adagrad, lr: 1.5}", {{1, -5.5, 0.5}, {2, -4.573268, 0.136197}, {30, -0.120162, 0.0}}},
-        Case{"{kind: adam, lr: 0.3}", {{1, -6.700001, 1.7}, {2, -6.400417, 1.402246}, {30, 0.136007, 0.318245}}},
+        Case{"{kind: sgd, lr: 0.95}",
+             {{1, -6.335, -1.8}, {2, -5.733175, 1.62}, {30, -0.350393, 0.0847823}}},
+        Case{"{kind: momentum, lr: 0.1}",
+             {{1, -6.93, 1.6}, {2, -6.7977, 0.92}, {30, 0.896414, 0.0880856}}},
+        Case{"{kind: adagrad, lr: 1.5}",
+             {{1, -5.5, 0.5}, {2, -4.573268, 0.136197}, {30, -0.120162, 0.0}}},
+        Case{"{kind: adam, lr: 0.3}",
+             {{1, -6.700001, 1.7}, {2, -6.400417, 1.402246}, {30, 0.136007, 0.318245}}},
         Case{"{kind: nesterov, lr: 0.1}", {{1, -6.867, 1.24}, {30, 0.689615, -6.799e-4}}},
         Case{"{kind: rmsprop, lr: 0.1}", {{1, -6.000001, 1.0}, {30, -0.69742, 1.48e-8}}}),
     [](const auto& p) { return p.param.optimizer.substr(7, p.param.optimizer.find(',') - 7); });
@@ -80,8 +87,9 @@ TEST(AdamW, DecaysWeightsDecoupledFromTheGradient) {
   Parameter w = scalar_parameter(2.0f, 0.0f), b = scalar_parameter(2.0f, 0.0f, ParameterRole::bias);
   Parameter* params[] = {&w, &b};
   adamw->step(params);
-  EXPECT_NEAR(w.value.at(0, 0), 2.0 - 0.1 * 0.5 * 2.0, 1e-6);  // a zero gradient still decays the weight
-  EXPECT_EQ(b.value.at(0, 0), 2.0f);                           // biases are not decayed
+  EXPECT_NEAR(w.value.at(0, 0), 2.0 - 0.1 * 0.5 * 2.0,
+              1e-6);                  // a zero gradient still decays the weight
+  EXPECT_EQ(b.value.at(0, 0), 2.0f);  // biases are not decayed
 }
 
 TEST(Optimizers, StateIsKeptPerParameter) {
@@ -95,11 +103,17 @@ TEST(Optimizers, StateIsKeptPerParameter) {
 }
 
 TEST(Optimizers, BadHyperparametersNameTheKey) {
-  EXPECT_NE(test::error_of([] { make_optimizer("{kind: sgd, lr: -1}"); }).find("optimizer.lr: expected a positive learning rate"),
+  EXPECT_NE(test::error_of([] {
+              make_optimizer("{kind: sgd, lr: -1}");
+            }).find("optimizer.lr: expected a positive learning rate"),
             std::string::npos);
-  EXPECT_NE(test::error_of([] { make_optimizer("{kind: momentum, momentum: 1.5}"); }).find("optimizer.momentum: expected a value in [0, 1)"),
+  EXPECT_NE(test::error_of([] {
+              make_optimizer("{kind: momentum, momentum: 1.5}");
+            }).find("optimizer.momentum: expected a value in [0, 1)"),
             std::string::npos);
-  EXPECT_NE(test::error_of([] { make_optimizer("{kind: adam, betta1: 0.9}"); }).find("unknown key 'betta1' for optimizer 'adam'; did you mean 'beta1'?"),
+  EXPECT_NE(test::error_of([] {
+              make_optimizer("{kind: adam, betta1: 0.9}");
+            }).find("unknown key 'betta1' for optimizer 'adam'; did you mean 'beta1'?"),
             std::string::npos);
 }
 
@@ -110,8 +124,8 @@ namespace nnlab {
 namespace {
 
 TEST(Optimizers, SmallStepsAccumulateInTheFloat64MasterCopy) {
-  // 1000 steps of 1e-8 on a weight of 0.1: each is under half a float32 ulp (3.7e-9 ... 7.5e-9 is the
-  // ulp), so a float32 update would round every one away.
+  // 1000 steps of 1e-8 on a weight of 0.1: each is under half a float32 ulp (3.7e-9 ... 7.5e-9 is
+  // the ulp), so a float32 update would round every one away.
   auto sgd = make_optimizer("{kind: sgd, lr: 1.0e-8}");
   Parameter w = scalar_parameter(0.1f, 1.0f);
   Parameter* params[] = {&w};

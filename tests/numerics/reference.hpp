@@ -18,8 +18,12 @@ struct Mat {
   std::vector<double> v;
   Mat() = default;
   Mat(std::int64_t r, std::int64_t c) : rows(r), cols(c), v(static_cast<std::size_t>(r * c), 0.0) {}
-  double& operator()(std::int64_t r, std::int64_t c) { return v[static_cast<std::size_t>(r * cols + c)]; }
-  double operator()(std::int64_t r, std::int64_t c) const { return v[static_cast<std::size_t>(r * cols + c)]; }
+  double& operator()(std::int64_t r, std::int64_t c) {
+    return v[static_cast<std::size_t>(r * cols + c)];
+  }
+  double operator()(std::int64_t r, std::int64_t c) const {
+    return v[static_cast<std::size_t>(r * cols + c)];
+  }
 };
 
 inline Mat from(ConstMatrixView m) {
@@ -32,7 +36,8 @@ inline Mat from(ConstMatrixView m) {
 inline void randomize(MatrixView m, std::mt19937_64& rng, double lo = 0.1, double hi = 1.0) {
   std::uniform_real_distribution<double> mag(lo, hi);
   std::bernoulli_distribution sign(0.5);
-  for (std::int64_t i = 0; i < m.size(); ++i) m.data[i] = static_cast<float>(sign(rng) ? mag(rng) : -mag(rng));
+  for (std::int64_t i = 0; i < m.size(); ++i)
+    m.data[i] = static_cast<float>(sign(rng) ? mag(rng) : -mag(rng));
 }
 
 inline Mat dense(const Mat& x, const Mat& w, const Mat& b) {
@@ -66,7 +71,8 @@ struct BatchStats {
 };
 
 inline BatchStats batch_stats(const Mat& x) {
-  BatchStats s{std::vector<double>(static_cast<std::size_t>(x.cols), 0.0), std::vector<double>(static_cast<std::size_t>(x.cols), 0.0)};
+  BatchStats s{std::vector<double>(static_cast<std::size_t>(x.cols), 0.0),
+               std::vector<double>(static_cast<std::size_t>(x.cols), 0.0)};
   for (std::int64_t c = 0; c < x.cols; ++c) {
     double m = 0, v = 0;
     for (std::int64_t n = 0; n < x.rows; ++n) m += x(n, c);
@@ -79,7 +85,8 @@ inline BatchStats batch_stats(const Mat& x) {
 }
 
 /// y = gamma (x - mean) / sqrt(var + eps) + beta, with the given statistics.
-inline Mat batch_norm(const Mat& x, const Mat& gamma, const Mat& beta, const BatchStats& s, double eps) {
+inline Mat batch_norm(const Mat& x, const Mat& gamma, const Mat& beta, const BatchStats& s,
+                      double eps) {
   Mat y(x.rows, x.cols);
   for (std::int64_t n = 0; n < x.rows; ++n)
     for (std::int64_t c = 0; c < x.cols; ++c) {
@@ -91,7 +98,8 @@ inline Mat batch_norm(const Mat& x, const Mat& gamma, const Mat& beta, const Bat
 
 /// The seed file's backward: d beta = sum dy; d gamma = sum xhat dy; with g = gamma dy,
 /// dx = (g - mean g - xhat mean(g xhat)) / sqrt(var + eps).
-inline void batch_norm_backward(const Mat& x, const Mat& gamma, const Mat& dy, double eps, Mat& dx, Mat& dgamma, Mat& dbeta) {
+inline void batch_norm_backward(const Mat& x, const Mat& gamma, const Mat& dy, double eps, Mat& dx,
+                                Mat& dgamma, Mat& dbeta) {
   const BatchStats s = batch_stats(x);
   const auto n_rows = static_cast<double>(x.rows);
   dx = Mat(x.rows, x.cols);
@@ -129,7 +137,8 @@ inline Mat map(const Mat& x, const std::function<double(double)>& f) {
 }
 
 /// The book's softmax cross-entropy: -(1/N) sum log(p[n, t_n] + 1e-7).
-inline double softmax_cross_entropy(const Mat& z, const std::vector<std::int32_t>& t, Mat* dz = nullptr) {
+inline double softmax_cross_entropy(const Mat& z, const std::vector<std::int32_t>& t,
+                                    Mat* dz = nullptr) {
   double loss = 0;
   if (dz) *dz = Mat(z.rows, z.cols);
   for (std::int64_t n = 0; n < z.rows; ++n) {
@@ -139,7 +148,8 @@ inline double softmax_cross_entropy(const Mat& z, const std::vector<std::int32_t
     const auto label = t[static_cast<std::size_t>(n)];
     loss -= std::log(std::exp(z(n, label) - mx) / sum + 1e-7);
     if (dz) {
-      for (std::int64_t c = 0; c < z.cols; ++c) (*dz)(n, c) = (std::exp(z(n, c) - mx) / sum - (c == label)) / static_cast<double>(z.rows);
+      for (std::int64_t c = 0; c < z.cols; ++c)
+        (*dz)(n, c) = (std::exp(z(n, c) - mx) / sum - (c == label)) / static_cast<double>(z.rows);
     }
   }
   return loss / static_cast<double>(z.rows);
@@ -156,7 +166,8 @@ inline double mse(const Mat& z, const std::vector<std::int32_t>& t) {
 }
 
 /// Central differences, h = 1e-4 as the book: d f / d values[i] for every i (values restored).
-inline std::vector<double> numeric_gradient(const std::function<double()>& f, std::vector<double>& values, double h = 1e-4) {
+inline std::vector<double> numeric_gradient(const std::function<double()>& f,
+                                            std::vector<double>& values, double h = 1e-4) {
   std::vector<double> grad(values.size());
   for (std::size_t i = 0; i < values.size(); ++i) {
     const double saved = values[i];
@@ -180,7 +191,8 @@ inline double mean_abs_diff(const std::vector<double>& a, const std::vector<doub
 inline double relative_error(ConstMatrixView actual, const Mat& expected) {
   double worst = 0, scale = 1;
   for (double e : expected.v) scale = std::max(scale, std::fabs(e));
-  for (std::int64_t i = 0; i < actual.size(); ++i) worst = std::max(worst, std::fabs(actual.data[i] - expected.v[static_cast<std::size_t>(i)]));
+  for (std::int64_t i = 0; i < actual.size(); ++i)
+    worst = std::max(worst, std::fabs(actual.data[i] - expected.v[static_cast<std::size_t>(i)]));
   return worst / scale;
 }
 

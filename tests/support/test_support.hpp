@@ -28,7 +28,8 @@ class TempDir {
  public:
   TempDir() {
     std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() / ("nnlab-test-" + std::to_string(rd()) + std::to_string(rd()));
+    path_ = std::filesystem::temp_directory_path() /
+            ("nnlab-test-" + std::to_string(rd()) + std::to_string(rd()));
     std::filesystem::create_directories(path_);
   }
   ~TempDir() {
@@ -49,8 +50,10 @@ class TempDir {
 };
 
 /// A small, fast experiment on the synthetic dataset; `extra` is appended verbatim.
-inline std::string synthetic_experiment(const std::string& name = "tiny", const std::string& extra = "") {
-  return "name: " + name + "\n"
+inline std::string synthetic_experiment(const std::string& name = "tiny",
+                                        const std::string& extra = "") {
+  return "name: " + name +
+         "\n"
          "seed: 3\n"
          "data: {kind: synthetic, classes: 3, features: 8, train: 120, test: 60}\n"
          "model:\n"

@@ -45,7 +45,9 @@ TEST(Experiment, NamedNodesInsideARepeatGetSuffixesAndKeepTheirReferences) {
 TEST(Experiment, UnknownTopLevelKeyNamesItsLineAndTheNearestKey) {
   const std::string yaml = test::synthetic_experiment() + "trian: {epochs: 3}\n";
   const auto message = test::error_of([&] { parse_experiment(yaml, "exp.yaml"); });
-  EXPECT_EQ(message.rfind("exp.yaml:12:1: trian: unknown key 'trian'; did you mean 'train'?", 0), 0u) << message;
+  EXPECT_EQ(message.rfind("exp.yaml:12:1: trian: unknown key 'trian'; did you mean 'train'?", 0),
+            0u)
+      << message;
 }
 
 TEST(Experiment, WrongTypeInACoreSectionNamesFileLineAndPath) {
@@ -56,21 +58,28 @@ TEST(Experiment, WrongTypeInACoreSectionNamesFileLineAndPath) {
 }
 
 TEST(Experiment, MissingSectionsAndKindsAreErrors) {
-  EXPECT_NE(test::error_of([] { parse_experiment("name: x\n", "e.yaml"); }).find("missing required key 'data'"), std::string::npos);
+  EXPECT_NE(test::error_of([] {
+              parse_experiment("name: x\n", "e.yaml");
+            }).find("missing required key 'data'"),
+            std::string::npos);
   std::string yaml = test::synthetic_experiment();
   yaml.replace(yaml.find("{kind: sgd, lr: 0.1}"), 20, "{lr: 0.1}");
-  EXPECT_NE(test::error_of([&] { parse_experiment(yaml, "e.yaml"); }).find("e.yaml:10:12: optimizer.kind: missing required key 'kind'"),
+  EXPECT_NE(test::error_of([&] {
+              parse_experiment(yaml, "e.yaml");
+            }).find("e.yaml:10:12: optimizer.kind: missing required key 'kind'"),
             std::string::npos);
 }
 
 TEST(Experiment, InvalidYamlReportsTheParserPosition) {
-  const auto message = test::error_of([] { parse_experiment("name: x\nmodel: [a, b\n", "bad.yaml"); });
+  const auto message =
+      test::error_of([] { parse_experiment("name: x\nmodel: [a, b\n", "bad.yaml"); });
   EXPECT_EQ(message.rfind("bad.yaml:", 0), 0u) << message;
   EXPECT_NE(message.find("invalid YAML"), std::string::npos) << message;
 }
 
 TEST(Experiment, AMissingFileIsAnError) {
-  EXPECT_EQ(test::error_of([] { load_experiment("/nonexistent/x.yaml"); }), "/nonexistent/x.yaml: cannot read the experiment file");
+  EXPECT_EQ(test::error_of([] { load_experiment("/nonexistent/x.yaml"); }),
+            "/nonexistent/x.yaml: cannot read the experiment file");
 }
 
 TEST(Experiment, ShippedExperimentsParse) {

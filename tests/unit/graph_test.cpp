@@ -23,14 +23,16 @@ TEST(Graph, BuildsAChainWithParametersInNodeOrder) {
   EXPECT_EQ(graph.output_width(), 3);
   std::vector<std::string> names;
   for (const Parameter* p : graph.parameters()) names.push_back(p->name);
-  EXPECT_EQ(names, (std::vector<std::string>{"dense1.W", "dense1.b", "dense2.W", "dense2.b", "dense3.W", "dense3.b"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"dense1.W", "dense1.b", "dense2.W", "dense2.b",
+                                             "dense3.W", "dense3.b"}));
   EXPECT_EQ(graph.parameters()[0]->value.rows(), 8);
   EXPECT_EQ(graph.parameters()[0]->value.cols(), 16);
 }
 
 TEST(Graph, TheSameSeedGivesTheSameInitialWeights) {
   const auto spec = parse_experiment(test::synthetic_experiment(), "t.yaml");
-  Graph a(spec.model, 8, test::builtin_host(), 7), b(spec.model, 8, test::builtin_host(), 7), c(spec.model, 8, test::builtin_host(), 8);
+  Graph a(spec.model, 8, test::builtin_host(), 7), b(spec.model, 8, test::builtin_host(), 7),
+      c(spec.model, 8, test::builtin_host(), 8);
   const Matrix& wa = a.parameters()[0]->value;
   const Matrix& wb = b.parameters()[0]->value;
   const Matrix& wc = c.parameters()[0]->value;
@@ -45,21 +47,30 @@ TEST(Graph, WrongParameterTypeNamesTheLayersLine) {
 
 TEST(Graph, UnknownLayerParameterIsRejected) {
   const auto message = graph_error("    - {kind: dense, units: 10, int: he}\n");
-  EXPECT_NE(message.find("g.yaml:5:37: model.layers[0].int: unknown key 'int' for layer 'dense'; did you mean 'init'?"),
+  EXPECT_NE(message.find("g.yaml:5:37: model.layers[0].int: unknown key 'int' for layer 'dense'; "
+                         "did you mean 'init'?"),
             std::string::npos)
       << message;
 }
 
 TEST(Graph, UnknownKindListsKnownKeysTheNearestAndTheSearchPath) {
   const auto message = graph_error("    - {kind: dense, units: 10}\n    - {kind: rleu}\n");
-  EXPECT_NE(message.find("g.yaml:6:14: model.layers[1].kind: unknown layer 'rleu'; did you mean 'relu'?"), std::string::npos)
+  EXPECT_NE(
+      message.find("g.yaml:6:14: model.layers[1].kind: unknown layer 'rleu'; did you mean 'relu'?"),
+      std::string::npos)
       << message;
-  EXPECT_NE(message.find("known: add batch_norm dense dropout relu sigmoid tanh"), std::string::npos) << message;
-  EXPECT_NE(message.find("plugins searched in: " + PluginHost::builtin_plugin_dir()), std::string::npos) << message;
+  EXPECT_NE(message.find("known: add batch_norm dense dropout relu sigmoid tanh"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("plugins searched in: " + PluginHost::builtin_plugin_dir()),
+            std::string::npos)
+      << message;
 }
 
 TEST(Graph, InputsMustNameEarlierNodes) {
-  EXPECT_NE(graph_error("    - {kind: dense, units: 10, inputs: [nowhere]}\n").find("no node named 'nowhere'"), std::string::npos);
+  EXPECT_NE(graph_error("    - {kind: dense, units: 10, inputs: [nowhere]}\n")
+                .find("no node named 'nowhere'"),
+            std::string::npos);
 }
 
 TEST(Graph, CyclesAreRefused) {
@@ -74,14 +85,18 @@ TEST(Graph, NodesThatDoNotReachTheOutputAreRefused) {
       "    - {kind: dense, units: 10, name: a}\n"
       "    - {kind: dense, units: 10, name: orphan, inputs: [input]}\n"
       "    - {kind: relu, inputs: [a]}\n");
-  EXPECT_NE(message.find("node 'orphan' does not lead to the model output 'relu1'"), std::string::npos) << message;
+  EXPECT_NE(message.find("node 'orphan' does not lead to the model output 'relu1'"),
+            std::string::npos)
+      << message;
 }
 
 TEST(Graph, InputCountIsChecked) {
-  EXPECT_NE(graph_error("    - {kind: add}\n").find("layer 'add' takes 2+ input(s), got 1"), std::string::npos);
-  EXPECT_NE(graph_error("    - {kind: dense, units: 10, name: a}\n    - {kind: relu, inputs: [a, a]}\n")
-                .find("layer 'relu' takes 1 input(s), got 2"),
+  EXPECT_NE(graph_error("    - {kind: add}\n").find("layer 'add' takes 2+ input(s), got 1"),
             std::string::npos);
+  EXPECT_NE(
+      graph_error("    - {kind: dense, units: 10, name: a}\n    - {kind: relu, inputs: [a, a]}\n")
+          .find("layer 'relu' takes 1 input(s), got 2"),
+      std::string::npos);
 }
 
 TEST(Graph, AddRefusesInputsOfDifferentWidths) {
@@ -89,14 +104,15 @@ TEST(Graph, AddRefusesInputsOfDifferentWidths) {
       "    - {kind: dense, units: 10, name: a}\n"
       "    - {kind: dense, units: 12, name: b, inputs: [input]}\n"
       "    - {kind: add, inputs: [a, b]}\n");
-  EXPECT_NE(message.find("add: every input must have the same width, got 10 and 12"), std::string::npos) << message;
+  EXPECT_NE(message.find("add: every input must have the same width, got 10 and 12"),
+            std::string::npos)
+      << message;
 }
 
 TEST(Graph, ResidualForwardSumsItsBranches) {
-  const auto spec = parse_experiment(model_yaml(
-                                         "    - {kind: dense, units: 4, name: a}\n"
-                                         "    - {kind: relu, name: r}\n"
-                                         "    - {kind: add, inputs: [a, r]}\n"),
+  const auto spec = parse_experiment(model_yaml("    - {kind: dense, units: 4, name: a}\n"
+                                                "    - {kind: relu, name: r}\n"
+                                                "    - {kind: add, inputs: [a, r]}\n"),
                                      "g.yaml");
   Graph graph(spec.model, 16, test::builtin_host(), 5);
   Matrix x(3, 16);

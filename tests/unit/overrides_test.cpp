@@ -19,8 +19,9 @@ TEST(KeyPath, ParsesKeysAndIndices) {
 }
 
 TEST(Overrides, ReplaceValuesAndAreResolvedIntoTheSavedExperiment) {
-  const auto spec = parse_experiment(test::synthetic_experiment("tiny", "regularizers: [{kind: l2, lambda: 0.5}]\n"), "t.yaml",
-                                     {"optimizer.lr=0.25", "regularizers[0].lambda=0.125", "train.eval=[test]"});
+  const auto spec = parse_experiment(
+      test::synthetic_experiment("tiny", "regularizers: [{kind: l2, lambda: 0.5}]\n"), "t.yaml",
+      {"optimizer.lr=0.25", "regularizers[0].lambda=0.125", "train.eval=[test]"});
   EXPECT_EQ(spec.optimizer.params.number("lr"), 0.25);
   EXPECT_EQ(spec.regularizers[0].params.number("lambda"), 0.125);
   EXPECT_EQ(spec.train.eval, std::vector<std::string>{"test"});
@@ -31,22 +32,28 @@ TEST(Overrides, ReplaceValuesAndAreResolvedIntoTheSavedExperiment) {
 }
 
 TEST(Overrides, CanAddAKeyToAComponent) {
-  const auto spec = parse_experiment(test::synthetic_experiment(), "t.yaml", {"optimizer.kind=momentum", "optimizer.momentum=0.5"});
+  const auto spec = parse_experiment(test::synthetic_experiment(), "t.yaml",
+                                     {"optimizer.kind=momentum", "optimizer.momentum=0.5"});
   EXPECT_EQ(spec.optimizer.kind, "momentum");
   EXPECT_EQ(spec.optimizer.params.number("momentum"), 0.5);
 }
 
 TEST(Overrides, BadPathsAreErrorsNamingTheOverride) {
-  auto message = test::error_of([] { parse_experiment(test::synthetic_experiment(), "t.yaml", {"optimiser.lr=0.1"}); });
+  auto message = test::error_of(
+      [] { parse_experiment(test::synthetic_experiment(), "t.yaml", {"optimiser.lr=0.1"}); });
   EXPECT_NE(message.find("--set: optimiser.lr: no key 'optimiser'"), std::string::npos) << message;
-  message = test::error_of([] { parse_experiment(test::synthetic_experiment(), "t.yaml", {"model.layers[7].units=3"}); });
+  message = test::error_of([] {
+    parse_experiment(test::synthetic_experiment(), "t.yaml", {"model.layers[7].units=3"});
+  });
   EXPECT_NE(message.find("index 7 is past the list's 2 items"), std::string::npos) << message;
-  message = test::error_of([] { parse_experiment(test::synthetic_experiment(), "t.yaml", {"optimizer.lr"}); });
+  message = test::error_of(
+      [] { parse_experiment(test::synthetic_experiment(), "t.yaml", {"optimizer.lr"}); });
   EXPECT_NE(message.find("expected key.path=value"), std::string::npos) << message;
 }
 
 TEST(Overrides, AWrongTypeFromTheCommandLineIsBlamedOnTheOverride) {
-  const auto message = test::error_of([] { parse_experiment(test::synthetic_experiment(), "t.yaml", {"train.epochs=many"}); });
+  const auto message = test::error_of(
+      [] { parse_experiment(test::synthetic_experiment(), "t.yaml", {"train.epochs=many"}); });
   EXPECT_EQ(message, "--set: train.epochs: expected an integer, got 'many'");
 }
 

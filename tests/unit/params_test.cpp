@@ -7,7 +7,9 @@
 namespace nnlab {
 namespace {
 
-ParamValue scalar(const std::string& text, int line) { return ParamValue{text, {}, false, {"exp.yaml", line, 5}}; }
+ParamValue scalar(const std::string& text, int line) {
+  return ParamValue{text, {}, false, {"exp.yaml", line, 5}};
+}
 
 Params sample() {
   Params p("optimizer", {"exp.yaml", 3, 1});
@@ -29,15 +31,20 @@ TEST(Params, ReadsTypedValuesAndDefaults) {
 
 TEST(Params, WrongTypeNamesFileLineAndKeyPath) {
   const Params p = sample();
-  EXPECT_EQ(test::error_of([&] { p.integer("name"); }), "exp.yaml:6:5: optimizer.name: expected an integer, got 'abc'");
-  EXPECT_EQ(test::error_of([&] { p.integer("lr"); }), "exp.yaml:4:5: optimizer.lr: expected an integer, got '1e-3'");
-  EXPECT_EQ(test::error_of([&] { p.boolean("steps", false); }), "exp.yaml:5:5: optimizer.steps: expected true or false, got '12'");
+  EXPECT_EQ(test::error_of([&] { p.integer("name"); }),
+            "exp.yaml:6:5: optimizer.name: expected an integer, got 'abc'");
+  EXPECT_EQ(test::error_of([&] { p.integer("lr"); }),
+            "exp.yaml:4:5: optimizer.lr: expected an integer, got '1e-3'");
+  EXPECT_EQ(test::error_of([&] { p.boolean("steps", false); }),
+            "exp.yaml:5:5: optimizer.steps: expected true or false, got '12'");
 }
 
 TEST(Params, MissingRequiredKeyPointsAtTheComponent) {
   const Params p = sample();
   const std::string message = test::error_of([&] { p.number("momentum"); });
-  EXPECT_EQ(message.rfind("exp.yaml:3:1: optimizer.momentum: missing required key 'momentum'", 0), 0u) << message;
+  EXPECT_EQ(message.rfind("exp.yaml:3:1: optimizer.momentum: missing required key 'momentum'", 0),
+            0u)
+      << message;
 }
 
 TEST(Params, UnreadKeyIsRejectedWithNearestMatch) {
@@ -47,7 +54,9 @@ TEST(Params, UnreadKeyIsRejectedWithNearestMatch) {
   p.number("lr");
   p.number("momentum", 0.9);
   const std::string message = test::error_of([&] { p.reject_unread("optimizer 'momentum'"); });
-  EXPECT_NE(message.find("exp.yaml:5:5: optimizer.momentun: unknown key 'momentun'"), std::string::npos) << message;
+  EXPECT_NE(message.find("exp.yaml:5:5: optimizer.momentun: unknown key 'momentun'"),
+            std::string::npos)
+      << message;
   EXPECT_NE(message.find("did you mean 'momentum'"), std::string::npos) << message;
 }
 
@@ -63,8 +72,12 @@ TEST(Params, AllReadKeysPassTheUnknownKeyCheck) {
 TEST(Params, ChoiceRejectsValuesOutsideTheList) {
   Params p("layer", {"f.yaml", 1, 1});
   p.set("mode", scalar("inverse", 2));
-  const std::string message = test::error_of([&] { p.choice("mode", "book", {"book", "inverted"}); });
-  EXPECT_NE(message.find("expected one of book inverted, got 'inverse'; did you mean 'inverted'?"), std::string::npos) << message;
+  const std::string message = test::error_of([&] {
+    p.choice("mode", "book", {"book", "inverted"});
+  });
+  EXPECT_NE(message.find("expected one of book inverted, got 'inverse'; did you mean 'inverted'?"),
+            std::string::npos)
+      << message;
 }
 
 TEST(ParseNumber, AcceptsYamlNumbersOnly) {

@@ -1,5 +1,6 @@
 #pragma once
-/// The Layer interface: a node of the model graph. Inputs and outputs are batch x features matrices.
+/// The Layer interface: a node of the model graph. Inputs and outputs are batch x features
+/// matrices.
 #include <cstdint>
 #include <span>
 #include <string>
@@ -20,7 +21,7 @@ struct LayerBuild {
   std::string name;                       ///< the node's name, unique in the graph
   std::vector<std::int64_t> input_width;  ///< features of each input, in `inputs:` order
   Rng* init_rng = nullptr;                ///< draws initial weights (seeded per layer)
-  std::uint64_t seed = 0;                 ///< the layer's own seed for run-time randomness (dropout)
+  std::uint64_t seed = 0;  ///< the layer's own seed for run-time randomness (dropout)
 };
 
 class Layer {
@@ -37,8 +38,9 @@ class Layer {
   virtual void forward(Compute& compute, std::span<const ConstMatrixView> inputs, MatrixView output,
                        Mode mode) = 0;
   /// Given the loss gradient w.r.t. the output, sets parameter gradients and writes the gradient
-  /// w.r.t. each input into `input_grads[i]` (overwriting). An input_grads[i] with null data needs no
-  /// gradient (the data input) and must be skipped. Called after a train-mode forward on the same batch.
+  /// w.r.t. each input into `input_grads[i]` (overwriting). An input_grads[i] with null data needs
+  /// no gradient (the data input) and must be skipped. Called after a train-mode forward on the
+  /// same batch.
   virtual void backward(Compute& compute, std::span<const ConstMatrixView> inputs,
                         ConstMatrixView output, ConstMatrixView output_grad,
                         std::span<const MatrixView> input_grads) = 0;

@@ -6,7 +6,8 @@
 
 namespace nnlab {
 
-/// What a parameter is; regularizers decay weights only, never biases, scales (gamma) or shifts (beta).
+/// What a parameter is; regularizers decay weights only, never biases, scales (gamma) or shifts
+/// (beta).
 enum class ParameterRole { weight, bias, scale, shift };
 
 struct Parameter {

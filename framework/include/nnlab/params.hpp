@@ -1,7 +1,7 @@
 #pragma once
-/// Typed component parameters. The core's experiment loader turns each component's YAML mapping into
-/// Params; plugins read typed values and never see YAML. Every read is recorded, so after a component is
-/// built the core rejects the keys it never read (typos) with their file and line.
+/// Typed component parameters. The core's experiment loader turns each component's YAML mapping
+/// into Params; plugins read typed values and never see YAML. Every read is recorded, so after a
+/// component is built the core rejects the keys it never read (typos) with their file and line.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -55,7 +55,8 @@ class Params {
   /// The raw value, for parameters with more than one form (e.g. `init: he` or `init: 0.01`).
   const ParamValue* find(std::string_view key) const;
 
-  /// Throws ConfigError naming the first key that no getter read: an unknown key for this component.
+  /// Throws ConfigError naming the first key that no getter read: an unknown key for this
+  /// component.
   /// @param component_kind the component, for the message (e.g. "dense layer")
   void reject_unread(const std::string& component_kind) const;
 

@@ -33,12 +33,12 @@ using PluginEntryPoint = const PluginInfo*();
 }  // namespace nnlab
 
 /// Declares the plugin: NNLAB_PLUGIN("optimizers", "0.1.0", register_fn). Use once per .so.
-#define NNLAB_PLUGIN(plugin_name, plugin_version, register_fn)                                   \
-  namespace {                                                                                      \
-  const ::nnlab::PluginInfo* nnlab_plugin_info() {                                                 \
-    static const ::nnlab::PluginInfo info{::nnlab::kAbiVersion, NNLAB_ABI_TAG, plugin_name,        \
-                                          plugin_version, &register_fn};                           \
-    return &info;                                                                                  \
-  }                                                                                                \
-  }                                                                                                \
+#define NNLAB_PLUGIN(plugin_name, plugin_version, register_fn)                              \
+  namespace {                                                                               \
+  const ::nnlab::PluginInfo* nnlab_plugin_info() {                                          \
+    static const ::nnlab::PluginInfo info{::nnlab::kAbiVersion, NNLAB_ABI_TAG, plugin_name, \
+                                          plugin_version, &(register_fn)};                  \
+    return &info;                                                                           \
+  }                                                                                         \
+  }                                                                                         \
   BOOST_DLL_ALIAS(nnlab_plugin_info, nnlab_plugin)

@@ -1,6 +1,6 @@
 #pragma once
-/// Seeding. One top-level `seed` drives every random choice; each consumer derives its own stream from
-/// (seed, purpose), so adding a consumer never shifts another's numbers.
+/// Seeding. One top-level `seed` drives every random choice; each consumer derives its own stream
+/// from (seed, purpose), so adding a consumer never shifts another's numbers.
 #include <cstdint>
 #include <random>
 #include <string_view>

@@ -1,6 +1,7 @@
 #pragma once
-/// Registries map a component key (the YAML `kind`) to a factory, a one-line help and the plugin that
-/// registered it. Plugins add to them from their entry point; the core creates components from them.
+/// Registries map a component key (the YAML `kind`) to a factory, a one-line help and the plugin
+/// that registered it. Plugins add to them from their entry point; the core creates components from
+/// them.
 #include <map>
 #include <memory>
 #include <string>
