@@ -1,8 +1,9 @@
-# nnlab_add_plugin(<name> SOURCES <src>...): one plugin .so, for in-tree and out-of-tree plugins alike.
+# nnlab_add_plugin(<name> SOURCES <src>... [LINK <target>...] [NO_INSTALL]): one plugin .so, for
+# in-tree and out-of-tree plugins alike. NO_INSTALL keeps test fixtures out of an install.
 # A plugin has no "lib" prefix, hidden visibility (only the Boost.DLL entry point is exported), and is
 # linked with --no-undefined so a missing symbol fails the build, not the user's run.
 function(nnlab_add_plugin name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LINK" ${ARGN})
+  cmake_parse_arguments(ARG "NO_INSTALL" "" "SOURCES;LINK" ${ARGN})
   add_library(${name} MODULE ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE nnlab::nnlab ${ARG_LINK})
   set_target_properties(${name} PROPERTIES
@@ -13,7 +14,7 @@ function(nnlab_add_plugin name)
   if(COMMAND nnlab_target_warnings)
     nnlab_target_warnings(${name})
   endif()
-  if(DEFINED NNLAB_PLUGIN_OUTPUT_DIRECTORY)
+  if(DEFINED NNLAB_PLUGIN_OUTPUT_DIRECTORY AND NOT ARG_NO_INSTALL)
     set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${NNLAB_PLUGIN_OUTPUT_DIRECTORY}")
     install(TARGETS ${name} LIBRARY DESTINATION "${NNLAB_PLUGIN_INSTALL_DIR}")
   endif()

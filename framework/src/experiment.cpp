@@ -267,7 +267,7 @@ class Loader {
         p.choice("sampling", "with_replacement", {"with_replacement", "shuffle"}) == "shuffle"
             ? Sampling::shuffle
             : Sampling::with_replacement;
-    spec.eval_batch_size = p.integer("eval_batch_size", 2000);
+    spec.eval_batch_size = p.integer("eval_batch_size", 256);
     if (spec.eval_batch_size < 1) p.fail("eval_batch_size", "expected a positive row count");
     if (const ParamValue* eval = p.find("eval")) {
       spec.eval.clear();

@@ -206,6 +206,21 @@ TEST(Cli, PluginsListsEveryComponentWithItsPlugin) {
   EXPECT_EQ(bad.err, "nnlab: error: plugin /nonexistent/x.so: no such file\n");
 }
 
+TEST(Cli, AUserPluginFromPluginPathWorksInAnExperiment) {
+  test::TempDir dir;
+  std::string yaml = test::synthetic_experiment();
+  yaml.replace(yaml.find("{kind: sgd, lr: 0.1}"), 20, "{kind: sign_sgd, lr: 0.01}");
+  const auto file = dir.write("e.yaml", yaml);
+  const Outcome without = nnlab("run " + file + " --out " + dir.file("a"));
+  EXPECT_EQ(without.status, 1);
+  EXPECT_NE(without.err.find("unknown optimizer 'sign_sgd'"), std::string::npos) << without.err;
+  const std::string plugin = std::string(NNLAB_TEST_FIXTURES) + "/test_sign_sgd.so";
+  const Outcome with = nnlab("run " + file + " --out " + dir.file("b") + " --plugin-path " + plugin);
+  ASSERT_EQ(with.status, 0) << with.err;
+  EXPECT_GT(read_curves(dir.file("b") + "/curves.csv").at("train_acc").back(), 0.6);  // chance: 1/3
+  EXPECT_EQ(nnlab("run " + file + " --out " + dir.file("c"), "NNLAB_PLUGIN_PATH=" + std::string(NNLAB_TEST_FIXTURES) + "/test_sign_sgd.so").status, 0);
+}
+
 TEST(Cli, UnknownCommandsAndOptionsAreUsageErrors) {
   EXPECT_EQ(nnlab("frobnicate").status, 2);
   const Outcome r = nnlab("run x.yaml --epochs 3");
