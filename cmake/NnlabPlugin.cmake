@@ -11,6 +11,11 @@ function(nnlab_add_plugin name)
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
   target_link_options(${name} PRIVATE "LINKER:--no-undefined")
+  if(NNLAB_UNLOAD_CHECK)
+    # g++ marks some statics STB_GNU_UNIQUE, and glibc then never unloads the .so, which would hide
+    # a component outliving its plugin. Without them, dlclose really unmaps the code.
+    target_compile_options(${name} PRIVATE -fno-gnu-unique)
+  endif()
   if(COMMAND nnlab_target_warnings)
     nnlab_target_warnings(${name})
   endif()

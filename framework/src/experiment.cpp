@@ -186,6 +186,8 @@ class Loader {
     std::string previous = "input";
     expand(layers, "model.layers", "", spec.nodes, previous);
     spec.output = core.string("output", spec.nodes.back().name);
+    spec.input_where = core.where("input");
+    spec.output_where = core.where("output");
     spec.loss = component(required_map(node, "model", "loss"), "model.loss");
     return spec;
   }
@@ -269,6 +271,7 @@ class Loader {
             : Sampling::with_replacement;
     spec.eval_batch_size = p.integer("eval_batch_size", 256);
     if (spec.eval_batch_size < 1) p.fail("eval_batch_size", "expected a positive row count");
+    spec.eval_where = p.where("eval");
     if (const ParamValue* eval = p.find("eval")) {
       spec.eval.clear();
       const std::vector<ParamValue> items =

@@ -29,6 +29,7 @@ struct ModelSpec {
   std::vector<NodeSpec> nodes;   ///< `repeat:` blocks expanded; in file order
   std::string output;            ///< the node whose output is the model's (default: the last)
   ComponentSpec loss;
+  SourceLocation input_where, output_where;  ///< for errors about `input` and `output`
 };
 
 struct DataSpec {
@@ -49,6 +50,7 @@ struct TrainSpec {
   std::int64_t batch_size = 100;
   Sampling sampling = Sampling::with_replacement;
   std::vector<std::string> eval = {"train", "test"};  ///< splits evaluated: train, val, test
+  SourceLocation eval_where;  ///< for errors about `eval`
   std::int64_t eval_batch_size = 256;  ///< rows per inference pass; small keeps activations in cache
 };
 

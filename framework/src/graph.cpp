@@ -11,7 +11,7 @@ Graph::Graph(const ModelSpec& spec, std::int64_t data_width, const PluginHost& h
              std::uint64_t seed) {
   input_width_ = spec.input_width > 0 ? spec.input_width : data_width;
   if (input_width_ != data_width) {
-    throw ConfigError({}, "model.input",
+    throw ConfigError(spec.input_where, "model.input",
                       "the model takes " + std::to_string(input_width_) +
                           " features but the data has " + std::to_string(data_width));
   }
@@ -93,7 +93,7 @@ Graph::Graph(const ModelSpec& spec, std::int64_t data_width, const PluginHost& h
   }
   auto out = position.find(spec.output);
   if (out == position.end())
-    throw ConfigError({}, "model.output", "no node named '" + spec.output + "'");
+    throw ConfigError(spec.output_where, "model.output", "no node named '" + spec.output + "'");
   output_ = out->second;
   // Every node must lead to the output; a dangling branch is almost always a typo in `inputs`.
   std::vector<bool> used(nodes_.size(), false);

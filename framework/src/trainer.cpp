@@ -35,12 +35,11 @@ Trainer::Trainer(const ExperimentSpec& spec, const PreparedData& data, const Plu
   batch_y_.resize(static_cast<std::size_t>(spec.train.batch_size));
   for (const auto& split : spec.train.eval) {
     if (split == "val" && data.val.features.rows() == 0) {
-      throw ConfigError(
-          {}, "train.eval",
+      throw ConfigError(spec.train.eval_where, "train.eval",
           "'val' is evaluated but the data has no validation split (set data.val_size)");
     }
     if (split == "test" && data.test.features.rows() == 0) {
-      throw ConfigError({}, "train.eval", "'test' is evaluated but the dataset has no test rows");
+      throw ConfigError(spec.train.eval_where, "train.eval", "'test' is evaluated but the dataset has no test rows");
     }
   }
 }

@@ -143,6 +143,25 @@ INSTANTIATE_TEST_SUITE_P(
                   "3:14: data: /nonexistent/train-images-idx3-ubyte.gz: cannot open"}),
     [](const auto& p) { return p.param.name; });
 
+TEST(Cli, ADivergingRunStopsWithOneLineAndKeepsItsRows) {
+  test::TempDir dir;
+  const auto file = dir.write("e.yaml", test::synthetic_experiment());
+  const Outcome r = nnlab("run " + file + " --out " + dir.file("o") + " --set optimizer.lr=1.0e+6 --set train.epochs=50");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("nnlab: error: training diverged at iteration "), std::string::npos) << r.err;
+  const std::string last_line = r.err.substr(r.err.rfind('\n', r.err.size() - 2) + 1);
+  EXPECT_EQ(last_line.rfind("nnlab: error: training diverged", 0), 0u) << "progress, then one error line:\n" << r.err;
+  EXPECT_GE(read_curves(dir.file("o") + "/curves.csv").at("train_acc").size(), 1u) << "evaluations before the divergence are kept";
+}
+
+TEST(Cli, EvaluatingASplitTheDataLacksIsAnError) {
+  test::TempDir dir;
+  const auto file = dir.write("e.yaml", test::synthetic_experiment());
+  const Outcome r = nnlab("validate " + file + " --set train.eval=[val]");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("--set: train.eval: 'val' is evaluated but the data has no validation split"), std::string::npos) << r.err;
+}
+
 TEST(Cli, AMissingExperimentFileIsOneLine) {
   const Outcome r = nnlab("run /nonexistent/e.yaml");
   EXPECT_EQ(r.status, 1);

@@ -1,0 +1,96 @@
+#include "trainer.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_support.hpp"
+
+namespace nnlab {
+namespace {
+
+struct Trace {
+  TrainSummary summary;
+  std::vector<EvalPoint> points;
+  double half_sum_sq = 0;  ///< 1/2 sum W^2 over the final weights
+};
+
+Trace train(const std::vector<std::string>& overrides) {
+  const auto spec = parse_experiment(test::synthetic_experiment(), "t.yaml", overrides);
+  const PreparedData data = prepare_data(spec.data, test::builtin_host(), spec.seed);
+  Trainer trainer(spec, data, test::builtin_host());
+  Compute compute = Compute::make();
+  Trace trace;
+  trace.summary = trainer.run(compute, [&](const EvalPoint& p) { trace.points.push_back(p); });
+  for (const Parameter* p : trainer.graph().parameters()) {
+    if (p->role != ParameterRole::weight) continue;
+    for (std::int64_t i = 0; i < p->value.size(); ++i)
+      trace.half_sum_sq += 0.5 * p->value.data()[i] * p->value.data()[i];
+  }
+  return trace;
+}
+
+TEST(Trainer, BookModeEvaluatesAfterTheFirstUpdateAndEveryTrainSizeOverBatchUpdates) {
+  // 120 rows, batch 20: 6 updates an epoch; 5 evaluations at updates 1, 7, 13, 19, 25.
+  const Trace t = train({});
+  ASSERT_EQ(t.points.size(), 5u);
+  for (std::size_t k = 0; k < t.points.size(); ++k) {
+    EXPECT_EQ(t.points[k].epoch, static_cast<std::int64_t>(k));
+    EXPECT_EQ(t.points[k].iteration, static_cast<std::int64_t>(6 * k + 1));
+  }
+  EXPECT_EQ(t.summary.iterations, 25);
+}
+
+TEST(Trainer, BookModeKeepsAFractionalEpochLength) {
+  // 120 rows, batch 48: 2.5 updates an epoch; iteration i evaluates when i mod 2.5 == 0, i.e. i =
+  // 0, 5, 10.
+  const Trace t = train({"train.batch_size=48", "train.epochs=3"});
+  ASSERT_EQ(t.points.size(), 3u);
+  EXPECT_EQ(t.points[1].iteration, 6);
+  EXPECT_EQ(t.points[2].iteration, 11);
+}
+
+TEST(Trainer, BookModeWithMoreBatchThanRowsEvaluatesEveryUpdate) {
+  const Trace t = train({"train.batch_size=500", "train.epochs=4"});
+  EXPECT_EQ(t.summary.iterations, 4);
+}
+
+TEST(Trainer, ModernModeMakesFullPassesIncludingAPartialLastBatch) {
+  // 120 rows, batch 50: passes of 3 updates (50, 50, 20), evaluated after each pass, epochs 1..4.
+  const Trace t = train({"train.sampling=shuffle", "train.batch_size=50", "train.epochs=4"});
+  ASSERT_EQ(t.points.size(), 4u);
+  EXPECT_EQ(t.points.front().epoch, 1);
+  EXPECT_EQ(t.points.back().iteration, 12);
+}
+
+TEST(Trainer, MetricsFollowTheEvalList) {
+  const Trace t = train({"train.eval=[test, train]"});
+  std::vector<std::string> names;
+  for (const auto& [name, value] : t.points.back().metrics) names.push_back(name);
+  EXPECT_EQ(names, (std::vector<std::string>{"test_acc", "test_loss", "train_acc", "train_loss"}));
+}
+
+TEST(Trainer, TheLoggedLossIncludesTheRegularizationPenalty) {
+  // A learning rate so small that the weights stay put: the two runs differ by the penalty alone.
+  const Trace plain = train({"train.epochs=1", "optimizer.lr=1.0e-9"});
+  const Trace decayed =
+      train({"train.epochs=1", "optimizer.lr=1.0e-9", "regularizers=[{kind: l2, lambda: 0.5}]"});
+  const double train_loss_gap =
+      decayed.points[0].metrics[1].second - plain.points[0].metrics[1].second;
+  EXPECT_GT(decayed.half_sum_sq, 10.0);
+  EXPECT_NEAR(train_loss_gap, 0.5 * decayed.half_sum_sq, 1e-4);
+}
+
+TEST(Trainer, TheSameSeedGivesTheSameNumbers) {
+  const Trace a = train({"seed=5"}), b = train({"seed=5"}), c = train({"seed=6"});
+  EXPECT_EQ(a.points.back().metrics, b.points.back().metrics);
+  EXPECT_NE(a.points.back().metrics, c.points.back().metrics);
+}
+
+TEST(Trainer, AModelWhoseOutputDoesNotMatchTheClassesIsRefused) {
+  const auto message = test::error_of([] { train({"model.layers[1].units=4"}); });
+  EXPECT_NE(message.find("the model outputs 4 values but the data has 3 classes"),
+            std::string::npos)
+      << message;
+}
+
+}  // namespace
+}  // namespace nnlab
