@@ -21,7 +21,7 @@ PluginHost::~PluginHost() {
 
 std::string PluginHost::builtin_plugin_dir() {
   const fs::path core(boost::dll::this_line_location().string());
-  return (core.parent_path() / "nnlab" / "plugins").string();
+  return fs::weakly_canonical(core.parent_path() / "nnlab" / "plugins").string();
 }
 
 std::vector<std::string> PluginHost::default_search_path(const std::vector<std::string>& extra) {
