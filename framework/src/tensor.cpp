@@ -7,16 +7,17 @@
 
 namespace nnlab {
 
-void Matrix::FreeAligned::operator()(float* p) const { std::free(p); }
+// Through aligned operator new (not aligned_alloc), so allocation can be observed and replaced like
+// any C++ allocation.
+constexpr std::align_val_t kAlignment{64};
+
+void Matrix::FreeAligned::operator()(float* p) const { ::operator delete(p, kAlignment); }
 
 Matrix::Matrix(std::int64_t rows, std::int64_t cols) : rows_(rows), cols_(cols) {
   const std::size_t bytes = static_cast<std::size_t>(rows * cols) * sizeof(float);
   if (bytes == 0) return;
-  // Round up to the alignment, as aligned_alloc requires.
-  const std::size_t rounded = (bytes + 63) / 64 * 64;
-  void* p = std::aligned_alloc(64, rounded);
-  if (!p) throw std::bad_alloc();
-  std::memset(p, 0, rounded);
+  void* p = ::operator new(bytes, kAlignment);
+  std::memset(p, 0, bytes);
   data_.reset(static_cast<float*>(p));
 }
 

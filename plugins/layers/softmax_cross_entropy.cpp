@@ -2,6 +2,7 @@
 // the row max), L = -(1/N) sum_n log(p[n, t_n] + 1e-7), dL/dz = (p - onehot(t)) / N.
 #include <cmath>
 #include <map>
+#include <unordered_map>
 
 #include "components.hpp"
 #include "onednn_util.hpp"
@@ -19,7 +20,7 @@ class SoftmaxCrossEntropy final : public Loss {
     auto& p = primitive(compute, output.rows, output.cols);
     bind(p.src, output.data);
     bind(p.dst, probabilities_.data());
-    p.softmax.execute(compute.stream, {{DNNL_ARG_SRC, p.src}, {DNNL_ARG_DST, p.dst}});
+    p.softmax.execute(compute.stream, p.args);
     rows_ = output.rows;
     cols_ = output.cols;
     labels_ = labels;
@@ -46,6 +47,7 @@ class SoftmaxCrossEntropy final : public Loss {
   struct Primitive {
     dnnl::softmax_forward softmax;
     dnnl::memory src, dst;
+    std::unordered_map<int, dnnl::memory> args;
   };
 
   Primitive& primitive(Compute& compute, std::int64_t rows, std::int64_t cols) {
@@ -57,6 +59,7 @@ class SoftmaxCrossEntropy final : public Loss {
         dnnl::softmax_forward::desc(dnnl::prop_kind::forward_inference, md, 1), compute.engine));
     p.src = user_memory(md, compute.engine);
     p.dst = user_memory(md, compute.engine);
+    p.args = {{DNNL_ARG_SRC, p.src}, {DNNL_ARG_DST, p.dst}};
     return cache_.emplace(rows, std::move(p)).first->second;
   }
 
