@@ -11,6 +11,7 @@
 #include "experiment.hpp"
 #include "plugin_host.hpp"
 #include "runner.hpp"
+#include "sweep.hpp"
 
 namespace po = boost::program_options;
 using namespace nnlab;
@@ -21,6 +22,8 @@ constexpr const char* kUsage =
     "usage: nnlab <command> [options]\n"
     "commands:\n"
     "  run FILE        train the experiment in FILE; results go to results/<name>/\n"
+    "  sweep FILE      run the experiment's search: block as parallel trials; "
+    "results/<name>/trials.csv\n"
     "  validate FILE   check FILE (and build its model and data) without training\n"
     "  plugins         list every component the plugins provide\n"
     "run 'nnlab <command> --help' for the command's options\n";
@@ -65,6 +68,7 @@ int cmd_plugins(const std::vector<std::string>& args) {
   list(r.regularizers);
   list(r.optimizers);
   list(r.datasets);
+  list(r.strategies);
   std::printf("\n%zu plugins loaded; search path:", host.plugins().size());
   for (const auto& dir : host.search_path()) std::printf(" %s", dir.c_str());
   std::printf("\n");
@@ -150,6 +154,74 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
 
 }  // namespace
 
+int cmd_sweep(const std::vector<std::string>& args) {
+  Common common;
+  std::string file, out;
+  std::vector<std::string> sets;
+  int threads = 0, parallel = 0;
+  long long seed = -1;
+  po::options_description options("nnlab sweep options");
+  add_common(options, common);
+  options.add_options()("set", po::value(&sets)->composing(),
+                        "override a value: key.path=value (repeatable)")(
+      "out", po::value(&out), "results folder (default: results/<experiment name>)")(
+      "seed", po::value(&seed), "the sweep's seed (same as --set seed=N)")(
+      "parallel", po::value(&parallel),
+      "trials at once (same as --set execution.parallel_trials=N; default: cores / threads)")(
+      "threads", po::value(&threads),
+      "oneDNN threads per trial (same as --set execution.threads_per_trial=N)")(
+      "resume", "continue the sweep in the results folder: keep finished trials, run the rest")(
+      "retry-failed", "with --resume, run FAIL trials again")(
+      "overwrite", "discard an earlier sweep in the results folder")("quiet,q",
+                                                                     "print only the final lines");
+  po::options_description hidden;
+  hidden.add_options()("file", po::value(&file));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help") || file.empty()) {
+    std::cout << "usage: nnlab sweep FILE [options]\n" << options;
+    return file.empty() && !vm.count("help") ? 2 : 0;
+  }
+  if (seed >= 0) sets.push_back("seed=" + std::to_string(seed));
+  if (threads > 0) sets.push_back("execution.threads_per_trial=" + std::to_string(threads));
+  if (parallel > 0) sets.push_back("execution.parallel_trials=" + std::to_string(parallel));
+
+  PluginHost host;
+  load_plugins(host, common);
+  const ExperimentSpec spec = load_experiment(file, sets);
+  const bool quiet = vm.count("quiet") != 0;
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  SweepOptions sweep;
+  sweep.out_dir = out;
+  sweep.resume = vm.count("resume") != 0;
+  sweep.retry_failed = vm.count("retry-failed") != 0;
+  sweep.overwrite = vm.count("overwrite") != 0;
+  sweep.log = [&](const std::string& line) {
+    if (!quiet) std::cerr << line << "\n";
+  };
+  sweep.progress = [&](const std::string& line) {
+    if (!quiet) std::fprintf(stderr, tty ? "\r%s\033[K" : "%s\n", line.c_str());
+  };
+  const SweepSummary s = run_sweep(spec, host, sweep);
+  if (tty && !quiet) std::fprintf(stderr, "\n");
+  std::printf("done: %lld complete, %lld pruned, %lld failed", static_cast<long long>(s.complete),
+              static_cast<long long>(s.pruned), static_cast<long long>(s.failed));
+  if (s.reused > 0) std::printf(" (%lld from before)", static_cast<long long>(s.reused));
+  std::printf(" in %.1f s", s.seconds);
+  if (s.best_trial >= 0) {
+    std::printf("; best %s %.4f (trial %lld)", spec.search->metric.c_str(), s.best_objective,
+                static_cast<long long>(s.best_trial));
+  }
+  std::printf("\nresults: %s/trials.csv, %s/curves.csv, %s/best.yaml\n", s.out_dir.c_str(),
+              s.out_dir.c_str(), s.out_dir.c_str());
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << kUsage;
@@ -160,6 +232,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "run") return cmd_run(args, false);
     if (command == "validate") return cmd_run(args, true);
+    if (command == "sweep") return cmd_sweep(args);
     if (command == "plugins") return cmd_plugins(args);
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << kUsage;

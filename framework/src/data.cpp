@@ -49,7 +49,9 @@ const LabeledSet& PreparedData::split(const std::string& name) const {
   return test;
 }
 
-PreparedData prepare_data(const DataSpec& spec, const PluginHost& host, std::uint64_t seed) {
+PreparedData prepare_data(const DataSpec& spec, const PluginHost& host,
+                          std::uint64_t experiment_seed) {
+  const std::uint64_t seed = spec.seed.value_or(experiment_seed);
   auto dataset = host.create(host.registries().datasets, spec.source);
   DataRequest request{spec.train_limit, spec.test_limit, derive_seed(seed, "data")};
   DataBundle bundle;

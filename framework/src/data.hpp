@@ -24,7 +24,8 @@ struct PreparedData {
   const LabeledSet& split(const std::string& name) const;
 };
 
-/// @param seed the experiment seed (the split's shuffle derives from it)
-PreparedData prepare_data(const DataSpec& spec, const PluginHost& host, std::uint64_t seed);
+/// @param experiment_seed seeds generation and the split unless the data names its own seed
+PreparedData prepare_data(const DataSpec& spec, const PluginHost& host,
+                          std::uint64_t experiment_seed);
 
 }  // namespace nnlab

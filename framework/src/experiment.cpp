@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <set>
@@ -51,6 +52,7 @@ class Loader {
     }
     spec.train = train(required_map(root, "", "train"));
     if (auto exec = root["execution"]) spec.execution = execution(exec);
+    if (auto search_node = root["search"]) spec.search = search(search_node, root, spec.train);
     return spec;
   }
 
@@ -302,6 +304,162 @@ class Loader {
     return spec;
   }
 
+  SearchSpec search(const YAML::Node& node, const YAML::Node& root, const TrainSpec& train) const {
+    SearchSpec spec;
+    spec.strategy = component(node, "search", {"trials", "repeats", "objective", "space"});
+    spec.where = where(node, "search");
+    Params p = scalars(node, "search");
+    spec.trials = p.integer("trials", 0);
+    if (spec.trials < 0)
+      p.fail("trials", "expected a non-negative trial budget (0: all the strategy proposes)");
+    spec.repeats = p.integer("repeats", 1);
+    if (spec.repeats < 1)
+      p.fail("repeats", "expected a positive number of seeds per configuration");
+
+    const YAML::Node objective = required_map(node, "search", "objective");
+    check_keys(objective, "search.objective", {"metric", "mode"});
+    Params o = scalars(objective, "search.objective");
+    spec.metric = o.string("metric");
+    spec.maximize = o.choice("mode", "max", {"max", "min"}) == "max";
+    const auto underscore = spec.metric.find('_');
+    const std::string split = spec.metric.substr(0, underscore);
+    const std::string measure =
+        underscore == std::string::npos ? "" : spec.metric.substr(underscore + 1);
+    if ((measure != "acc" && measure != "loss") ||
+        (split != "train" && split != "val" && split != "test")) {
+      o.fail("metric", "expected <split>_acc or <split>_loss with split train, val or test, got '" +
+                           spec.metric + "'");
+    }
+    if (std::find(train.eval.begin(), train.eval.end(), split) == train.eval.end()) {
+      o.fail("metric", "'" + spec.metric + "' needs '" + split + "' in train.eval");
+    }
+
+    const YAML::Node space = required_map(node, "search", "space");
+    if (space.size() == 0) fail(space, "search.space", "expected at least one parameter");
+    std::set<std::string> names;
+    for (const auto& kv : space) {
+      const std::string name = kv.first.as<std::string>();
+      spec.space.parameters.push_back(
+          parameter(kv.second, "search.space." + name, name, root, names));
+      names.insert(name);
+    }
+    return spec;
+  }
+
+  SearchParameter parameter(const YAML::Node& node, const std::string& path,
+                            const std::string& name, const YAML::Node& root,
+                            const std::set<std::string>& earlier) const {
+    if (!node.IsMap())
+      fail(node, path, "expected {distribution: ..., min: ..., max: ...} or {values: [...]}");
+    check_keys(node, path,
+               {"distribution", "min", "max", "step", "grid", "values", "paths", "when"});
+    Params p = scalars(node, path);
+    SearchParameter param;
+    param.name = name;
+    if (const ParamValue* paths = p.find("paths")) {
+      for (const auto& item : paths->is_list ? paths->items : std::vector<ParamValue>{*paths})
+        param.paths.push_back(item.text);
+    } else {
+      param.paths.push_back(name);
+    }
+    for (const auto& target : param.paths) check_search_path(root, target, p.where("paths"), path);
+    const bool has_values = p.has("values");
+    const std::string distribution =
+        p.choice("distribution", has_values ? "categorical" : "uniform",
+                 {"uniform", "log_uniform", "int", "categorical"});
+    if (distribution == "categorical") {
+      param.kind = SearchParameter::Kind::categorical;
+      const ParamValue* values = p.find("values");
+      if (!values || !values->is_list || values->items.empty())
+        p.fail("values", "expected a non-empty list of values");
+      for (const auto& item : values->items) param.choices.push_back(item.text);
+    } else {
+      param.kind = distribution == "uniform"       ? SearchParameter::Kind::uniform
+                   : distribution == "log_uniform" ? SearchParameter::Kind::log_uniform
+                                                   : SearchParameter::Kind::integer;
+      if (has_values)
+        p.fail("values", "values are for categorical parameters; drop distribution or values");
+      param.low = p.number("min");
+      param.high = p.number("max");
+      param.step = p.number("step", param.kind == SearchParameter::Kind::integer ? 1.0 : 0.0);
+      param.grid_points = static_cast<int>(p.integer("grid", 0));
+      if (!(param.low < param.high) &&
+          !(param.kind == SearchParameter::Kind::integer && param.low == param.high)) {
+        p.fail("max", "the range is empty: max must be greater than min (" +
+                          format_value(param.low) + ")");
+      }
+      if (param.kind == SearchParameter::Kind::log_uniform && !(param.low > 0)) {
+        p.fail("min",
+               "log_uniform bounds are real values and must be positive (write 1.0e-6, not -6)");
+      }
+      if (param.kind == SearchParameter::Kind::integer &&
+          (std::floor(param.low) != param.low || std::floor(param.high) != param.high ||
+           std::floor(param.step) != param.step)) {
+        p.fail("min", "int bounds and step must be integers (bounds are inclusive)");
+      }
+      if (param.step < 0) p.fail("step", "expected a non-negative step");
+      if (param.grid_points < 0 || param.grid_points == 1)
+        p.fail("grid", "expected at least 2 grid points");
+    }
+    if (const YAML::Node when = node["when"]) {
+      if (!when.IsMap()) fail(when, path + ".when", "expected {other_parameter: value, ...}");
+      for (const auto& kv : when) {
+        const std::string other = kv.first.as<std::string>();
+        if (!earlier.count(other)) {
+          fail(kv.first, path + ".when",
+               "'" + other + "' is not a parameter declared before '" + name + "'");
+        }
+        if (!kv.second.IsScalar()) fail(kv.second, path + ".when." + other, "expected a value");
+        param.when[other] = kv.second.Scalar();
+      }
+    }
+    return param;
+  }
+
+  /// A searched path must name a value of the experiment (or a new key of an existing mapping).
+  void check_search_path(const YAML::Node& root, const std::string& target,
+                         const SourceLocation& at, const std::string& path) const {
+    if (target == "seed" || target == "name" || target.starts_with("search") ||
+        target.starts_with("data")) {
+      throw ConfigError(at, path,
+                        "'" + target +
+                            "' cannot be searched: the data is loaded once for every trial, and "
+                            "seeds and names belong to the sweep");
+    }
+    std::vector<PathStep> steps;
+    try {
+      steps = parse_key_path(target);
+    } catch (const ConfigError& e) {
+      throw ConfigError(at, path, "'" + target + "' is not a key path");
+    }
+    YAML::Node node;
+    node.reset(root);
+    for (std::size_t s = 0; s < steps.size(); ++s) {
+      const bool last = s + 1 == steps.size();
+      YAML::Node child;
+      if (const auto* key = std::get_if<std::string>(&steps[s])) {
+        if (!node.IsMap())
+          throw ConfigError(
+              at, path, "'" + target + "' names nothing: '" + *key + "' is not inside a mapping");
+        child = node[*key];
+        if (!child) {
+          if (last) return;  // a new key of an existing mapping, e.g. optimizer.momentum
+          throw ConfigError(
+              at, path, "'" + target + "' names nothing in the experiment: no key '" + *key + "'");
+        }
+      } else {
+        const std::size_t index = std::get<std::size_t>(steps[s]);
+        if (!node.IsSequence() || index >= node.size()) {
+          throw ConfigError(at, path,
+                            "'" + target + "' names nothing in the experiment: no item [" +
+                                std::to_string(index) + "]");
+        }
+        child = node[index];
+      }
+      node.reset(child);
+    }
+  }
+
   std::string file_;
   std::vector<std::string> overridden_;
   std::map<std::string, int> kind_counts_;
@@ -327,6 +485,49 @@ ExperimentSpec parse_experiment(const std::string& yaml_text, const std::string&
   out << root;
   spec.resolved_yaml = std::string(out.c_str()) + "\n";
   return spec;
+}
+
+std::string without_search(const std::string& yaml_text) {
+  YAML::Node root = YAML::Load(yaml_text);
+  root.remove("search");
+  YAML::Emitter out;
+  out << root;
+  return std::string(out.c_str()) + "\n";
+}
+
+namespace {
+void collect_differences(const YAML::Node& a, const YAML::Node& b, const std::string& path,
+                         std::vector<std::string>& out) {
+  auto shown = [](const YAML::Node& n) -> std::string {
+    if (!n) return "(absent)";
+    if (n.IsScalar()) return n.Scalar();
+    YAML::Emitter e;
+    e << YAML::Flow << n;
+    return e.c_str();
+  };
+  if (a && b && a.IsMap() && b.IsMap()) {
+    std::set<std::string> keys;
+    for (const auto& kv : a) keys.insert(kv.first.as<std::string>());
+    for (const auto& kv : b) keys.insert(kv.first.as<std::string>());
+    for (const auto& key : keys)
+      collect_differences(a[key], b[key], path.empty() ? key : path + "." + key, out);
+    return;
+  }
+  if (a && b && a.IsSequence() && b.IsSequence() && a.size() == b.size()) {
+    for (std::size_t i = 0; i < a.size(); ++i)
+      collect_differences(a[i], b[i], path + "[" + std::to_string(i) + "]", out);
+    return;
+  }
+  const std::string before = shown(a), after = shown(b);
+  if (before != after) out.push_back(path + ": " + before + " -> " + after);
+}
+}  // namespace
+
+std::vector<std::string> experiment_differences(const std::string& before,
+                                                const std::string& after) {
+  std::vector<std::string> out;
+  collect_differences(YAML::Load(before), YAML::Load(after), "", out);
+  return out;
 }
 
 ExperimentSpec load_experiment(const std::string& file, const std::vector<std::string>& overrides) {

@@ -2,10 +2,12 @@
 /// The validated form of an experiment YAML file. Only the loader (experiment.cpp) sees YAML; the
 /// rest of the core and every plugin work from these structs and typed Params.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "nnlab/params.hpp"
+#include "nnlab/search_strategy.hpp"
 
 namespace nnlab {
 
@@ -33,7 +35,9 @@ struct ModelSpec {
 };
 
 struct DataSpec {
-  ComponentSpec source;           ///< the dataset plugin and its own params
+  ComponentSpec source;  ///< the dataset plugin and its own params
+  std::optional<std::uint64_t>
+      seed;                       ///< seeds generation and the split (default: the experiment seed)
   std::int64_t train_limit = -1;  ///< first N training rows (-1: all)
   std::int64_t test_limit = -1;   ///< first N test rows (-1: all)
   std::string scale = "minmax";   ///< minmax (/255) | standardize | none
@@ -50,13 +54,25 @@ struct TrainSpec {
   std::int64_t batch_size = 100;
   Sampling sampling = Sampling::with_replacement;
   std::vector<std::string> eval = {"train", "test"};  ///< splits evaluated: train, val, test
-  SourceLocation eval_where;  ///< for errors about `eval`
-  std::int64_t eval_batch_size = 256;  ///< rows per inference pass; small keeps activations in cache
+  SourceLocation eval_where;                          ///< for errors about `eval`
+  std::int64_t eval_batch_size =
+      256;  ///< rows per inference pass; small keeps activations in cache
 };
 
 struct ExecutionSpec {
   int threads_per_trial = 1;  ///< oneDNN (OpenMP) threads of a single run or of each sweep trial
   int parallel_trials = 0;    ///< sweeps only; 0 = auto (cores / threads_per_trial)
+};
+
+/// The `search:` block of a sweep.
+struct SearchSpec {
+  ComponentSpec strategy;    ///< `kind` and the strategy's own keys
+  std::int64_t trials = 0;   ///< the trial budget (0: as many as the strategy proposes)
+  std::int64_t repeats = 1;  ///< seeds per configuration; the objective is their mean
+  std::string metric;        ///< e.g. val_acc: its value at the last evaluation is the objective
+  bool maximize = true;
+  SearchSpace space;
+  SourceLocation where;
 };
 
 struct ExperimentSpec {
@@ -69,6 +85,7 @@ struct ExperimentSpec {
   ComponentSpec optimizer;
   TrainSpec train;
   ExecutionSpec execution;
+  std::optional<SearchSpec> search;
   std::string resolved_yaml;  ///< the experiment after overrides, runnable as is
 };
 
@@ -78,6 +95,14 @@ struct ExperimentSpec {
 /// Throws ConfigError with file, line and key path on any problem.
 ExperimentSpec load_experiment(const std::string& file,
                                const std::vector<std::string>& overrides = {});
+
+/// `yaml_text` without its `search:` block: a sweep's trial as a runnable single experiment.
+std::string without_search(const std::string& yaml_text);
+
+/// The differences between two experiments' YAML texts, one line each ("optimizer.lr: 0.01 ->
+/// 0.02"), in key-path order; empty if they are the same experiment.
+std::vector<std::string> experiment_differences(const std::string& before,
+                                                const std::string& after);
 
 /// Same, from YAML text; `file` is used in messages.
 ExperimentSpec parse_experiment(const std::string& yaml_text, const std::string& file,

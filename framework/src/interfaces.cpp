@@ -5,6 +5,7 @@
 #include "nnlab/loss.hpp"
 #include "nnlab/optimizer.hpp"
 #include "nnlab/regularizer.hpp"
+#include "nnlab/search_strategy.hpp"
 
 namespace nnlab {
 
@@ -13,5 +14,6 @@ Loss::~Loss() = default;
 Regularizer::~Regularizer() = default;
 Optimizer::~Optimizer() = default;
 Dataset::~Dataset() = default;
+SearchStrategy::~SearchStrategy() = default;
 
 }  // namespace nnlab

@@ -7,22 +7,38 @@
 
 namespace nnlab {
 
-CurvesWriter::CurvesWriter(const std::string& path) : path_(path) {
-  file_ = std::fopen(path.c_str(), "w");
+CurvesWriter::CurvesWriter(const std::string& path, bool append) : path_(path) {
+  std::error_code ec;
+  const bool fresh =
+      !append || !std::filesystem::exists(path, ec) || std::filesystem::file_size(path, ec) == 0;
+  file_ = std::fopen(path.c_str(), append ? "a" : "w");
   if (!file_) throw Error(path + ": cannot write: " + std::strerror(errno));
-  std::fputs("trial,epoch,metric,value\n", file_);
-  std::fflush(file_);
+  if (fresh) {
+    std::fputs("trial,epoch,metric,value\n", file_);
+    std::fflush(file_);
+  }
 }
 
 CurvesWriter::~CurvesWriter() {
   if (file_) std::fclose(file_);
 }
 
-void CurvesWriter::write(std::int64_t trial, const EvalPoint& point) {
+namespace {
+void put_rows(std::FILE* file, std::int64_t trial, const EvalPoint& point) {
   for (const auto& [metric, value] : point.metrics) {
-    std::fprintf(file_, "%lld,%lld,%s,%.9g\n", static_cast<long long>(trial),
+    std::fprintf(file, "%lld,%lld,%s,%.9g\n", static_cast<long long>(trial),
                  static_cast<long long>(point.epoch), metric.c_str(), value);
   }
+}
+}  // namespace
+
+void CurvesWriter::write(std::int64_t trial, const EvalPoint& point) {
+  put_rows(file_, trial, point);
+  if (std::fflush(file_) != 0) throw Error(path_ + ": write failed: " + std::strerror(errno));
+}
+
+void CurvesWriter::write(std::int64_t trial, const std::vector<EvalPoint>& points) {
+  for (const EvalPoint& point : points) put_rows(file_, trial, point);
   if (std::fflush(file_) != 0) throw Error(path_ + ": write failed: " + std::strerror(errno));
 }
 

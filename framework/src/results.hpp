@@ -11,14 +11,17 @@ namespace nnlab {
 
 class CurvesWriter {
  public:
-  /// Creates (or truncates) `path` and writes the header.
-  explicit CurvesWriter(const std::string& path);
+  /// Creates (or truncates) `path` and writes the header; with `append`, adds to an existing file
+  /// (writing the header only if it is new or empty).
+  explicit CurvesWriter(const std::string& path, bool append = false);
   ~CurvesWriter();
   CurvesWriter(const CurvesWriter&) = delete;
   CurvesWriter& operator=(const CurvesWriter&) = delete;
 
   /// Appends the rows of one evaluation and flushes them to the file.
   void write(std::int64_t trial, const EvalPoint& point);
+  /// Appends the rows of several evaluations, then flushes once.
+  void write(std::int64_t trial, const std::vector<EvalPoint>& points);
 
  private:
   std::string path_;

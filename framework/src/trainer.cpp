@@ -35,11 +35,13 @@ Trainer::Trainer(const ExperimentSpec& spec, const PreparedData& data, const Plu
   batch_y_.resize(static_cast<std::size_t>(spec.train.batch_size));
   for (const auto& split : spec.train.eval) {
     if (split == "val" && data.val.features.rows() == 0) {
-      throw ConfigError(spec.train.eval_where, "train.eval",
+      throw ConfigError(
+          spec.train.eval_where, "train.eval",
           "'val' is evaluated but the data has no validation split (set data.val_size)");
     }
     if (split == "test" && data.test.features.rows() == 0) {
-      throw ConfigError(spec.train.eval_where, "train.eval", "'test' is evaluated but the dataset has no test rows");
+      throw ConfigError(spec.train.eval_where, "train.eval",
+                        "'test' is evaluated but the dataset has no test rows");
     }
   }
 }
@@ -67,6 +69,11 @@ double Trainer::train_step(Compute& compute, ConstMatrixView x,
 }
 
 std::pair<double, double> Trainer::evaluate(Compute& compute, const LabeledSet& set) {
+  const auto [data_loss, accuracy] = data_loss_and_accuracy(compute, set);
+  return {data_loss + penalty(), accuracy};
+}
+
+std::pair<double, double> Trainer::data_loss_and_accuracy(Compute& compute, const LabeledSet& set) {
   const std::int64_t n = set.features.rows();
   double loss_sum = 0;
   std::int64_t correct = 0;
@@ -84,18 +91,18 @@ std::pair<double, double> Trainer::evaluate(Compute& compute, const LabeledSet& 
     for (const Parameter* w : weights_flop_)
       flops_ += 2.0 * static_cast<double>(w->value.size()) * static_cast<double>(rows);
   }
-  return {loss_sum / static_cast<double>(n) + penalty(),
-          static_cast<double>(correct) / static_cast<double>(n)};
+  return {loss_sum / static_cast<double>(n), static_cast<double>(correct) / static_cast<double>(n)};
 }
 
 EvalPoint Trainer::evaluate_all(Compute& compute, std::int64_t epoch, std::int64_t iteration) {
   EvalPoint point;
   point.epoch = epoch;
   point.iteration = iteration;
+  const double decay = penalty();  // the same weights for every split: once
   for (const auto& split : spec_.train.eval) {
-    const auto [loss, accuracy] = evaluate(compute, data_.split(split));
+    const auto [loss, accuracy] = data_loss_and_accuracy(compute, data_.split(split));
     point.metrics.emplace_back(split + "_acc", accuracy);
-    point.metrics.emplace_back(split + "_loss", loss);
+    point.metrics.emplace_back(split + "_loss", loss + decay);
   }
   return point;
 }

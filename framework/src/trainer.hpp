@@ -56,6 +56,7 @@ class Trainer {
  private:
   double train_step(Compute& compute, ConstMatrixView x, std::span<const std::int32_t> labels);
   EvalPoint evaluate_all(Compute& compute, std::int64_t epoch, std::int64_t iteration);
+  std::pair<double, double> data_loss_and_accuracy(Compute& compute, const LabeledSet& set);
   double penalty() const;
 
   const ExperimentSpec& spec_;

@@ -15,8 +15,7 @@ class Synthetic final : public Dataset {
         features_(params.integer("features", 16)),
         train_(params.integer("train", 600)),
         test_(params.integer("test", 200)),
-        separation_(params.number("separation", 2.0)),
-        seed_(params.integer("seed", -1)) {
+        separation_(params.number("separation", 2.0)) {
     if (classes_ < 2) params.fail("classes", "expected at least 2 classes");
     if (features_ < 1) params.fail("features", "expected at least 1 feature");
     if (train_ < 1) params.fail("train", "expected at least 1 training example");
@@ -25,8 +24,8 @@ class Synthetic final : public Dataset {
   }
 
   DataBundle load(const DataRequest& request) override {
-    // The data's own seed, when given, keeps the data fixed while the experiment seed varies.
-    Rng rng(seed_ >= 0 ? static_cast<std::uint64_t>(seed_) : request.seed);
+    // data.seed, when given, keeps the data fixed while the experiment seed varies.
+    Rng rng(request.seed);
     std::normal_distribution<double> normal(0.0, 1.0);
     Matrix centres(classes_, features_);
     for (std::int64_t i = 0; i < centres.size(); ++i)
@@ -55,7 +54,6 @@ class Synthetic final : public Dataset {
  private:
   std::int64_t classes_, features_, train_, test_;
   double separation_;
-  std::int64_t seed_;
 };
 
 }  // namespace
@@ -63,8 +61,7 @@ class Synthetic final : public Dataset {
 void register_synthetic(Registries& r) {
   r.datasets.add("synthetic", &make<Dataset, Synthetic>,
                  "seeded Gaussian clusters: classes (3), features (16), train (600), test (200), "
-                 "separation (2.0), "
-                 "seed (default: the experiment's)");
+                 "separation (2.0); seeded by data.seed or the experiment's seed");
 }
 
 }  // namespace nnlab::datasets

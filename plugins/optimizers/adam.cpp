@@ -25,6 +25,7 @@ class Adam final : public Optimizer {
     const double lr_t = lr_ * std::sqrt(correction2) / correction1;
     for (Parameter* p : params) {
       auto& s = state_.of(*p);
+      s.sync(p->value.data());
       float* w = p->value.data();
       const float* g = p->grad.data();
       double* m = s.slot[0].data();
@@ -36,7 +37,7 @@ class Adam final : public Optimizer {
         const double update =
             textbook_ ? lr_ * (m[i] / correction1) / (std::sqrt(v[i] / correction2) + eps_)
                       : lr_t * m[i] / (std::sqrt(v[i]) + eps_);
-        s.store(w, i, s.load(w, i) - update);
+        s.store(w, i, s.master[i] - update);
       }
     }
   }

@@ -25,13 +25,14 @@ class AdamW final : public Optimizer {
     for (Parameter* p : params) {
       const double decay = p->role == ParameterRole::weight ? weight_decay_ : 0.0;
       auto& s = state_.of(*p);
+      s.sync(p->value.data());
       float* w = p->value.data();
       const float* g = p->grad.data();
       double* m = s.slot[0].data();
       double* v = s.slot[1].data();
       for (std::size_t i = 0, n = static_cast<std::size_t>(p->value.size()); i < n; ++i) {
         const double gi = g[i];
-        const double wi = s.load(w, i);
+        const double wi = s.master[i];
         m[i] += (1 - beta1_) * (gi - m[i]);
         v[i] += (1 - beta2_) * (gi * gi - v[i]);
         s.store(w, i,

@@ -12,12 +12,13 @@ class Momentum final : public Optimizer {
   void step(std::span<Parameter* const> params) override {
     for (Parameter* p : params) {
       auto& s = state_.of(*p);
+      s.sync(p->value.data());
       float* w = p->value.data();
       const float* g = p->grad.data();
       double* v = s.slot[0].data();
       for (std::size_t i = 0, n = static_cast<std::size_t>(p->value.size()); i < n; ++i) {
         v[i] = alpha_ * v[i] - lr_ * g[i];
-        s.store(w, i, s.load(w, i) + v[i]);
+        s.store(w, i, s.master[i] + v[i]);
       }
     }
   }

@@ -12,13 +12,14 @@ class RmsProp final : public Optimizer {
   void step(std::span<Parameter* const> params) override {
     for (Parameter* p : params) {
       auto& s = state_.of(*p);
+      s.sync(p->value.data());
       float* w = p->value.data();
       const float* g = p->grad.data();
       double* h = s.slot[0].data();
       for (std::size_t i = 0, n = static_cast<std::size_t>(p->value.size()); i < n; ++i) {
         const double gi = g[i];
         h[i] = rho_ * h[i] + (1 - rho_) * gi * gi;
-        s.store(w, i, s.load(w, i) - lr_ * gi / (std::sqrt(h[i]) + 1e-7));
+        s.store(w, i, s.master[i] - lr_ * gi / (std::sqrt(h[i]) + 1e-7));
       }
     }
   }

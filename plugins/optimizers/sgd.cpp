@@ -4,6 +4,15 @@
 namespace nnlab::optimizers {
 namespace {
 
+NNLAB_MULTIVERSION void sgd_update(double* __restrict master, float* __restrict w,
+                                   const float* __restrict g, std::size_t n, double lr) {
+  sync_master(master, w, n);
+  for (std::size_t i = 0; i < n; ++i) {
+    master[i] -= lr * g[i];
+    w[i] = static_cast<float>(master[i]);
+  }
+}
+
 class Sgd final : public Optimizer {
  public:
   explicit Sgd(const Params& params) : lr_(learning_rate(params, 0.01)) {}
@@ -11,10 +20,7 @@ class Sgd final : public Optimizer {
   void step(std::span<Parameter* const> params) override {
     for (Parameter* p : params) {
       auto& s = state_.of(*p);
-      float* w = p->value.data();
-      const float* g = p->grad.data();
-      for (std::size_t i = 0, n = static_cast<std::size_t>(p->value.size()); i < n; ++i)
-        s.store(w, i, s.load(w, i) - lr_ * g[i]);
+      sgd_update(s.master.data(), p->value.data(), p->grad.data(), s.master.size(), lr_);
     }
   }
 

@@ -14,6 +14,7 @@
 #include "nnlab/optimizer.hpp"
 #include "nnlab/params.hpp"
 #include "nnlab/regularizer.hpp"
+#include "nnlab/search_strategy.hpp"
 
 namespace nnlab {
 
@@ -73,6 +74,7 @@ struct Registries {
   Registry<Regularizer> regularizers{"regularizer"};
   Registry<Optimizer> optimizers{"optimizer"};
   Registry<Dataset> datasets{"dataset"};
+  Registry<SearchStrategy> strategies{"search strategy"};
 
   void set_current_plugin(const std::string& path) {
     layers.set_current_plugin(path);
@@ -80,6 +82,7 @@ struct Registries {
     regularizers.set_current_plugin(path);
     optimizers.set_current_plugin(path);
     datasets.set_current_plugin(path);
+    strategies.set_current_plugin(path);
   }
 };
 

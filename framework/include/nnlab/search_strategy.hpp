@@ -1,0 +1,74 @@
+#pragma once
+/// The SearchStrategy interface: ask/tell over a search space, with a hook to prune a running trial
+/// from its intermediate results. Grid and random search implement it now; model-based strategies
+/// (Bayesian optimization, TPE) and early stopping (successive halving) fit the same calls.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nnlab {
+
+/// One searched parameter. Values are YAML scalars as text, applied like `--set path=value`.
+struct SearchParameter {
+  enum class Kind { uniform, log_uniform, integer, categorical };
+  std::string name;                ///< the column name: the parameter's key in `space:`
+  std::vector<std::string> paths;  ///< key paths it sets (default: its name)
+  Kind kind = Kind::uniform;
+  double low = 0, high = 0;  ///< bounds in real units (inclusive for integer)
+  double step = 0;           ///< quantization step (0: continuous); integers use 1 unless given
+  int grid_points = 0;       ///< points a grid takes on a continuous range (0: not set)
+  std::vector<std::string> choices;  ///< categorical values
+  /// Active only when every condition holds: another parameter's name -> the value it must have.
+  std::map<std::string, std::string> when;
+};
+
+struct SearchSpace {
+  std::vector<SearchParameter> parameters;
+};
+
+/// name -> value text, for the parameters active in a trial.
+using Assignment = std::map<std::string, std::string>;
+
+enum class TrialState { complete, pruned, failed };
+
+struct TrialResult {
+  std::int64_t trial = 0;
+  Assignment assignment;
+  TrialState state = TrialState::complete;
+  double objective = 0;  ///< meaningful for complete (and pruned: the last value seen)
+};
+
+struct SearchSetup {
+  std::uint64_t seed = 0;   ///< the sweep's seed
+  std::int64_t trials = 0;  ///< the trial budget
+  bool maximize = true;     ///< the objective's direction
+};
+
+class SearchStrategy {
+ public:
+  virtual ~SearchStrategy();
+  /// Called once, before any ask().
+  virtual void setup(const SearchSpace& space, const SearchSetup& setup) = 0;
+  /// The assignment for trial number `trial` (asked in increasing order), or nullopt when the
+  /// strategy has nothing left to propose (a finished grid).
+  virtual std::optional<Assignment> ask(std::int64_t trial) = 0;
+  /// A finished trial's result (in completion order).
+  virtual void tell(const TrialResult& result) = 0;
+  /// An intermediate objective value after `epoch`; true stops the trial as PRUNED.
+  virtual bool should_prune(std::int64_t trial, std::int64_t epoch, double value) {
+    (void)trial;
+    (void)epoch;
+    (void)value;
+    return false;
+  }
+};
+
+/// Whether `parameter` is active under `assignment` (its `when` conditions hold).
+bool is_active(const SearchParameter& parameter, const Assignment& assignment);
+
+/// Formats a real value as YAML text that reads back to the same double.
+std::string format_value(double value);
+
+}  // namespace nnlab
