@@ -63,7 +63,7 @@ class Loader {
         return {"--set", 0, 0};
     }
     const YAML::Mark mark = node.Mark();
-    if (mark.is_null()) return {file_, 0, 0};
+    if (mark.is_null()) return {"--set", 0, 0};  // a section an override created
     return {file_, mark.line + 1, mark.column + 1};
   }
 
@@ -159,9 +159,14 @@ class Loader {
 
   DataSpec data(const YAML::Node& node) const {
     DataSpec spec;
-    spec.source =
-        component(node, "data", {"train_limit", "test_limit", "scale", "val_size", "val_shuffle"});
+    spec.source = component(
+        node, "data", {"train_limit", "test_limit", "scale", "val_size", "val_shuffle", "seed"});
     Params core = scalars(node, "data");
+    if (core.has("seed")) {
+      const std::int64_t seed = core.integer("seed");
+      if (seed < 0) core.fail("seed", "expected a non-negative integer");
+      spec.seed = static_cast<std::uint64_t>(seed);
+    }
     spec.train_limit = core.integer("train_limit", -1);
     spec.test_limit = core.integer("test_limit", -1);
     if (spec.train_limit == 0 || spec.train_limit < -1)

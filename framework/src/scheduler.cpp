@@ -1,5 +1,6 @@
 #include "scheduler.hpp"
 
+#include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/task_arena.h>
 #include <tbb/task_group.h>
@@ -20,6 +21,12 @@ int TrialScheduler::auto_parallel_trials(int threads_per_trial) {
 
 void TrialScheduler::run(const std::function<std::optional<std::int64_t>()>& next,
                          const std::function<void(std::int64_t)>& run_trial) const {
+  // TBB's pool holds one thread per core by default; more slots than cores (trials that wait on
+  // I/O, or a deliberate oversubscription) need the pool raised to match.
+  tbb::global_control pool(
+      tbb::global_control::max_allowed_parallelism,
+      std::max<std::size_t>(static_cast<std::size_t>(parallel_trials_),
+                            static_cast<std::size_t>(tbb::info::default_concurrency())));
   // One arena slot per trial in flight; the calling thread takes one of them.
   tbb::task_arena arena(parallel_trials_, 1);
   arena.execute([&] {

@@ -127,7 +127,8 @@ class Sweep {
   /// Trial k's seed (repeat r's): from (sweep seed, k, r) alone. 52 bits, so YAML and CSV readers
   /// that go through a double keep it exact.
   std::uint64_t trial_seed(std::int64_t k, std::int64_t r) const {
-    const std::string purpose = "trial/" + std::to_string(k) + (r > 0 ? "/repeat/" + std::to_string(r) : "");
+    const std::string purpose =
+        "trial/" + std::to_string(k) + (r > 0 ? "/repeat/" + std::to_string(r) : "");
     return derive_seed(spec_.seed, purpose) & ((std::uint64_t{1} << 52) - 1);
   }
 

@@ -61,7 +61,10 @@ std::string apply_override(YAML::Node& root, const std::string& assignment) {
         return path;
       }
       YAML::Node child = node[*key];
-      if (!child) bad(path, "no key '" + *key + "' to descend into");
+      // A missing section is created (`--set execution.threads_per_trial=2` on a file without
+      // `execution:`); the loader still rejects keys that mean nothing.
+      if (!child) node[*key] = YAML::Node(YAML::NodeType::Map);
+      child.reset(node[*key]);
       node.reset(child);
     } else {
       const std::size_t index = std::get<std::size_t>(steps[s]);

@@ -65,7 +65,9 @@ std::vector<std::string> grid_values(const SearchParameter& p) {
   const double a = log ? std::log(p.low) : p.low, b = log ? std::log(p.high) : p.high;
   for (int i = 0; i < p.grid_points; ++i) {
     const double t = a + (b - a) * i / (p.grid_points - 1);
-    const double v = quantize(log ? std::exp(t) : t, p.low, p.high, p.step);
+    // The ends exactly as written: exp(log(0.01)) is 0.010000000000000004.
+    const double raw = i == 0 ? p.low : (i == p.grid_points - 1 ? p.high : (log ? std::exp(t) : t));
+    const double v = quantize(raw, p.low, p.high, p.step);
     values.push_back(p.kind == SearchParameter::Kind::integer ? integer_text(v) : format_value(v));
   }
   return values;

@@ -14,7 +14,7 @@ TEST(PluginHost, LoadsEveryBuiltInPluginWithItsComponents) {
   const PluginHost& host = test::builtin_host();
   std::vector<std::string> names;
   for (const auto& p : host.plugins()) names.push_back(p.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"datasets", "layers", "optimizers", "regularizers"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"datasets", "layers", "optimizers", "regularizers", "search"}));
   const Registries& r = host.registries();
   for (const char* key : {"dense", "batch_norm", "relu", "sigmoid", "tanh", "dropout", "add"})
     EXPECT_TRUE(r.layers.contains(key)) << key;
@@ -24,6 +24,7 @@ TEST(PluginHost, LoadsEveryBuiltInPluginWithItsComponents) {
   for (const char* key : {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"})
     EXPECT_TRUE(r.optimizers.contains(key)) << key;
   for (const char* key : {"idx", "synthetic"}) EXPECT_TRUE(r.datasets.contains(key)) << key;
+  for (const char* key : {"grid", "random"}) EXPECT_TRUE(r.strategies.contains(key)) << key;
   // Each entry records the plugin that registered it.
   EXPECT_NE(r.optimizers.find("adam")->plugin.find("optimizers.so"), std::string::npos);
   EXPECT_FALSE(r.optimizers.find("adam")->help.empty());
@@ -78,7 +79,7 @@ TEST(PluginHost, TheSameFileReachedTwiceLoadsOnce) {
   PluginHost host;
   host.load_search_path(
       {PluginHost::builtin_plugin_dir(), PluginHost::builtin_plugin_dir() + "/optimizers.so"});
-  EXPECT_EQ(host.plugins().size(), 4u);
+  EXPECT_EQ(host.plugins().size(), 5u);
 }
 
 TEST(PluginHost, NnlabPluginPathIsSearchedBeforeTheBuiltIns) {

@@ -1,0 +1,338 @@
+// Sweeps end to end: trials.csv, determinism across parallelism, faults, resume, grids, validation.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "runner.hpp"
+#include "scheduler.hpp"
+#include "sweep.hpp"
+#include "test_support.hpp"
+#include "trials_table.hpp"
+
+namespace nnlab {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string sweep_yaml(const std::string& search, const std::string& name = "sw") {
+  return test::synthetic_experiment(name) + "search:\n" + search;
+}
+
+const std::string kRandom =
+    "  kind: random\n"
+    "  trials: 8\n"
+    "  objective: {metric: test_acc, mode: max}\n"
+    "  space:\n"
+    "    optimizer.lr: {distribution: log_uniform, min: 1.0e-3, max: 0.5}\n"
+    "    model.layers[0].body[0].units: {distribution: int, min: 4, max: 32, step: 4}\n";
+
+struct Sweep {
+  SweepSummary summary;
+  std::vector<TrialRecord> trials;
+};
+
+Sweep sweep(const std::string& yaml, const std::string& out,
+            std::vector<std::string> overrides = {}, bool resume = false) {
+  const auto spec = parse_experiment(yaml, "s.yaml", overrides);
+  SweepOptions options;
+  options.out_dir = out;
+  options.resume = resume;
+  Sweep s;
+  s.summary = run_sweep(spec, test::builtin_host(), options);
+  std::vector<std::string> names;
+  for (const auto& p : spec.search->space.parameters) names.push_back(p.name);
+  s.trials = TrialsTable::read(out + "/trials.csv", names);
+  return s;
+}
+
+std::map<std::int64_t, double> objectives(const std::vector<TrialRecord>& trials) {
+  std::map<std::int64_t, double> out;
+  for (const auto& t : trials) out[t.trial] = t.objective.value_or(-1);
+  return out;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::size_t count_lines(const std::string& path) {
+  const std::string text = slurp(path);
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+TEST(Sweep, RandomSearchWritesOneRowPerTrialAndARunnableBest) {
+  test::TempDir dir;
+  const Sweep s = sweep(sweep_yaml(kRandom), dir.file("out"));
+  ASSERT_EQ(s.trials.size(), 8u);
+  std::set<std::int64_t> numbers;
+  for (const auto& t : s.trials) {
+    numbers.insert(t.trial);
+    EXPECT_EQ(t.state, "COMPLETE");
+    const double lr = std::stod(t.values[0]);
+    EXPECT_GE(lr, 1e-3);
+    EXPECT_LE(lr, 0.5);
+    const int units = std::stoi(t.values[1]);
+    EXPECT_EQ(units % 4, 0);
+    EXPECT_GE(units, 4);
+    EXPECT_LE(units, 32);
+    EXPECT_EQ(t.best_epoch >= 0, true);
+    EXPECT_EQ(t.config_hash.size(), 16u);
+  }
+  EXPECT_EQ(numbers, (std::set<std::int64_t>{0, 1, 2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(slurp(dir.file("out") + "/trials.csv").substr(0, 80),
+            std::string("trial,state,fail_reason,seed,optimizer.lr,model.layers[0].body[0].units,"
+                        "objective,best_epoch")
+                .substr(0, 80));
+  // curves.csv: 5 epochs x 4 metrics per trial.
+  EXPECT_EQ(count_lines(dir.file("out") + "/curves.csv"), 1u + 8 * 5 * 4);
+  // best.yaml reruns the best trial alone, with the same result.
+  const auto best = load_experiment(dir.file("out") + "/best.yaml");
+  EXPECT_FALSE(best.search.has_value());
+  RunOptions run;
+  run.out_dir = dir.file("rerun");
+  const auto result = run_experiment(best, test::builtin_host(), run);
+  double test_acc = -1;
+  for (const auto& [metric, value] : result.summary.last.metrics) {
+    if (metric == "test_acc") test_acc = value;
+  }
+  EXPECT_DOUBLE_EQ(test_acc, s.summary.best_objective);
+}
+
+TEST(Sweep, TheSameSeedGivesTheSameObjectivesAtAnyParallelism) {
+  test::TempDir dir;
+  const Sweep one = sweep(sweep_yaml(kRandom), dir.file("p1"), {"execution.parallel_trials=1"});
+  const Sweep two = sweep(sweep_yaml(kRandom), dir.file("p2"), {"execution.parallel_trials=2"});
+  const Sweep three = sweep(sweep_yaml(kRandom), dir.file("p3"), {"execution.parallel_trials=3"});
+  EXPECT_EQ(objectives(one.trials), objectives(two.trials));
+  EXPECT_EQ(objectives(one.trials), objectives(three.trials));
+  const Sweep other = sweep(sweep_yaml(kRandom), dir.file("s2"), {"seed=99"});
+  EXPECT_NE(objectives(one.trials), objectives(other.trials));
+}
+
+TEST(Sweep, ADivergingTrialAndAThrowingTrialFailWhileTheRestComplete) {
+  test::TempDir dir;
+  const std::string search =
+      "  kind: grid\n"
+      "  objective: {metric: train_loss, mode: min}\n"
+      "  space:\n"
+      "    optimizer.lr: {values: [0.1, 1.0e+30]}\n"
+      "    model.layers[1].units: {values: [3, 4]}\n";
+  const Sweep s = sweep(sweep_yaml(search), dir.file("out"));
+  ASSERT_EQ(s.trials.size(), 4u);
+  std::map<std::string, std::string> by_config;
+  for (const auto& t : s.trials)
+    by_config[t.values[0] + "/" + t.values[1]] = t.state + ":" + t.fail_reason;
+  EXPECT_EQ(by_config["0.1/3"], "COMPLETE:");
+  EXPECT_EQ(by_config["1.0e+30/3"], "FAIL:nan");
+  EXPECT_NE(by_config["0.1/4"].find("FAIL:exception: "), std::string::npos);
+  EXPECT_NE(by_config["0.1/4"].find("the model outputs 4 values but the data has 3 classes"),
+            std::string::npos);
+  EXPECT_EQ(s.summary.failed, 3);
+  EXPECT_EQ(s.summary.complete, 1);
+}
+
+TEST(Sweep, GridFollowsConditionsAndDeclarationOrder) {
+  test::TempDir dir;
+  const std::string search =
+      "  kind: grid\n"
+      "  objective: {metric: test_acc, mode: max}\n"
+      "  space:\n"
+      "    optimizer.kind: {values: [sgd, momentum]}\n"
+      "    optimizer.momentum: {values: [0.5, 0.9], when: {optimizer.kind: momentum}}\n"
+      "    optimizer.lr: {distribution: log_uniform, min: 0.01, max: 0.1, grid: 2}\n";
+  const Sweep s = sweep(sweep_yaml(search), dir.file("out"), {"execution.parallel_trials=1"});
+  ASSERT_EQ(s.trials.size(), 6u);  // sgd x 2 lr + momentum x 2 x 2 lr
+  std::vector<std::string> rows;
+  for (const auto& t : s.trials)
+    rows.push_back(t.values[0] + "," + t.values[1] + "," + t.values[2]);
+  EXPECT_EQ(rows, (std::vector<std::string>{"sgd,,0.01", "sgd,,0.1", "momentum,0.5,0.01",
+                                            "momentum,0.5,0.1", "momentum,0.9,0.01",
+                                            "momentum,0.9,0.1"}));
+}
+
+TEST(Sweep, RandomSearchNeverRepeatsAConfiguration) {
+  test::TempDir dir;
+  const std::string search =
+      "  kind: random\n  trials: 10\n  objective: {metric: test_acc, mode: max}\n"
+      "  space:\n    optimizer.lr: {values: [0.05, 0.1, 0.2]}\n";
+  const Sweep s = sweep(sweep_yaml(search), dir.file("out"));
+  std::set<std::string> seen;
+  for (const auto& t : s.trials) EXPECT_TRUE(seen.insert(t.values[0]).second) << t.values[0];
+  EXPECT_EQ(seen.size(), 3u) << "a finite space is exhausted, not repeated";
+}
+
+TEST(Sweep, RepeatsAverageSeveralSeeds) {
+  test::TempDir dir;
+  const std::string search =
+      "  kind: grid\n  repeats: 3\n  objective: {metric: train_loss, mode: min}\n"
+      "  space:\n    optimizer.lr: {values: [0.1]}\n";
+  const Sweep s = sweep(sweep_yaml(search), dir.file("out"));
+  ASSERT_EQ(s.trials.size(), 1u);
+  // The objective is the mean of the three seeds' last train_loss: rerun them one by one.
+  double sum = 0;
+  for (int r = 0; r < 3; ++r) {
+    const std::string purpose =
+        "trial/0" + (r > 0 ? "/repeat/" + std::to_string(r) : std::string());
+    const auto seed = derive_seed(3, purpose) & ((std::uint64_t{1} << 52) - 1);
+    const auto spec = parse_experiment(sweep_yaml(search), "s.yaml",
+                                       {"seed=" + std::to_string(seed), "data.seed=3"});
+    RunOptions run;
+    run.out_dir = dir.file("r" + std::to_string(r));
+    for (const auto& [metric, value] :
+         run_experiment(spec, test::builtin_host(), run).summary.last.metrics) {
+      if (metric == "train_loss") sum += value;
+    }
+  }
+  EXPECT_NEAR(*s.trials[0].objective, sum / 3, 1e-6);
+}
+
+TEST(Sweep, ResumeKeepsFinishedTrialsRerunsTheRestAndDropsTheirPartialRows) {
+  test::TempDir dir;
+  const Sweep reference = sweep(sweep_yaml(kRandom), dir.file("ref"));
+  const std::string out = dir.file("cut");
+  sweep(sweep_yaml(kRandom), out);
+  // Simulate a kill: keep the header and 3 finished rows plus half a row; leave curve rows of the
+  // trials whose rows are gone.
+  std::istringstream rows(slurp(out + "/trials.csv"));
+  std::string line, kept;
+  for (int i = 0; i < 4 && std::getline(rows, line); ++i) kept += line + "\n";
+  std::getline(rows, line);
+  kept += line.substr(0, line.size() / 2);
+  std::ofstream(out + "/trials.csv", std::ios::trunc) << kept;
+  fs::remove(out + "/best.yaml");
+
+  const Sweep resumed = sweep(sweep_yaml(kRandom), out, {}, true);
+  EXPECT_EQ(resumed.summary.reused, 3);
+  ASSERT_EQ(resumed.trials.size(), 8u);
+  EXPECT_EQ(objectives(resumed.trials), objectives(reference.trials));
+  EXPECT_EQ(count_lines(out + "/curves.csv"), count_lines(dir.file("ref") + "/curves.csv"))
+      << "no curve row lost or doubled";
+  EXPECT_TRUE(fs::exists(out + "/best.yaml"));
+}
+
+TEST(Sweep, ResumeRefusesAChangedExperimentSayingWhatDiffers) {
+  test::TempDir dir;
+  sweep(sweep_yaml(kRandom), dir.file("out"));
+  const auto message = test::error_of(
+      [&] { sweep(sweep_yaml(kRandom), dir.file("out"), {"train.epochs=6"}, true); });
+  EXPECT_NE(message.find("cannot resume: the experiment differs from the sweep in "),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("train.epochs: 5 -> 6"), std::string::npos) << message;
+}
+
+TEST(Sweep, AnEarlierSweepIsNotReplacedSilently) {
+  test::TempDir dir;
+  sweep(sweep_yaml(kRandom), dir.file("out"));
+  EXPECT_NE(test::error_of([&] {
+              sweep(sweep_yaml(kRandom), dir.file("out"));
+            }).find("already holds a sweep"),
+            std::string::npos);
+}
+
+TEST(Sweep, BadSearchSpacesFailBeforeAnyTrialWithTheirLine) {
+  auto error = [](const std::string& space_line, const std::string& metric = "test_acc") {
+    const std::string search = "  kind: random\n  trials: 2\n  objective: {metric: " + metric +
+                               ", mode: max}\n  space:\n" + space_line;
+    return test::error_of([&] { parse_experiment(sweep_yaml(search), "s.yaml"); });
+  };
+  EXPECT_NE(error("    optimizer.rate.x: {values: [1, 2]}\n").find("s.yaml:17:"),
+            std::string::npos);
+  EXPECT_NE(error("    optimizer.rate.x: {values: [1, 2]}\n")
+                .find("'optimizer.rate.x' names nothing in the experiment"),
+            std::string::npos);
+  EXPECT_NE(error("    model.layers[9].units: {values: [1, 2]}\n").find("no item [9]"),
+            std::string::npos);
+  EXPECT_NE(error("    optimizer.lr: {distribution: uniform, min: 0.5, max: 0.1}\n")
+                .find("the range is empty"),
+            std::string::npos);
+  EXPECT_NE(error("    optimizer.lr: {distribution: log_uniform, min: -6, max: -2}\n")
+                .find("must be positive (write 1.0e-6, not -6)"),
+            std::string::npos);
+  EXPECT_NE(error("    optimizer.lr: {values: [0.1]}\n", "val_acc")
+                .find("'val_acc' needs 'val' in train.eval"),
+            std::string::npos);
+  EXPECT_NE(error("    data.train_limit: {values: [10]}\n").find("cannot be searched"),
+            std::string::npos);
+  EXPECT_NE(error("    optimizer.lr: {distribution: normal, min: 0, max: 1}\n")
+                .find("expected one of uniform log_uniform int categorical"),
+            std::string::npos);
+}
+
+TEST(Sweep, GridNeedsPointsForAContinuousRange) {
+  test::TempDir dir;
+  const std::string search =
+      "  kind: grid\n  objective: {metric: test_acc, mode: max}\n  space:\n    optimizer.lr: {min: "
+      "0.01, max: 0.1}\n";
+  const auto message = test::error_of([&] { sweep(sweep_yaml(search), dir.file("out")); });
+  EXPECT_NE(message.find(
+                "optimizer.lr: a grid over a continuous range needs `grid: N` points or a `step`"),
+            std::string::npos)
+      << message;
+}
+
+TEST(Scheduler, RunsEveryTrialOnceWithTheRequestedParallelism) {
+  std::mutex m;
+  std::int64_t next = 0, running = 0, most = 0;
+  std::set<std::int64_t> ran;
+  TrialScheduler scheduler(3, 1);
+  scheduler.run(
+      [&]() -> std::optional<std::int64_t> {
+        std::lock_guard lock(m);
+        if (next >= 30) return std::nullopt;
+        return next++;
+      },
+      [&](std::int64_t k) {
+        {
+          std::lock_guard lock(m);
+          most = std::max(most, ++running);
+          ran.insert(k);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        std::lock_guard lock(m);
+        --running;
+      });
+  EXPECT_EQ(ran.size(), 30u);
+  EXPECT_EQ(most, 3) << "three slots, all busy at some point, never more";
+}
+
+TEST(SweepCli, KillNineThenResumeEndsWithEveryTrialExactlyOnce) {
+  test::TempDir dir;
+  const std::string search =
+      "  kind: random\n  trials: 40\n  objective: {metric: test_acc, mode: max}\n"
+      "  space:\n    optimizer.lr: {distribution: log_uniform, min: 1.0e-3, max: 0.5}\n";
+  const auto file = dir.write("s.yaml", sweep_yaml(search));
+  const std::string out = dir.file("out");
+  const pid_t child = fork();
+  if (child == 0) {
+    execl(NNLAB_CLI, "nnlab", "sweep", file.c_str(), "--out", out.c_str(), "-q", "--set",
+          "train.epochs=30", nullptr);
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  const std::string resume = std::string(NNLAB_CLI) + " sweep " + file + " --out " + out +
+                             " -q --resume --set train.epochs=30 >/dev/null 2>&1";
+  ASSERT_EQ(std::system(resume.c_str()), 0);
+  const auto trials = TrialsTable::read(out + "/trials.csv", {"optimizer.lr"});
+  std::set<std::int64_t> numbers;
+  for (const auto& t : trials)
+    EXPECT_TRUE(numbers.insert(t.trial).second) << "trial " << t.trial << " twice";
+  EXPECT_EQ(numbers.size(), 40u);
+  EXPECT_EQ(*numbers.rbegin(), 39);
+  EXPECT_EQ(count_lines(out + "/curves.csv"), 1u + 40 * 30 * 4);
+}
+
+}  // namespace
+}  // namespace nnlab
