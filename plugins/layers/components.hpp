@@ -8,6 +8,7 @@ void register_add(Registries& r);
 void register_dense(Registries& r);
 void register_batch_norm(Registries& r);
 void register_eltwise(Registries& r);
+void register_identity(Registries& r);
 void register_dropout(Registries& r);
 void register_softmax_cross_entropy(Registries& r);
 void register_mse(Registries& r);

@@ -8,6 +8,7 @@ void register_components(nnlab::Registries& r) {
   nnlab::layers::register_dense(r);
   nnlab::layers::register_batch_norm(r);
   nnlab::layers::register_eltwise(r);
+  nnlab::layers::register_identity(r);
   nnlab::layers::register_dropout(r);
   nnlab::layers::register_softmax_cross_entropy(r);
   nnlab::layers::register_mse(r);
