@@ -39,6 +39,25 @@ void add_common(po::options_description& options, Common& common) {
       "(repeatable)");
 }
 
+/// Parses `args` as `<command> FILE [options]`. Returns false after printing the usage, with
+/// `status` set: 0 for --help, 2 for a missing FILE.
+bool parse_file_command(const std::string& command, const std::vector<std::string>& args,
+                        const po::options_description& options, std::string& file,
+                        po::variables_map& vm, int& status) {
+  po::options_description hidden;
+  hidden.add_options()("file", po::value(&file));
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (!vm.count("help") && !file.empty()) return true;
+  status = file.empty() && !vm.count("help") ? 2 : 0;
+  (status == 0 ? std::cout : std::cerr) << "usage: nnlab " << command << " FILE [options]\n" << options;
+  return false;
+}
+
 void load_plugins(PluginHost& host, const Common& common) {
   host.load_search_path(PluginHost::default_search_path(common.plugin_path));
 }
@@ -94,19 +113,10 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
         "overwrite", "replace an earlier run in the results folder")("quiet,q",
                                                                      "print only the final lines");
   }
-  po::options_description hidden;
-  hidden.add_options()("file", po::value(&file));
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("file", 1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-  po::notify(vm);
-  if (vm.count("help") || file.empty()) {
-    std::cout << "usage: nnlab " << (validate_only ? "validate" : "run") << " FILE [options]\n"
-              << options;
-    return file.empty() && !vm.count("help") ? 2 : 0;
+  int status = 0;
+  if (!parse_file_command(validate_only ? "validate" : "run", args, options, file, vm, status)) {
+    return status;
   }
   if (seed >= 0) sets.push_back("seed=" + std::to_string(seed));
   if (threads > 0) sets.push_back("execution.threads_per_trial=" + std::to_string(threads));
@@ -174,19 +184,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
       "retry-failed", "with --resume, run FAIL trials again")(
       "overwrite", "discard an earlier sweep in the results folder")("quiet,q",
                                                                      "print only the final lines");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value(&file));
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("file", 1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-  po::notify(vm);
-  if (vm.count("help") || file.empty()) {
-    std::cout << "usage: nnlab sweep FILE [options]\n" << options;
-    return file.empty() && !vm.count("help") ? 2 : 0;
-  }
+  int status = 0;
+  if (!parse_file_command("sweep", args, options, file, vm, status)) return status;
   if (seed >= 0) sets.push_back("seed=" + std::to_string(seed));
   if (threads > 0) sets.push_back("execution.threads_per_trial=" + std::to_string(threads));
   if (parallel > 0) sets.push_back("execution.parallel_trials=" + std::to_string(parallel));
