@@ -177,6 +177,7 @@ class Sweep {
       by_trial[r.trial] = &r;
     }
     std::set<std::int64_t> kept;
+    std::map<std::int64_t, Assignment> kept_assignments;
     const std::int64_t last = by_trial.empty() ? -1 : by_trial.rbegin()->first;
     for (std::int64_t k = 0; k <= last; ++k) {
       auto a = strategy_->ask(k);
@@ -202,9 +203,17 @@ class Sweep {
       strategy_->tell(result);
       count(r);
       kept.insert(k);
+      kept_assignments[k] = *a;
       ++summary_.reused;
     }
     next_trial_ = last + 1;
+    if (summary_.best_trial >= 0) {
+      // best.yaml may be missing (a kill between a row and its best.yaml): rebuild it from its
+      // trial.
+      const ExperimentSpec best =
+          trial_spec(summary_.best_trial, 0, kept_assignments.at(summary_.best_trial));
+      write_file_atomically(best_path_, without_search(best.resolved_yaml));
+    }
     if (!finished.empty()) {
       keep_curve_rows(curves_path_, kept);
       if (kept.size() != finished.size()) {

@@ -216,7 +216,7 @@ TEST(Sweep, ResumeKeepsFinishedTrialsRerunsTheRestAndDropsTheirPartialRows) {
   EXPECT_EQ(objectives(resumed.trials), objectives(reference.trials));
   EXPECT_EQ(count_lines(out + "/curves.csv"), count_lines(dir.file("ref") + "/curves.csv"))
       << "no curve row lost or doubled";
-  EXPECT_TRUE(fs::exists(out + "/best.yaml"));
+  EXPECT_EQ(slurp(out + "/best.yaml"), slurp(dir.file("ref") + "/best.yaml"));
 }
 
 TEST(Sweep, ResumeRefusesAChangedExperimentSayingWhatDiffers) {
@@ -266,6 +266,15 @@ TEST(Sweep, BadSearchSpacesFailBeforeAnyTrialWithTheirLine) {
   EXPECT_NE(error("    optimizer.lr: {distribution: normal, min: 0, max: 1}\n")
                 .find("expected one of uniform log_uniform int categorical"),
             std::string::npos);
+}
+
+TEST(Sweep, RandomSearchNeedsABudget) {
+  test::TempDir dir;
+  const std::string search =
+      "  kind: random\n  objective: {metric: test_acc, mode: max}\n  space:\n    optimizer.lr: "
+      "{min: 0.01, max: 0.1}\n";
+  const auto message = test::error_of([&] { sweep(sweep_yaml(search), dir.file("out")); });
+  EXPECT_NE(message.find("random search needs a trial budget"), std::string::npos) << message;
 }
 
 TEST(Sweep, GridNeedsPointsForAContinuousRange) {
