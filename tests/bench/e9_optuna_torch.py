@@ -8,19 +8,13 @@ the last validation accuracy. Weight decay is the book's L2 (added to the loss, 
 Prints 'seconds: X' and 'best: Y'.
 """
 import argparse
-import gzip
 import time
 
 import numpy as np
 import optuna
 import torch
 
-FASHION = "/usr/share/datasets/fashion-mnist"
-
-
-def read_idx(path, header):
-    with gzip.open(path, "rb") as f:
-        return np.frombuffer(f.read(), dtype=np.uint8, offset=header)
+from torch_peer import book_net, images, labels
 
 
 def main():
@@ -30,29 +24,17 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(1)
-    images = read_idx(f"{FASHION}/train-images-idx3-ubyte.gz", 16).reshape(-1, 784)[:500].astype(np.float32) / 255
-    labels = read_idx(f"{FASHION}/train-labels-idx1-ubyte.gz", 8)[:500].astype(np.int64)
+    x, t = images("train")[:500], labels("train")[:500]
     order = np.random.default_rng(args.seed).permutation(500)
-    x_val, t_val = torch.from_numpy(images[order[:100]]), torch.from_numpy(labels[order[:100]])
-    x_train, t_train = torch.from_numpy(images[order[100:]]), torch.from_numpy(labels[order[100:]])
+    x_val, t_val = torch.from_numpy(x[order[:100]]), torch.from_numpy(t[order[:100]])
+    x_train, t_train = torch.from_numpy(x[order[100:]]), torch.from_numpy(t[order[100:]])
 
     def objective(trial):
         lr = trial.suggest_float("lr", 1e-6, 1e-2, log=True)
         decay = trial.suggest_float("weight_decay", 1e-8, 1e-4, log=True)
         torch.manual_seed(trial.number)
         rng = np.random.default_rng(trial.number)
-        layers, width = [], 784
-        for _ in range(6):
-            layers += [torch.nn.Linear(width, 100), torch.nn.ReLU()]
-            width = 100
-        layers.append(torch.nn.Linear(width, 10))
-        model = torch.nn.Sequential(*layers)
-        weights = []
-        for layer in model:
-            if isinstance(layer, torch.nn.Linear):
-                torch.nn.init.normal_(layer.weight, std=np.sqrt(2.0 / layer.in_features))
-                torch.nn.init.zeros_(layer.bias)
-                weights.append(layer.weight)
+        model, weights = book_net()
         optimizer = torch.optim.SGD(model.parameters(), lr=lr)
         loss_fn = torch.nn.CrossEntropyLoss()
         per_epoch, epoch, i = max(x_train.shape[0] / 100, 1), 0, 0

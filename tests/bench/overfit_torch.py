@@ -7,18 +7,12 @@ Same data (the first 300 Fashion-MNIST training images, /255; all 10000 test ima
 = 601 updates), same thread count. Prints the training time (data loading excluded) as 'seconds: X'.
 """
 import argparse
-import gzip
 import time
 
 import numpy as np
 import torch
 
-FASHION = "/usr/share/datasets/fashion-mnist"
-
-
-def read_idx(path, header):
-    with gzip.open(path, "rb") as f:
-        return np.frombuffer(f.read(), dtype=np.uint8, offset=header)
+from torch_peer import book_net, images, labels
 
 
 def main():
@@ -31,21 +25,9 @@ def main():
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
 
-    x_train = torch.from_numpy(read_idx(f"{FASHION}/train-images-idx3-ubyte.gz", 16).reshape(-1, 784)[:300].astype(np.float32) / 255)
-    t_train = torch.from_numpy(read_idx(f"{FASHION}/train-labels-idx1-ubyte.gz", 8)[:300].astype(np.int64))
-    x_test = torch.from_numpy(read_idx(f"{FASHION}/t10k-images-idx3-ubyte.gz", 16).reshape(-1, 784).astype(np.float32) / 255)
-    t_test = torch.from_numpy(read_idx(f"{FASHION}/t10k-labels-idx1-ubyte.gz", 8).astype(np.int64))
-
-    layers, width = [], 784
-    for _ in range(6):
-        layers += [torch.nn.Linear(width, 100), torch.nn.ReLU()]
-        width = 100
-    layers.append(torch.nn.Linear(width, 10))
-    model = torch.nn.Sequential(*layers)
-    for layer in model:
-        if isinstance(layer, torch.nn.Linear):
-            torch.nn.init.normal_(layer.weight, std=np.sqrt(2.0 / layer.in_features))
-            torch.nn.init.zeros_(layer.bias)
+    x_train, t_train = torch.from_numpy(images("train")[:300]), torch.from_numpy(labels("train")[:300])
+    x_test, t_test = torch.from_numpy(images("t10k")), torch.from_numpy(labels("t10k"))
+    model, _ = book_net()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
     loss_fn = torch.nn.CrossEntropyLoss()
 
