@@ -83,7 +83,8 @@ TEST(Experiment, AMissingFileIsAnError) {
 }
 
 TEST(Experiment, ShippedExperimentsParse) {
-  for (const char* name : {"overfit.yaml", "overfit_weight_decay.yaml", "batch_norm.yaml"}) {
+  for (const char* name : {"overfit.yaml", "overfit_weight_decay.yaml", "batch_norm.yaml",
+                           "hyperparameter_search.yaml", "batch_norm_vs_init.yaml"}) {
     const auto spec = load_experiment(std::string(NNLAB_SOURCE_DIR) + "/experiments/" + name);
     EXPECT_FALSE(spec.model.nodes.empty()) << name;
   }
@@ -91,6 +92,15 @@ TEST(Experiment, ShippedExperimentsParse) {
   EXPECT_EQ(overfit.model.nodes.size(), 13u);  // 6 x (dense, relu) + output dense
   EXPECT_EQ(overfit.train.epochs, 201);
   EXPECT_EQ(overfit.data.train_limit, 300);
+  const auto e9 =
+      load_experiment(std::string(NNLAB_SOURCE_DIR) + "/experiments/hyperparameter_search.yaml");
+  ASSERT_TRUE(e9.search.has_value());
+  EXPECT_EQ(e9.search->trials, 100);
+  EXPECT_EQ(e9.search->space.parameters.size(), 2u);
+  EXPECT_EQ(e9.data.val_size, 100);
+  const auto e5 =
+      load_experiment(std::string(NNLAB_SOURCE_DIR) + "/experiments/batch_norm_vs_init.yaml");
+  EXPECT_EQ(e5.search->space.parameters[0].paths.size(), 2u);
 }
 
 }  // namespace
