@@ -147,7 +147,11 @@ class Sweep {
     }
     std::vector<TrialRecord> finished;
     if (earlier && options_.resume) {
-      const auto differences = experiment_differences(read_text(sweep_yaml), spec_.resolved_yaml);
+      auto differences = experiment_differences(read_text(sweep_yaml), spec_.resolved_yaml);
+      // How many trials run at once changes no result: a sweep may resume on a bigger machine.
+      std::erase_if(differences, [](const std::string& d) {
+        return d.starts_with("execution.parallel_trials:");
+      });
       if (!differences.empty()) {
         std::string message =
             "cannot resume: the experiment differs from the sweep in " + summary_.out_dir + ":";

@@ -210,7 +210,7 @@ TEST(Sweep, ResumeKeepsFinishedTrialsRerunsTheRestAndDropsTheirPartialRows) {
   std::ofstream(out + "/trials.csv", std::ios::trunc) << kept;
   fs::remove(out + "/best.yaml");
 
-  const Sweep resumed = sweep(sweep_yaml(kRandom), out, {}, true);
+  const Sweep resumed = sweep(sweep_yaml(kRandom), out, {"execution.parallel_trials=3"}, true);
   EXPECT_EQ(resumed.summary.reused, 3);
   ASSERT_EQ(resumed.trials.size(), 8u);
   EXPECT_EQ(objectives(resumed.trials), objectives(reference.trials));
