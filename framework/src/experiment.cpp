@@ -495,6 +495,11 @@ ExperimentSpec parse_experiment(const std::string& yaml_text, const std::string&
 std::string without_search(const std::string& yaml_text) {
   YAML::Node root = YAML::Load(yaml_text);
   root.remove("search");
+  // How many trials ran at once means nothing to a single run.
+  if (YAML::Node execution = root["execution"]; execution && execution.IsMap()) {
+    execution.remove("parallel_trials");
+    if (execution.size() == 0) root.remove("execution");
+  }
   YAML::Emitter out;
   out << root;
   return std::string(out.c_str()) + "\n";
@@ -510,12 +515,19 @@ void collect_differences(const YAML::Node& a, const YAML::Node& b, const std::st
     e << YAML::Flow << n;
     return e.c_str();
   };
-  if (a && b && a.IsMap() && b.IsMap()) {
+  // Mappings (or a mapping against nothing) are compared key by key, so each difference names a
+  // leaf: "execution.parallel_trials: (absent) -> 3", not "execution: (absent) -> {...}".
+  const bool a_map = a && a.IsMap(), b_map = b && b.IsMap();
+  if ((a_map && b_map) || (a_map && !b) || (b_map && !a)) {
     std::set<std::string> keys;
-    for (const auto& kv : a) keys.insert(kv.first.as<std::string>());
-    for (const auto& kv : b) keys.insert(kv.first.as<std::string>());
-    for (const auto& key : keys)
-      collect_differences(a[key], b[key], path.empty() ? key : path + "." + key, out);
+    if (a_map)
+      for (const auto& kv : a) keys.insert(kv.first.as<std::string>());
+    if (b_map)
+      for (const auto& kv : b) keys.insert(kv.first.as<std::string>());
+    for (const auto& key : keys) {
+      collect_differences(a_map ? a[key] : YAML::Node(), b_map ? b[key] : YAML::Node(),
+                          path.empty() ? key : path + "." + key, out);
+    }
     return;
   }
   if (a && b && a.IsSequence() && b.IsSequence() && a.size() == b.size()) {

@@ -96,7 +96,8 @@ struct ExperimentSpec {
 ExperimentSpec load_experiment(const std::string& file,
                                const std::vector<std::string>& overrides = {});
 
-/// `yaml_text` without its `search:` block: a sweep's trial as a runnable single experiment.
+/// `yaml_text` without its `search:` block and `execution.parallel_trials`: a sweep's trial as a
+/// runnable single experiment.
 std::string without_search(const std::string& yaml_text);
 
 /// The differences between two experiments' YAML texts, one line each ("optimizer.lr: 0.01 ->
