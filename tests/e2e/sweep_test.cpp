@@ -289,6 +289,31 @@ TEST(Sweep, GridNeedsPointsForAContinuousRange) {
       << message;
 }
 
+TEST(Sweep, APrunedTrialStopsEarlyAndIsRecordedAsPruned) {
+  test::TempDir dir;
+  PluginHost host;
+  host.load_search_path(
+      {PluginHost::builtin_plugin_dir(), std::string(NNLAB_TEST_FIXTURES) + "/test_prune_odd.so"});
+  const std::string search =
+      "  kind: prune_odd\n  objective: {metric: test_acc, mode: max}\n"
+      "  space:\n    optimizer.lr: {values: [0.05, 0.1, 0.2, 0.3]}\n";
+  const auto spec = parse_experiment(sweep_yaml(search), "s.yaml");
+  SweepOptions options;
+  options.out_dir = dir.file("out");
+  const SweepSummary summary = run_sweep(spec, host, options);
+  EXPECT_EQ(summary.complete, 2);
+  EXPECT_EQ(summary.pruned, 2);
+  for (const auto& t : TrialsTable::read(dir.file("out") + "/trials.csv", {"optimizer.lr"})) {
+    EXPECT_EQ(t.state, t.trial % 2 == 1 ? "PRUNED" : "COMPLETE") << t.trial;
+    EXPECT_TRUE(t.objective.has_value()) << "a pruned trial keeps its last value";
+    if (t.state == "PRUNED") {
+      EXPECT_LE(t.best_epoch, 2);
+    }
+  }
+  // Complete trials have 5 evaluations, pruned ones stop after 3 (epochs 0, 1, 2): 4 metrics each.
+  EXPECT_EQ(count_lines(dir.file("out") + "/curves.csv"), 1u + (2 * 5 + 2 * 3) * 4);
+}
+
 TEST(Scheduler, RunsEveryTrialOnceWithTheRequestedParallelism) {
   std::mutex m;
   std::int64_t next = 0, running = 0, most = 0;
