@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "nnlab/registry.hpp"
+#include "nnlab/vectorize.hpp"
 
 /// Per-element update loops are compiled for AVX-512, AVX2 and baseline x86-64, picked at load
 /// time: the float64 master copy costs 8 lanes per instruction instead of 1.

@@ -12,8 +12,7 @@ class L1 final : public WeightDecay {
   double penalty(std::span<Parameter* const> params) const override {
     double sum = 0;
     for_each_weight(params, [&](const Parameter& p) {
-      const float* w = p.value.data();
-      for (std::int64_t i = 0; i < p.value.size(); ++i) sum += std::fabs(w[i]);
+      sum += sum_of_magnitudes(p.value.data(), p.value.size());
     });
     return lambda_ * sum;
   }

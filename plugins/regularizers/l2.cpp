@@ -10,10 +10,8 @@ class L2 final : public WeightDecay {
 
   double penalty(std::span<Parameter* const> params) const override {
     double sum = 0;
-    for_each_weight(params, [&](const Parameter& p) {
-      const float* w = p.value.data();
-      for (std::int64_t i = 0; i < p.value.size(); ++i) sum += static_cast<double>(w[i]) * w[i];
-    });
+    for_each_weight(
+        params, [&](const Parameter& p) { sum += sum_of_squares(p.value.data(), p.value.size()); });
     return 0.5 * lambda_ * sum;
   }
 

@@ -5,8 +5,24 @@
 #include <span>
 
 #include "nnlab/registry.hpp"
+#include "nnlab/vectorize.hpp"
 
 namespace nnlab::regularizers {
+
+/// sum of w^2 (or of |w|) in float64; the simd reduction lets the compiler use vector lanes.
+NNLAB_MULTIVERSION inline double sum_of_squares(const float* w, std::int64_t n) {
+  double sum = 0;
+#pragma omp simd reduction(+ : sum)
+  for (std::int64_t i = 0; i < n; ++i) sum += static_cast<double>(w[i]) * w[i];
+  return sum;
+}
+
+NNLAB_MULTIVERSION inline double sum_of_magnitudes(const float* w, std::int64_t n) {
+  double sum = 0;
+#pragma omp simd reduction(+ : sum)
+  for (std::int64_t i = 0; i < n; ++i) sum += std::fabs(static_cast<double>(w[i]));
+  return sum;
+}
 
 class WeightDecay : public Regularizer {
  public:
