@@ -6,6 +6,7 @@
 
 #include "plugin_host.hpp"
 #include "results.hpp"
+#include "sweep.hpp"
 
 namespace nnlab {
 
@@ -17,6 +18,7 @@ void set_compute_threads(int threads) {
 }
 
 std::string validate_experiment(const ExperimentSpec& spec, const PluginHost& host) {
+  if (spec.search) make_strategy(spec, host);  // a sweep's strategy must accept its space too
   const PreparedData data = prepare_data(spec.data, host, spec.seed);
   Trainer trainer(spec, data, host);
   std::size_t values = 0;

@@ -72,14 +72,7 @@ class Sweep {
 
   SweepSummary run() {
     const auto start = std::chrono::steady_clock::now();
-    strategy_ = host_.create(host_.registries().strategies, search_.strategy);
-    try {
-      strategy_->setup(search_.space, {spec_.seed, search_.trials, search_.maximize});
-    } catch (const ConfigError&) {
-      throw;
-    } catch (const Error& e) {
-      throw ConfigError(search_.strategy.where, "search", e.what());
-    }
+    strategy_ = make_strategy(spec_, host_);
     data_ = std::make_unique<PreparedData>(prepare_data(spec_.data, host_, data_seed_));
     // Build the base experiment once, so a broken model fails here, with its line, not as N FAIL
     // rows.
@@ -418,6 +411,21 @@ class Sweep {
 };
 
 }  // namespace
+
+std::unique_ptr<SearchStrategy> make_strategy(const ExperimentSpec& spec, const PluginHost& host) {
+  if (!spec.search)
+    throw ConfigError({spec.file, 0, 0}, "search", "the experiment has no search: block");
+  const SearchSpec& search = *spec.search;
+  auto strategy = host.create(host.registries().strategies, search.strategy);
+  try {
+    strategy->setup(search.space, {spec.seed, search.trials, search.maximize});
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const Error& e) {
+    throw ConfigError(search.strategy.where, "search", e.what());
+  }
+  return strategy;
+}
 
 SweepSummary run_sweep(const ExperimentSpec& spec, const PluginHost& host,
                        const SweepOptions& options) {

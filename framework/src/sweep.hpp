@@ -3,6 +3,7 @@
 /// trials.csv (one row per trial), curves.csv (long form, as a single run) and best.yaml,
 /// resumable.
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "experiment.hpp"
@@ -27,6 +28,10 @@ struct SweepSummary {
   double best_objective = 0;
   double seconds = 0;
 };
+
+/// The experiment's search strategy, created from its plugin and set up for its space; a space the
+/// strategy cannot search (a grid over a range without points) is a ConfigError with the line.
+std::unique_ptr<SearchStrategy> make_strategy(const ExperimentSpec& spec, const PluginHost& host);
 
 /// Runs the sweep. Throws ConfigError (with file and line) for a bad experiment or search space
 /// before any trial runs; a trial that fails is recorded as FAIL and the sweep goes on.

@@ -275,6 +275,13 @@ TEST(Sweep, RandomSearchNeedsABudget) {
       "{min: 0.01, max: 0.1}\n";
   const auto message = test::error_of([&] { sweep(sweep_yaml(search), dir.file("out")); });
   EXPECT_NE(message.find("random search needs a trial budget"), std::string::npos) << message;
+  // `nnlab validate` finds it too, with the line of the search block.
+  const auto spec = parse_experiment(sweep_yaml(search), "s.yaml");
+  const auto validated = test::error_of([&] { validate_experiment(spec, test::builtin_host()); });
+  EXPECT_EQ(
+      validated.rfind("s.yaml:13:9: search: search.trials: random search needs a trial budget", 0),
+      0u)
+      << validated;
 }
 
 TEST(Sweep, GridNeedsPointsForAContinuousRange) {
