@@ -52,6 +52,14 @@ double metric_of(const EvalPoint& point, const std::string& metric) {
   return std::nan("");
 }
 
+/// A trials.csv row as the strategy hears it.
+TrialResult result_of(const TrialRecord& r, const Assignment& a) {
+  TrialState state = TrialState::complete;
+  if (r.state == "PRUNED") state = TrialState::pruned;
+  if (r.state == "FAIL") state = TrialState::failed;
+  return {r.trial, a, state, r.objective.value_or(0)};
+}
+
 /// What one trial produced.
 struct Outcome {
   TrialRecord record;
@@ -194,10 +202,7 @@ class Sweep {
                       "'; the search changed, so the sweep cannot be resumed (use --overwrite)");
         }
       }
-      TrialResult result{k, *a, TrialState::complete, r.objective.value_or(0)};
-      if (r.state == "PRUNED") result.state = TrialState::pruned;
-      if (r.state == "FAIL") result.state = TrialState::failed;
-      strategy_->tell(result);
+      strategy_->tell(result_of(r, *a));
       count(r);
       kept.insert(k);
       kept_assignments[k] = *a;
@@ -364,10 +369,7 @@ class Sweep {
     // a trial without a row are dropped.
     if (!out.curve.empty()) curves_->write(r.trial, out.curve);
     trials_->append(r);
-    TrialResult result{r.trial, a, TrialState::complete, r.objective.value_or(0)};
-    if (r.state == "PRUNED") result.state = TrialState::pruned;
-    if (r.state == "FAIL") result.state = TrialState::failed;
-    strategy_->tell(result);
+    strategy_->tell(result_of(r, a));
     const std::int64_t best_before = summary_.best_trial;
     count(r);
     if (summary_.best_trial != best_before) write_file_atomically(best_path_, out.resolved_yaml);

@@ -68,11 +68,6 @@ double Trainer::train_step(Compute& compute, ConstMatrixView x,
   return loss;
 }
 
-std::pair<double, double> Trainer::evaluate(Compute& compute, const LabeledSet& set) {
-  const auto [data_loss, accuracy] = data_loss_and_accuracy(compute, set);
-  return {data_loss + penalty(), accuracy};
-}
-
 std::pair<double, double> Trainer::data_loss_and_accuracy(Compute& compute, const LabeledSet& set) {
   const std::int64_t n = set.features.rows();
   double loss_sum = 0;

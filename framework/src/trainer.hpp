@@ -48,14 +48,12 @@ class Trainer {
   /// Throws DivergedError when the loss stops being finite.
   TrainSummary run(Compute& compute, const std::function<void(const EvalPoint&)>& on_eval);
 
-  /// Loss (with the regularization penalty) and accuracy of `set` in inference mode.
-  std::pair<double, double> evaluate(Compute& compute, const LabeledSet& set);
-
   Graph& graph() { return *graph_; }
 
  private:
   double train_step(Compute& compute, ConstMatrixView x, std::span<const std::int32_t> labels);
   EvalPoint evaluate_all(Compute& compute, std::int64_t epoch, std::int64_t iteration);
+  /// Mean data loss (no penalty) and accuracy of `set` in inference mode.
   std::pair<double, double> data_loss_and_accuracy(Compute& compute, const LabeledSet& set);
   double penalty() const;
 
