@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "describe.hpp"
 #include "experiment.hpp"
 #include "plugin_host.hpp"
 #include "runner.hpp"
@@ -25,7 +26,7 @@ constexpr const char* kUsage =
     "  sweep FILE      run the experiment's search: block as parallel trials; "
     "results/<name>/trials.csv\n"
     "  validate FILE   check FILE (and build its model and data) without training\n"
-    "  plugins         list every component the plugins provide\n"
+    "  plugins         list every component the plugins provide (--describe KIND: its parameters)\n"
     "run 'nnlab <command> --help' for the command's options\n";
 
 struct Common {
@@ -64,33 +65,28 @@ void load_plugins(PluginHost& host, const Common& common) {
 
 int cmd_plugins(const std::vector<std::string>& args) {
   Common common;
+  std::string describe;
   po::options_description options("nnlab plugins options");
   add_common(options, common);
+  options.add_options()("describe", po::value(&describe),
+                        "show a component's parameters: name, type, default, range, help");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(options).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
-    std::cout << "usage: nnlab plugins [options]\n" << options;
+    std::cout << "usage: nnlab plugins [--describe KIND] [options]\n" << options;
     return 0;
   }
   PluginHost host;
   load_plugins(host, common);
-  auto list = [](const auto& registry) {
-    for (const auto& [key, entry] : registry.entries()) {
-      std::printf("%-12s %-24s %s\n%-12s %-24s   (%s)\n", registry.kind_name().c_str(), key.c_str(),
-                  entry.help.c_str(), "", "", entry.plugin.c_str());
-    }
-  };
-  const Registries& r = host.registries();
-  list(r.layers);
-  list(r.losses);
-  list(r.regularizers);
-  list(r.optimizers);
-  list(r.datasets);
-  list(r.strategies);
-  std::printf("\n%zu plugins loaded; search path:", host.plugins().size());
-  for (const auto& dir : host.search_path()) std::printf(" %s", dir.c_str());
-  std::printf("\n");
+  if (!describe.empty()) {
+    std::cout << describe_component(host, describe);
+    return 0;
+  }
+  std::cout << list_components(host);
+  std::cout << "\n" << host.plugins().size() << " plugins loaded; search path:";
+  for (const auto& dir : host.search_path()) std::cout << " " << dir;
+  std::cout << "\n'nnlab plugins --describe KIND' shows a component's parameters\n";
   return 0;
 }
 

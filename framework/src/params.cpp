@@ -100,6 +100,11 @@ bool Params::boolean(std::string_view key, bool fallback) const {
   fail(key, "expected true or false, got " + shown(*v));
 }
 
+bool Params::boolean(std::string_view key) const {
+  require(key, "true or false");
+  return boolean(key, false);
+}
+
 std::string Params::string(std::string_view key, std::string_view fallback) const {
   const ParamValue* v = read(key);
   return v ? string(key) : std::string(fallback);
@@ -125,7 +130,7 @@ std::string Params::choice(std::string_view key, std::string_view fallback,
 
 void Params::reject_unread(const std::string& component_kind) const {
   for (const auto& [key, value] : values_) {
-    if (read_.count(key)) continue;
+    if (read_.count(key) || value.defaulted) continue;
     std::vector<std::string> known(read_.begin(), read_.end());
     std::string message = "unknown key '" + key + "' for " + component_kind;
     if (auto near = nearest_key(key, known); !near.empty())

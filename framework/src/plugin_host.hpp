@@ -45,7 +45,8 @@ class PluginHost {
   const std::vector<LoadedPlugin>& plugins() const { return plugins_; }
   const std::vector<std::string>& search_path() const { return search_path_; }
 
-  /// Creates the component `spec` names from `registry`, then rejects parameters it did not read.
+  /// Creates the component `spec` names from `registry`: checks its parameters against the schema
+  /// and fills in defaults, builds it, then rejects parameters the component did not read.
   /// Unknown kind: ConfigError listing the known keys, the nearest one, and where plugins were
   /// sought.
   template <class T>
@@ -54,8 +55,11 @@ class PluginHost {
     if (!entry)
       throw ConfigError(spec.where, spec.path + ".kind",
                         unknown_message(registry.kind_name(), spec.kind, registry.keys()));
-    std::unique_ptr<T> component = entry->factory(spec.params);
-    spec.params.reject_unread(registry.kind_name() + " '" + spec.kind + "'");
+    const std::string component_name = registry.kind_name() + " '" + spec.kind + "'";
+    Params params = spec.params;
+    entry->schema.apply(params, component_name);
+    std::unique_ptr<T> component = entry->factory(params);
+    params.reject_unread(component_name);
     return component;
   }
 

@@ -23,7 +23,7 @@ const std::map<std::string, std::string>& known_datasets() {
 class Idx final : public Dataset {
  public:
   explicit Idx(const Params& params)
-      : classes_(static_cast<std::int32_t>(params.integer("classes", 10))) {
+      : classes_(static_cast<std::int32_t>(params.integer("classes"))) {
     std::string dir = params.string("dir", "");
     if (params.has("dataset")) {
       const std::string name = params.string("dataset");
@@ -51,7 +51,6 @@ class Idx final : public Dataset {
     train_labels_ = file("train_labels", "train-labels-idx1-ubyte");
     test_images_ = file("test_images", "t10k-images-idx3-ubyte");
     test_labels_ = file("test_labels", "t10k-labels-idx1-ubyte");
-    if (classes_ < 2) params.fail("classes", "expected at least 2 classes");
   }
 
   DataBundle load(const DataRequest& request) override {
@@ -81,9 +80,16 @@ class Idx final : public Dataset {
 
 void register_idx(Registries& r) {
   r.datasets.add("idx", &make<Dataset, Idx>,
-                 "MNIST-format IDX files, gzip'd or not: dataset (fashion-mnist) | dir | "
-                 "train_images, train_labels, "
-                 "test_images, test_labels; classes (default 10)");
+                 Schema("MNIST-format IDX files, gzip'd or not; give dataset, dir, or the four files")
+                     .optional(ParamType::string, "dataset", "an installed Debian dataset package")
+                     .forms("fashion-mnist")
+                     .optional(ParamType::string, "dir", "a folder with the four standard files")
+                     .optional(ParamType::string, "train_images", "path (default: in dir)")
+                     .optional(ParamType::string, "train_labels", "path (default: in dir)")
+                     .optional(ParamType::string, "test_images", "path (default: in dir)")
+                     .optional(ParamType::string, "test_labels", "path (default: in dir)")
+                     .integer("classes", 10, "label values 0 .. classes-1")
+                     .min(2));
 }
 
 }  // namespace nnlab::datasets

@@ -11,16 +11,11 @@ namespace {
 class Synthetic final : public Dataset {
  public:
   explicit Synthetic(const Params& params)
-      : classes_(params.integer("classes", 3)),
-        features_(params.integer("features", 16)),
-        train_(params.integer("train", 600)),
-        test_(params.integer("test", 200)),
-        separation_(params.number("separation", 2.0)) {
-    if (classes_ < 2) params.fail("classes", "expected at least 2 classes");
-    if (features_ < 1) params.fail("features", "expected at least 1 feature");
-    if (train_ < 1) params.fail("train", "expected at least 1 training example");
-    if (test_ < 0) params.fail("test", "expected a non-negative count");
-    if (!(separation_ >= 0)) params.fail("separation", "expected a non-negative separation");
+      : classes_(params.integer("classes")),
+        features_(params.integer("features")),
+        train_(params.integer("train")),
+        test_(params.integer("test")),
+        separation_(params.number("separation")) {
   }
 
   DataBundle load(const DataRequest& request) override {
@@ -60,8 +55,17 @@ class Synthetic final : public Dataset {
 
 void register_synthetic(Registries& r) {
   r.datasets.add("synthetic", &make<Dataset, Synthetic>,
-                 "seeded Gaussian clusters: classes (3), features (16), train (600), test (200), "
-                 "separation (2.0); seeded by data.seed or the experiment's seed");
+                 Schema("seeded Gaussian clusters (seeded by data.seed or the experiment's seed)")
+                     .integer("classes", 3, "clusters, one per class")
+                     .min(2)
+                     .integer("features", 16, "dimensions")
+                     .min(1)
+                     .integer("train", 600, "training examples")
+                     .min(1)
+                     .integer("test", 200, "test examples")
+                     .min(0)
+                     .number("separation", 2.0, "distance scale between cluster centres")
+                     .min(0));
 }
 
 }  // namespace nnlab::datasets

@@ -82,7 +82,8 @@ class Add final : public Layer {
 
 void register_add(Registries& r) {
   r.layers.add("add", &make<Layer, Add>,
-               "element-wise sum of 2+ inputs of one width (oneDNN sum), for residual graphs");
+               Schema("element-wise sum of 2+ inputs of one width (oneDNN sum), for residual "
+                      "graphs"));
 }
 
 }  // namespace nnlab::layers

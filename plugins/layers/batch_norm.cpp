@@ -14,9 +14,9 @@ namespace {
 class BatchNorm final : public Layer {
  public:
   explicit BatchNorm(const Params& params)
-      : epsilon_(params.number("epsilon", 1e-6)),
-        momentum_(params.number("momentum", 0.9)),
-        paper_stats_(params.choice("stats", "book", {"book", "paper"}) == "paper") {
+      : epsilon_(params.number("epsilon")),
+        momentum_(params.number("momentum")),
+        paper_stats_(params.string("stats") == "paper") {
     if (!(epsilon_ > 0)) params.fail("epsilon", "expected a positive epsilon");
     if (!(momentum_ >= 0 && momentum_ <= 1))
       params.fail("momentum", "expected a momentum in [0, 1]");
@@ -191,10 +191,15 @@ class BatchNorm final : public Layer {
 
 void register_batch_norm(Registries& r) {
   r.layers.add("batch_norm", &make<Layer, BatchNorm>,
-               "batch normalization (oneDNN): epsilon (default 1e-6), momentum (running averages, "
-               "default 0.9), "
-               "stats (book: moving averages from zero | paper: population estimates, m/(m-1); "
-               "default book)");
+               Schema("batch normalization over the batch, per feature (oneDNN)")
+                   .number("epsilon", 1e-6, "added to the variance")
+                   .greater_than(0)
+                   .number("momentum", 0.9, "running averages: r = momentum r + (1 - momentum) x")
+                   .min(0)
+                   .max(1)
+                   .choice("stats", "book", {"book", "paper"},
+                           "inference statistics: book = moving averages from zero, paper = "
+                           "population estimates with m/(m-1)"));
 }
 
 }  // namespace nnlab::layers

@@ -17,9 +17,7 @@ class Dense final : public Layer {
   explicit Dense(const Params& params)
       : units_(params.integer("units")),
         init_(WeightInit::from(params, "init")),
-        use_bias_(params.boolean("bias", true)) {
-    if (units_ < 1) params.fail("units", "expected a positive number of units");
-  }
+        use_bias_(params.boolean("bias", true)) {}
 
   std::int64_t build(const LayerBuild& build) override {
     in_ = build.input_width.at(0);
@@ -135,9 +133,13 @@ class Dense final : public Layer {
 
 void register_dense(Registries& r) {
   r.layers.add("dense", &make<Layer, Dense>,
-               "fully connected y = xW + b (oneDNN matmul): units (int, required), init (he | "
-               "xavier | glorot | std, "
-               "default he), bias (bool, default true)");
+               Schema("fully connected y = xW + b (oneDNN matmul)")
+                   .required(ParamType::integer, "units", "output features")
+                   .min(1)
+                   .text("init", "he", "he | xavier | glorot | a std >= 0",
+                         "weights N(0, 1) * std: he sqrt(2/n_in), xavier sqrt(1/n_in) (the "
+                         "book's), glorot sqrt(2/(n_in + n_out)), or a fixed std")
+                   .boolean("bias", true, "add a bias vector (initialised to 0)"));
 }
 
 }  // namespace nnlab::layers

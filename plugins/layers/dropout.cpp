@@ -13,9 +13,7 @@ namespace {
 class Dropout final : public Layer {
  public:
   explicit Dropout(const Params& params)
-      : ratio_(params.number("ratio", 0.5)),
-        inverted_(params.choice("mode", "book", {"book", "inverted"}) == "inverted") {
-    if (!(ratio_ >= 0 && ratio_ < 1)) params.fail("ratio", "expected a dropout ratio in [0, 1)");
+      : ratio_(params.number("ratio")), inverted_(params.string("mode") == "inverted") {
   }
 
   std::int64_t build(const LayerBuild& build) override {
@@ -61,9 +59,13 @@ class Dropout final : public Layer {
 
 void register_dropout(Registries& r) {
   r.layers.add("dropout", &make<Layer, Dropout>,
-               "dropout: ratio (dropped fraction, default 0.5), mode (book: no rescale, x(1-ratio) "
-               "at inference | "
-               "inverted: x1/(1-ratio) in training; default book)");
+               Schema("dropout: zeroes a random fraction of the units in training")
+                   .number("ratio", 0.5, "fraction of units dropped")
+                   .min(0)
+                   .less_than(1)
+                   .choice("mode", "book", {"book", "inverted"},
+                           "book: no rescale in training, x (1 - ratio) at inference; inverted: "
+                           "x / (1 - ratio) in training"));
 }
 
 }  // namespace nnlab::layers

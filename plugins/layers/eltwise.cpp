@@ -88,9 +88,9 @@ using Tanh = Eltwise<dnnl::algorithm::eltwise_tanh_use_dst_for_bwd, true>;
 
 void register_eltwise(Registries& r) {
   r.layers.add("relu", &make<Layer, Relu>,
-               "max(0, x) (oneDNN eltwise); derivative 0 at x = 0; no parameters");
-  r.layers.add("sigmoid", &make<Layer, Sigmoid>, "1 / (1 + e^-x) (oneDNN eltwise); no parameters");
-  r.layers.add("tanh", &make<Layer, Tanh>, "tanh x (oneDNN eltwise); no parameters");
+               Schema("max(0, x) (oneDNN eltwise); derivative 0 at x = 0"));
+  r.layers.add("sigmoid", &make<Layer, Sigmoid>, Schema("1 / (1 + e^-x) (oneDNN eltwise)"));
+  r.layers.add("tanh", &make<Layer, Tanh>, Schema("tanh x (oneDNN eltwise)"));
 }
 
 }  // namespace nnlab::layers

@@ -28,7 +28,8 @@ class Identity final : public Layer {
 }  // namespace
 
 void register_identity(Registries& r) {
-  r.layers.add("identity", &make<Layer, Identity>, "y = x, to switch a layer off in a sweep; no parameters");
+  r.layers.add("identity", &make<Layer, Identity>,
+               Schema("y = x, to switch a layer off in a sweep"));
 }
 
 }  // namespace nnlab::layers

@@ -42,8 +42,8 @@ class MeanSquaredError final : public Loss {
 
 void register_mse(Registries& r) {
   r.losses.add("mse", &make<Loss, MeanSquaredError>,
-               "mean squared error to one-hot labels, (1/N) sum 1/2 (z - t)^2 on the raw outputs; "
-               "no parameters");
+               Schema("mean squared error to one-hot labels, (1/N) sum 1/2 (z - t)^2 on the raw "
+                      "outputs"));
 }
 
 }  // namespace nnlab::layers

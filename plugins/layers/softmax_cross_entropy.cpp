@@ -74,7 +74,7 @@ class SoftmaxCrossEntropy final : public Loss {
 void register_softmax_cross_entropy(Registries& r) {
   r.losses.add(
       "softmax_cross_entropy", &make<Loss, SoftmaxCrossEntropy>,
-      "softmax then cross-entropy, mean over the batch, log(p + 1e-7) as the book; no parameters");
+      Schema("softmax then cross-entropy, mean over the batch, log(p + 1e-7) as the book"));
 }
 
 }  // namespace nnlab::layers

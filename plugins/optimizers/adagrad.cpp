@@ -6,7 +6,7 @@ namespace {
 
 class AdaGrad final : public Optimizer {
  public:
-  explicit AdaGrad(const Params& params) : lr_(learning_rate(params, 0.01)) {}
+  explicit AdaGrad(const Params& params) : lr_(params.number("lr")) {}
 
   void step(std::span<Parameter* const> params) override {
     for (Parameter* p : params) {
@@ -31,7 +31,8 @@ class AdaGrad final : public Optimizer {
 }  // namespace
 
 void register_adagrad(Registries& r) {
-  r.optimizers.add("adagrad", &make<Optimizer, AdaGrad>, "AdaGrad: lr (default 0.01)");
+  r.optimizers.add("adagrad", &make<Optimizer, AdaGrad>,
+                   optimizer_schema("AdaGrad, h += g^2, W -= lr g / (sqrt(h) + 1e-7)", 0.01));
 }
 
 }  // namespace nnlab::optimizers

@@ -10,13 +10,11 @@ namespace {
 class Adam final : public Optimizer {
  public:
   explicit Adam(const Params& params)
-      : lr_(learning_rate(params, 0.001)),
-        beta1_(coefficient(params, "beta1", 0.9)),
-        beta2_(coefficient(params, "beta2", 0.999)),
-        textbook_(params.choice("mode", "book", {"book", "textbook"}) == "textbook"),
-        eps_(params.number("eps", textbook_ ? 1e-8 : 1e-7)) {
-    if (!(eps_ > 0)) params.fail("eps", "expected a positive epsilon");
-  }
+      : lr_(params.number("lr")),
+        beta1_(params.number("beta1")),
+        beta2_(params.number("beta2")),
+        textbook_(params.string("mode") == "textbook"),
+        eps_(params.number("eps", textbook_ ? 1e-8 : 1e-7)) {}
 
   void step(std::span<Parameter* const> params) override {
     ++t_;
@@ -53,10 +51,16 @@ class Adam final : public Optimizer {
 }  // namespace
 
 void register_adam(Registries& r) {
-  r.optimizers.add(
-      "adam", &make<Optimizer, Adam>,
-      "Adam: lr (default 0.001), beta1 (0.9), beta2 (0.999), mode (book | textbook, default book), "
-      "eps (1e-7 book, 1e-8 textbook)");
+  Schema schema = optimizer_schema("Adam (Kingma & Ba 2015)", 0.001);
+  coefficient(schema, "beta1", 0.9, "decay of the first-moment average");
+  coefficient(schema, "beta2", 0.999, "decay of the second-moment average");
+  schema
+      .choice("mode", "book", {"book", "textbook"},
+              "book: bias correction folded into lr, eps on the raw sqrt(v); textbook: corrected "
+              "moments")
+      .optional(ParamType::number, "eps", "added to sqrt(v); default 1e-7 (book), 1e-8 (textbook)")
+      .greater_than(0);
+  r.optimizers.add("adam", &make<Optimizer, Adam>, std::move(schema));
 }
 
 }  // namespace nnlab::optimizers

@@ -9,14 +9,11 @@ namespace {
 class AdamW final : public Optimizer {
  public:
   explicit AdamW(const Params& params)
-      : lr_(learning_rate(params, 0.001)),
-        beta1_(coefficient(params, "beta1", 0.9)),
-        beta2_(coefficient(params, "beta2", 0.999)),
-        eps_(params.number("eps", 1e-8)),
-        weight_decay_(params.number("weight_decay", 0.01)) {
-    if (!(eps_ > 0)) params.fail("eps", "expected a positive epsilon");
-    if (!(weight_decay_ >= 0)) params.fail("weight_decay", "expected a non-negative decay");
-  }
+      : lr_(params.number("lr")),
+        beta1_(params.number("beta1")),
+        beta2_(params.number("beta2")),
+        eps_(params.number("eps")),
+        weight_decay_(params.number("weight_decay")) {}
 
   void step(std::span<Parameter* const> params) override {
     ++t_;
@@ -51,10 +48,14 @@ class AdamW final : public Optimizer {
 }  // namespace
 
 void register_adamw(Registries& r) {
-  r.optimizers.add(
-      "adamw", &make<Optimizer, AdamW>,
-      "AdamW, decoupled weight decay: lr (default 0.001), beta1 (0.9), beta2 (0.999), eps (1e-8), "
-      "weight_decay (0.01, weights only)");
+  Schema schema = optimizer_schema("AdamW: textbook Adam plus decoupled weight decay", 0.001);
+  coefficient(schema, "beta1", 0.9, "decay of the first-moment average");
+  coefficient(schema, "beta2", 0.999, "decay of the second-moment average");
+  schema.number("eps", 1e-8, "added to sqrt(v_hat)")
+      .greater_than(0)
+      .number("weight_decay", 0.01, "decoupled decay per step, times lr (weights only)")
+      .min(0);
+  r.optimizers.add("adamw", &make<Optimizer, AdamW>, std::move(schema));
 }
 
 }  // namespace nnlab::optimizers

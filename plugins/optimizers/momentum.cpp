@@ -7,7 +7,7 @@ namespace {
 class Momentum final : public Optimizer {
  public:
   explicit Momentum(const Params& params)
-      : lr_(learning_rate(params, 0.01)), alpha_(coefficient(params, "momentum", 0.9)) {}
+      : lr_(params.number("lr")), alpha_(params.number("momentum")) {}
 
   void step(std::span<Parameter* const> params) override {
     for (Parameter* p : params) {
@@ -31,9 +31,9 @@ class Momentum final : public Optimizer {
 }  // namespace
 
 void register_momentum(Registries& r) {
-  r.optimizers.add(
-      "momentum", &make<Optimizer, Momentum>,
-      "momentum SGD, v = momentum v - lr g, W += v: lr (default 0.01), momentum (default 0.9)");
+  Schema schema = optimizer_schema("momentum SGD, v = momentum v - lr g, W += v", 0.01);
+  r.optimizers.add("momentum", &make<Optimizer, Momentum>,
+                   coefficient(schema, "momentum", 0.9, "fraction of the velocity kept per step"));
 }
 
 }  // namespace nnlab::optimizers

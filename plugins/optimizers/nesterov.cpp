@@ -8,7 +8,7 @@ namespace {
 class Nesterov final : public Optimizer {
  public:
   explicit Nesterov(const Params& params)
-      : lr_(learning_rate(params, 0.01)), alpha_(coefficient(params, "momentum", 0.9)) {}
+      : lr_(params.number("lr")), alpha_(params.number("momentum")) {}
 
   void step(std::span<Parameter* const> params) override {
     for (Parameter* p : params) {
@@ -32,8 +32,9 @@ class Nesterov final : public Optimizer {
 }  // namespace
 
 void register_nesterov(Registries& r) {
+  Schema schema = optimizer_schema("Nesterov momentum (the book's form)", 0.01);
   r.optimizers.add("nesterov", &make<Optimizer, Nesterov>,
-                   "Nesterov momentum: lr (default 0.01), momentum (default 0.9)");
+                   coefficient(schema, "momentum", 0.9, "fraction of the velocity kept per step"));
 }
 
 }  // namespace nnlab::optimizers

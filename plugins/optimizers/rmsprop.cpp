@@ -7,7 +7,7 @@ namespace {
 class RmsProp final : public Optimizer {
  public:
   explicit RmsProp(const Params& params)
-      : lr_(learning_rate(params, 0.01)), rho_(coefficient(params, "rho", 0.99)) {}
+      : lr_(params.number("lr")), rho_(params.number("rho")) {}
 
   void step(std::span<Parameter* const> params) override {
     for (Parameter* p : params) {
@@ -32,8 +32,9 @@ class RmsProp final : public Optimizer {
 }  // namespace
 
 void register_rmsprop(Registries& r) {
+  Schema schema = optimizer_schema("RMSProp, h = rho h + (1 - rho) g^2, W -= lr g / (sqrt(h) + 1e-7)", 0.01);
   r.optimizers.add("rmsprop", &make<Optimizer, RmsProp>,
-                   "RMSProp: lr (default 0.01), rho (decay rate, default 0.99)");
+                   coefficient(schema, "rho", 0.99, "decay rate of the squared-gradient average"));
 }
 
 }  // namespace nnlab::optimizers

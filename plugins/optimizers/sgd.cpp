@@ -15,7 +15,7 @@ NNLAB_MULTIVERSION void sgd_update(double* __restrict master, float* __restrict 
 
 class Sgd final : public Optimizer {
  public:
-  explicit Sgd(const Params& params) : lr_(learning_rate(params, 0.01)) {}
+  explicit Sgd(const Params& params) : lr_(params.number("lr")) {}
 
   void step(std::span<Parameter* const> params) override {
     for (Parameter* p : params) {
@@ -32,7 +32,7 @@ class Sgd final : public Optimizer {
 }  // namespace
 
 void register_sgd(Registries& r) {
-  r.optimizers.add("sgd", &make<Optimizer, Sgd>, "SGD, W -= lr g: lr (default 0.01)");
+  r.optimizers.add("sgd", &make<Optimizer, Sgd>, optimizer_schema("SGD, W -= lr g", 0.01));
 }
 
 }  // namespace nnlab::optimizers

@@ -65,18 +65,15 @@ class ParameterState {
   std::unordered_map<const Parameter*, SlotState<Slots>> state_;
 };
 
-/// The learning rate `lr` (positive, finite).
-inline double learning_rate(const Params& params, double fallback) {
-  const double lr = params.number("lr", fallback);
-  if (!(lr > 0) || !std::isfinite(lr)) params.fail("lr", "expected a positive learning rate");
-  return lr;
+/// The schema of every optimizer starts with its learning rate `lr` (positive).
+inline Schema optimizer_schema(std::string summary, double default_lr) {
+  return Schema(std::move(summary)).number("lr", default_lr, "learning rate").greater_than(0);
 }
 
-/// A coefficient in [0, 1) such as a momentum or a decay rate.
-inline double coefficient(const Params& params, const char* key, double fallback) {
-  const double value = params.number(key, fallback);
-  if (!(value >= 0 && value < 1)) params.fail(key, "expected a value in [0, 1)");
-  return value;
+/// Adds a coefficient in [0, 1) such as a momentum or a decay rate.
+inline Schema& coefficient(Schema& schema, std::string name, double default_value,
+                           std::string help) {
+  return schema.number(std::move(name), default_value, std::move(help)).min(0).less_than(1);
 }
 
 void register_sgd(Registries& r);

@@ -32,7 +32,7 @@ class L1 final : public WeightDecay {
 
 void register_l1(Registries& r) {
   r.regularizers.add("l1", &make<Regularizer, L1>,
-                     "L1 weight decay, lambda sum |W| over weights: lambda (required)");
+                     WeightDecay::schema("L1 weight decay, lambda sum |W| over weights"));
 }
 
 }  // namespace nnlab::regularizers

@@ -29,7 +29,7 @@ class L2 final : public WeightDecay {
 
 void register_l2(Registries& r) {
   r.regularizers.add("l2", &make<Regularizer, L2>,
-                     "L2 weight decay, 1/2 lambda sum W^2 over weights: lambda (required)");
+                     WeightDecay::schema("L2 weight decay, 1/2 lambda sum W^2 over weights"));
 }
 
 }  // namespace nnlab::regularizers

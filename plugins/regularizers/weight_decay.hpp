@@ -26,9 +26,13 @@ NNLAB_MULTIVERSION inline double sum_of_magnitudes(const float* w, std::int64_t 
 
 class WeightDecay : public Regularizer {
  public:
-  explicit WeightDecay(const Params& params) : lambda_(params.number("lambda")) {
-    if (!(lambda_ >= 0) || !std::isfinite(lambda_))
-      params.fail("lambda", "expected a non-negative strength");
+  explicit WeightDecay(const Params& params) : lambda_(params.number("lambda")) {}
+
+  /// Both weight decays take one required strength.
+  static Schema schema(std::string summary) {
+    return Schema(std::move(summary))
+        .required(ParamType::number, "lambda", "strength (the book's weight_decay_lambda)")
+        .min(0);
   }
 
  protected:

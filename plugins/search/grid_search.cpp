@@ -12,7 +12,7 @@ namespace {
 
 class GridSearch final : public SearchStrategy {
  public:
-  explicit GridSearch(const Params& params) : shuffle_(params.boolean("shuffle", false)) {}
+  explicit GridSearch(const Params& params) : shuffle_(params.boolean("shuffle")) {}
 
   void setup(const SearchSpace& space, const SearchSetup& setup) override {
     std::vector<std::vector<std::string>> values;
@@ -60,8 +60,8 @@ class GridSearch final : public SearchStrategy {
 void register_grid(Registries& r) {
   r.strategies.add(
       "grid", &make<SearchStrategy, GridSearch>,
-      "grid search over choices, integer steps and `grid: N` points: shuffle (seeded random order, "
-      "default false)");
+      Schema("grid search over choices, integer steps and `grid: N` points")
+          .boolean("shuffle", false, "visit the grid in a seeded random order"));
 }
 
 }  // namespace nnlab::search

@@ -11,9 +11,7 @@ namespace {
 
 class RandomSearch final : public SearchStrategy {
  public:
-  explicit RandomSearch(const Params& params) : max_redraws_(params.integer("max_redraws", 1000)) {
-    if (max_redraws_ < 0) params.fail("max_redraws", "expected a non-negative count");
-  }
+  explicit RandomSearch(const Params& params) : max_redraws_(params.integer("max_redraws")) {}
 
   void setup(const SearchSpace& space, const SearchSetup& setup) override {
     // A continuous space never runs out: without a budget the sweep would not end.
@@ -49,8 +47,10 @@ class RandomSearch final : public SearchStrategy {
 void register_random(Registries& r) {
   r.strategies.add(
       "random", &make<SearchStrategy, RandomSearch>,
-      "random search, no configuration twice: max_redraws (draws before a finite space counts as "
-      "exhausted, default 1000)");
+      Schema("random search, no configuration twice")
+          .integer("max_redraws", 1000,
+                   "draws of a seen configuration before a finite space counts as exhausted")
+          .min(0));
 }
 
 }  // namespace nnlab::search

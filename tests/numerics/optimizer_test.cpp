@@ -105,11 +105,11 @@ TEST(Optimizers, StateIsKeptPerParameter) {
 TEST(Optimizers, BadHyperparametersNameTheKey) {
   EXPECT_NE(test::error_of([] {
               make_optimizer("{kind: sgd, lr: -1}");
-            }).find("optimizer.lr: expected a positive learning rate"),
+            }).find("optimizer.lr: expected a value in (0, inf), got '-1'"),
             std::string::npos);
   EXPECT_NE(test::error_of([] {
               make_optimizer("{kind: momentum, momentum: 1.5}");
-            }).find("optimizer.momentum: expected a value in [0, 1)"),
+            }).find("optimizer.momentum: expected a value in [0, 1), got '1.5'"),
             std::string::npos);
   EXPECT_NE(test::error_of([] {
               make_optimizer("{kind: adam, betta1: 0.9}");

@@ -65,7 +65,7 @@ TEST(WeightDecay, LambdaIsRequiredAndNonNegative) {
             std::string::npos);
   EXPECT_NE(test::error_of([] {
               make_regularizer("{kind: l1, lambda: -1}");
-            }).find("expected a non-negative strength"),
+            }).find("regularizers[0].lambda: expected a value in [0, inf), got '-1'"),
             std::string::npos);
 }
 

@@ -153,7 +153,7 @@ TEST(IdxDataset, ParameterErrorsNameTheKey) {
             std::string::npos);
   EXPECT_NE(test::error_of([] {
               load("classes: 1, dir: /tmp");
-            }).find("data.classes: expected at least 2 classes"),
+            }).find("data.classes: expected a value in [2, inf), got '1'"),
             std::string::npos);
   EXPECT_NE(test::error_of([] { load("train_images: /x"); }).find("data.train_labels: missing"),
             std::string::npos);

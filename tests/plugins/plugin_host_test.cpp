@@ -27,7 +27,7 @@ TEST(PluginHost, LoadsEveryBuiltInPluginWithItsComponents) {
   for (const char* key : {"grid", "random"}) EXPECT_TRUE(r.strategies.contains(key)) << key;
   // Each entry records the plugin that registered it.
   EXPECT_NE(r.optimizers.find("adam")->plugin.find("optimizers.so"), std::string::npos);
-  EXPECT_FALSE(r.optimizers.find("adam")->help.empty());
+  EXPECT_FALSE(r.optimizers.find("adam")->schema.summary().empty());
 }
 
 TEST(PluginHost, AMissingFileIsNamed) {

@@ -20,6 +20,7 @@ struct ParamValue {
   std::vector<ParamValue> items;  ///< the elements, when is_list
   bool is_list = false;
   SourceLocation where;
+  bool defaulted = false;  ///< filled in from the component's schema, not written by the user
 };
 
 /// The parameters of one component (`{kind: ..., key: value, ...}` minus the keys the core reads).
@@ -45,6 +46,8 @@ class Params {
   std::int64_t integer(std::string_view key) const;
   /// true/false (also yes/no, on/off); `fallback` when absent.
   bool boolean(std::string_view key, bool fallback) const;
+  /// A required true/false.
+  bool boolean(std::string_view key) const;
   /// A string; `fallback` when absent.
   std::string string(std::string_view key, std::string_view fallback) const;
   /// A required string.

@@ -11,7 +11,7 @@
 namespace nnlab {
 
 /// Bumped whenever an SDK interface or struct changes layout.
-inline constexpr std::uint32_t kAbiVersion = 2;
+inline constexpr std::uint32_t kAbiVersion = 3;
 
 #define NNLAB_STRINGIFY_IMPL(x) #x
 #define NNLAB_STRINGIFY(x) NNLAB_STRINGIFY_IMPL(x)

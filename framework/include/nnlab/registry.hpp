@@ -1,6 +1,6 @@
 #pragma once
-/// Registries map a component key (the YAML `kind`) to a factory, a one-line help and the plugin
-/// that registered it. Plugins add to them from their entry point; the core creates components from
+/// Registries map a component key (the YAML `kind`) to a factory, its parameter schema and the
+/// plugin that registered it. Plugins add to them from their entry point; the core creates components from
 /// them.
 #include <map>
 #include <memory>
@@ -14,6 +14,7 @@
 #include "nnlab/optimizer.hpp"
 #include "nnlab/params.hpp"
 #include "nnlab/regularizer.hpp"
+#include "nnlab/schema.hpp"
 #include "nnlab/search_strategy.hpp"
 
 namespace nnlab {
@@ -27,7 +28,7 @@ class Registry {
   using Factory = std::unique_ptr<T> (*)(const Params&);
   struct Entry {
     Factory factory = nullptr;
-    std::string help;    ///< one line: what it is and its parameters
+    Schema schema;       ///< summary and parameters; the core applies it before the factory runs
     std::string plugin;  ///< path of the plugin that registered it
   };
 
@@ -35,12 +36,12 @@ class Registry {
   explicit Registry(std::string kind_name) : kind_name_(std::move(kind_name)) {}
 
   /// Registers `key`. Throws PluginError naming both plugins if the key is taken.
-  void add(const std::string& key, Factory factory, const std::string& help) {
+  void add(const std::string& key, Factory factory, Schema schema) {
     if (auto it = entries_.find(key); it != entries_.end()) {
       throw PluginError(current_plugin_, "duplicate " + kind_name_ + " '" + key +
                                              "': already registered by " + it->second.plugin);
     }
-    entries_.emplace(key, Entry{factory, help, current_plugin_});
+    entries_.emplace(key, Entry{factory, std::move(schema), current_plugin_});
   }
 
   bool contains(const std::string& key) const { return entries_.count(key) != 0; }
