@@ -344,8 +344,11 @@ class Loader {
     std::set<std::string> names;
     for (const auto& kv : space) {
       const std::string name = kv.first.as<std::string>();
+      const std::size_t first_target = spec.targets.size();
       spec.space.parameters.push_back(
-          parameter(kv.second, "search.space." + name, name, root, names));
+          parameter(kv.second, "search.space." + name, name, root, names, spec.targets));
+      for (std::size_t t = first_target; t < spec.targets.size(); ++t)
+        spec.targets[t].parameter = spec.space.parameters.size() - 1;
       names.insert(name);
     }
     return spec;
@@ -353,7 +356,8 @@ class Loader {
 
   SearchParameter parameter(const YAML::Node& node, const std::string& path,
                             const std::string& name, const YAML::Node& root,
-                            const std::set<std::string>& earlier) const {
+                            const std::set<std::string>& earlier,
+                            std::vector<SearchTarget>& targets) const {
     if (!node.IsMap())
       fail(node, path, "expected {distribution: ..., min: ..., max: ...} or {values: [...]}");
     check_keys(node, path,
@@ -367,7 +371,9 @@ class Loader {
     } else {
       param.paths.push_back(name);
     }
-    for (const auto& target : param.paths) check_search_path(root, target, p.where("paths"), path);
+    for (const auto& target : param.paths) {
+      targets.push_back(search_target(root, target, p.where("paths"), path));
+    }
     const bool has_values = p.has("values");
     const std::string distribution =
         p.choice("distribution", has_values ? "categorical" : "uniform",
@@ -407,23 +413,34 @@ class Loader {
         p.fail("grid", "expected at least 2 grid points");
     }
     if (const YAML::Node when = node["when"]) {
-      if (!when.IsMap()) fail(when, path + ".when", "expected {other_parameter: value, ...}");
+      if (!when.IsMap())
+        fail(when, path + ".when", "expected {other_parameter: value or [values], ...}");
       for (const auto& kv : when) {
         const std::string other = kv.first.as<std::string>();
         if (!earlier.count(other)) {
           fail(kv.first, path + ".when",
                "'" + other + "' is not a parameter declared before '" + name + "'");
         }
-        if (!kv.second.IsScalar()) fail(kv.second, path + ".when." + other, "expected a value");
-        param.when[other] = kv.second.Scalar();
+        auto& allowed = param.when[other];
+        if (kv.second.IsScalar()) {
+          allowed.push_back(kv.second.Scalar());
+        } else if (kv.second.IsSequence() && kv.second.size() > 0) {
+          for (const auto& v : kv.second) {
+            if (!v.IsScalar()) fail(v, path + ".when." + other, "expected a value");
+            allowed.push_back(v.Scalar());
+          }
+        } else {
+          fail(kv.second, path + ".when." + other, "expected a value or a list of values");
+        }
       }
     }
     return param;
   }
 
   /// A searched path must name a value of the experiment (or a new key of an existing mapping).
-  void check_search_path(const YAML::Node& root, const std::string& target,
-                         const SourceLocation& at, const std::string& path) const {
+  /// Returns the component the path sets a key of.
+  SearchTarget search_target(const YAML::Node& root, const std::string& target,
+                             const SourceLocation& at, const std::string& path) const {
     if (target == "seed" || target == "name" || target.starts_with("search") ||
         target.starts_with("data")) {
       throw ConfigError(at, path,
@@ -437,10 +454,29 @@ class Loader {
     } catch (const ConfigError& e) {
       throw ConfigError(at, path, "'" + target + "' is not a key path");
     }
+    SearchTarget result;
+    result.path = target;
+    result.where = at;
+    const auto dot = target.rfind('.');
+    result.component = dot == std::string::npos ? "" : target.substr(0, dot);
+    result.key = dot == std::string::npos ? target : target.substr(dot + 1);
+    if (const auto* first = std::get_if<std::string>(&steps[0])) {
+      const auto* second = steps.size() > 1 ? std::get_if<std::string>(&steps[1]) : nullptr;
+      if (*first == "optimizer") result.registry = "optimizer";
+      if (*first == "regularizers") result.registry = "regularizer";
+      if (*first == "model" && second && *second == "loss") result.registry = "loss";
+      if (*first == "model" && second && *second == "layers") result.registry = "layer";
+    }
+    auto kind_of = [&](const YAML::Node& mapping) {
+      if (!result.registry.empty() && mapping.IsMap() && mapping["kind"] &&
+          mapping["kind"].IsScalar())
+        result.kind = mapping["kind"].Scalar();
+    };
     YAML::Node node;
     node.reset(root);
     for (std::size_t s = 0; s < steps.size(); ++s) {
       const bool last = s + 1 == steps.size();
+      if (last) kind_of(node);
       YAML::Node child;
       if (const auto* key = std::get_if<std::string>(&steps[s])) {
         if (!node.IsMap())
@@ -448,7 +484,7 @@ class Loader {
               at, path, "'" + target + "' names nothing: '" + *key + "' is not inside a mapping");
         child = node[*key];
         if (!child) {
-          if (last) return;  // a new key of an existing mapping, e.g. optimizer.momentum
+          if (last) return result;  // a new key of an existing mapping, e.g. optimizer.momentum
           throw ConfigError(
               at, path, "'" + target + "' names nothing in the experiment: no key '" + *key + "'");
         }
@@ -463,6 +499,7 @@ class Loader {
       }
       node.reset(child);
     }
+    return result;
   }
 
   std::string file_;

@@ -64,6 +64,18 @@ struct ExecutionSpec {
   int parallel_trials = 0;    ///< sweeps only; 0 = auto (cores / threads_per_trial)
 };
 
+/// A searched key path resolved against the experiment: which component's key it sets, so the
+/// component's schema can check the searched values before any trial runs.
+struct SearchTarget {
+  std::size_t parameter = 0;  ///< index into SearchSpec::space.parameters
+  std::string path;           ///< e.g. "optimizer.momentum"
+  std::string component;      ///< the mapping it sits in, e.g. "optimizer"
+  std::string key;            ///< the last key, e.g. "momentum"
+  std::string registry;  ///< "layer", "loss", "regularizer" or "optimizer"; "" for core settings
+  std::string kind;      ///< the component's `kind` as written ("" when not a component)
+  SourceLocation where;  ///< the search parameter's, for errors
+};
+
 /// The `search:` block of a sweep.
 struct SearchSpec {
   ComponentSpec strategy;    ///< `kind` and the strategy's own keys
@@ -72,6 +84,7 @@ struct SearchSpec {
   std::string metric;        ///< e.g. val_acc: its value at the last evaluation is the objective
   bool maximize = true;
   SearchSpace space;
+  std::vector<SearchTarget> targets;  ///< every path of every parameter
   SourceLocation where;
 };
 

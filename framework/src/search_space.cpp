@@ -1,4 +1,5 @@
 // Helpers of the search-space vocabulary shared by the core and the strategy plugins.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -7,9 +8,11 @@
 namespace nnlab {
 
 bool is_active(const SearchParameter& parameter, const Assignment& assignment) {
-  for (const auto& [name, value] : parameter.when) {
+  for (const auto& [name, values] : parameter.when) {
     auto it = assignment.find(name);
-    if (it == assignment.end() || it->second != value) return false;
+    if (it == assignment.end() ||
+        std::find(values.begin(), values.end(), it->second) == values.end())
+      return false;
   }
   return true;
 }

@@ -18,6 +18,7 @@
 #include "plugin_host.hpp"
 #include "results.hpp"
 #include "scheduler.hpp"
+#include "search_schema.hpp"
 #include "trainer.hpp"
 #include "trials_table.hpp"
 
@@ -420,7 +421,8 @@ std::unique_ptr<SearchStrategy> make_strategy(const ExperimentSpec& spec, const 
   const SearchSpec& search = *spec.search;
   auto strategy = host.create(host.registries().strategies, search.strategy);
   try {
-    strategy->setup(search.space, {spec.seed, search.trials, search.maximize});
+    strategy->setup(checked_search_space(search, host),
+                    {spec.seed, search.trials, search.maximize});
   } catch (const ConfigError&) {
     throw;
   } catch (const Error& e) {

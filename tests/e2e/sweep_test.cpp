@@ -268,6 +268,55 @@ TEST(Sweep, BadSearchSpacesFailBeforeAnyTrialWithTheirLine) {
             std::string::npos);
 }
 
+TEST(Sweep, SearchedValuesAreCheckedAgainstTheComponentsSchemasBeforeAnyTrial) {
+  auto error = [](const std::string& space_lines) {
+    const std::string search =
+        "  kind: grid\n  objective: {metric: test_acc, mode: max}\n  space:\n" + space_lines;
+    return test::error_of([&] {
+      make_strategy(parse_experiment(sweep_yaml(search), "s.yaml"), test::builtin_host());
+    });
+  };
+  EXPECT_EQ(error("    optimizer.lr: {distribution: uniform, min: -0.1, max: 0.1, grid: 3}\n"),
+            "s.yaml:16:19: search.space.optimizer.lr: 'optimizer.lr' for optimizer 'sgd': expected "
+            "a value in (0, inf), got '-0.1'");
+  EXPECT_NE(error("    optimizer.momentum: {values: [0.5, 0.9]}\n")
+                .find("optimizer 'sgd' has no parameter 'momentum' (it has: lr)"),
+            std::string::npos);
+  EXPECT_NE(error("    optimizer.kind: {values: [sgd, adamm]}\n")
+                .find("'adamm' is not a known optimizer; did you mean 'adam'?"),
+            std::string::npos);
+  EXPECT_NE(error("    model.layers[0].body[0].units: {distribution: uniform, min: 4, max: 9, "
+                  "grid: 2}\n")
+                .find("'model.layers[0].body[0].units' for layer 'dense': it is an integer: use "
+                      "distribution: int"),
+            std::string::npos);
+  EXPECT_NE(error("    model.layers[0].body[0].init: {values: [he, 0.1]}\n"
+                  "    model.layers[0].body[0].bias: {values: [true, maybe]}\n")
+                .find("expected true or false, got 'maybe'"),
+            std::string::npos);
+  EXPECT_NE(error("    optimizer.kind: {values: [sgd, adam]}\n"
+                  "    optimizer.momentum: {values: [0.5]}\n")
+                .find("none of the searched optimizers (sgd, adam) has a parameter 'momentum'"),
+            std::string::npos);
+}
+
+TEST(Sweep, ASearchedKindMakesItsParametersConditionalByThemselves) {
+  test::TempDir dir;
+  // No `when:` here: momentum applies to the kinds whose schema declares it.
+  const std::string search =
+      "  kind: grid\n"
+      "  objective: {metric: test_acc, mode: max}\n"
+      "  space:\n"
+      "    optimizer.kind: {values: [sgd, momentum, nesterov]}\n"
+      "    optimizer.momentum: {values: [0.5, 0.9]}\n";
+  const Sweep s = sweep(sweep_yaml(search), dir.file("out"), {"execution.parallel_trials=1"});
+  std::vector<std::string> rows;
+  for (const auto& t : s.trials) rows.push_back(t.values[0] + "," + t.values[1]);
+  EXPECT_EQ(rows, (std::vector<std::string>{"sgd,", "momentum,0.5", "momentum,0.9",
+                                            "nesterov,0.5", "nesterov,0.9"}));
+  for (const auto& t : s.trials) EXPECT_EQ(t.state, "COMPLETE") << t.values[0];
+}
+
 TEST(Sweep, RandomSearchNeedsABudget) {
   test::TempDir dir;
   const std::string search =

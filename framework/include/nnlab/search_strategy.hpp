@@ -20,8 +20,8 @@ struct SearchParameter {
   double step = 0;           ///< quantization step (0: continuous); integers use 1 unless given
   int grid_points = 0;       ///< points a grid takes on a continuous range (0: not set)
   std::vector<std::string> choices;  ///< categorical values
-  /// Active only when every condition holds: another parameter's name -> the value it must have.
-  std::map<std::string, std::string> when;
+  /// Active only when every condition holds: another parameter's name -> the values it may have.
+  std::map<std::string, std::vector<std::string>> when;
 };
 
 struct SearchSpace {
