@@ -117,9 +117,9 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   if (seed >= 0) sets.push_back("seed=" + std::to_string(seed));
   if (threads > 0) sets.push_back("execution.threads_per_trial=" + std::to_string(threads));
 
-  PluginHost host;
-  load_plugins(host, common);
   const ExperimentSpec spec = load_experiment(file, sets);
+  PluginHost host;
+  host.load_for(spec, common.plugin_path);
   if (validate_only) {
     std::cout << file << ": ok (" << validate_experiment(spec, host) << ")\n";
     return 0;
@@ -187,9 +187,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
   if (threads > 0) sets.push_back("execution.threads_per_trial=" + std::to_string(threads));
   if (parallel > 0) sets.push_back("execution.parallel_trials=" + std::to_string(parallel));
 
-  PluginHost host;
-  load_plugins(host, common);
   const ExperimentSpec spec = load_experiment(file, sets);
+  PluginHost host;
+  host.load_for(spec, common.plugin_path);
   const bool quiet = vm.count("quiet") != 0;
   const bool tty = isatty(STDERR_FILENO) != 0;
   SweepOptions sweep;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -26,8 +27,8 @@ class Loader {
   ExperimentSpec load(const YAML::Node& root) {
     if (!root.IsMap()) fail(root, "", "expected a mapping of experiment keys at the top level");
     check_keys(root, "",
-               {"name", "seed", "data", "model", "regularizers", "optimizer", "train", "execution",
-                "search", "description"});
+               {"name", "seed", "plugins", "data", "model", "regularizers", "optimizer", "train",
+                "execution", "search", "description"});
     ExperimentSpec spec;
     spec.file = file_;
     Params top = scalars(root, "");
@@ -40,6 +41,7 @@ class Loader {
     if (seed < 0) top.fail("seed", "expected a non-negative integer");
     spec.seed = static_cast<std::uint64_t>(seed);
     top.string("description", "");
+    if (root["plugins"]) plugin_list(root, spec);
 
     spec.data = data(required_map(root, "", "data"));
     spec.model = model(required_map(root, "", "model"));
@@ -57,6 +59,32 @@ class Loader {
   }
 
  private:
+  /// `plugins: [path, ...]`: each entry made absolute in place, so the resolved experiment (and a
+  /// sweep's best.yaml) loads the same files from wherever it is saved.
+  void plugin_list(YAML::Node root, ExperimentSpec& spec) const {
+    const YAML::Node plugins = root["plugins"];
+    std::vector<YAML::Node> items;
+    if (plugins.IsScalar()) {
+      items.push_back(plugins);  // one entry may be written without the list
+    } else if (plugins.IsSequence()) {
+      for (const auto& item : plugins) items.push_back(item);
+    } else {
+      fail(plugins, "plugins", "expected a list of plugin files or folders");
+    }
+    YAML::Node resolved(YAML::NodeType::Sequence);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const std::string path = "plugins[" + std::to_string(i) + "]";
+      if (!items[i].IsScalar() || items[i].Scalar().empty())
+        fail(items[i], path, "expected a plugin file or folder path");
+      std::filesystem::path entry(items[i].Scalar());
+      if (entry.is_relative()) entry = std::filesystem::path(experiment_dir(file_)) / entry;
+      spec.plugins.push_back(entry.lexically_normal().string());
+      spec.plugins_where.push_back(where(items[i], path));
+      resolved.push_back(spec.plugins.back());
+    }
+    root["plugins"] = resolved;
+  }
+
   SourceLocation where(const YAML::Node& node, const std::string& path) const {
     for (const auto& o : overridden_) {
       if (path == o || path.starts_with(o + ".") || path.starts_with(o + "["))
@@ -582,6 +610,12 @@ std::vector<std::string> experiment_differences(const std::string& before,
   std::vector<std::string> out;
   collect_differences(YAML::Load(before), YAML::Load(after), "", out);
   return out;
+}
+
+std::string experiment_dir(const std::string& file) {
+  std::error_code ec;
+  const auto absolute = std::filesystem::absolute(file, ec);
+  return (ec ? std::filesystem::path(file) : absolute).parent_path().string();
 }
 
 ExperimentSpec load_experiment(const std::string& file, const std::vector<std::string>& overrides) {

@@ -91,6 +91,10 @@ struct SearchSpec {
 struct ExperimentSpec {
   std::string name;
   std::string file;  ///< the YAML file it was read from
+  /// `plugins:` — plugin files or folders the experiment needs, made absolute (relative entries
+  /// are relative to the YAML file's folder, never to the current directory).
+  std::vector<std::string> plugins;
+  std::vector<SourceLocation> plugins_where;  ///< each entry's line
   std::uint64_t seed = 1;
   DataSpec data;
   ModelSpec model;
@@ -101,6 +105,9 @@ struct ExperimentSpec {
   std::optional<SearchSpec> search;
   std::string resolved_yaml;  ///< the experiment after overrides, runnable as is
 };
+
+/// `plugins:` entries are resolved against this folder: the experiment file's.
+std::string experiment_dir(const std::string& file);
 
 /// Reads and validates an experiment.
 /// @param file      YAML file path

@@ -1,6 +1,12 @@
 #include "plugin_host.hpp"
 
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -11,6 +17,87 @@
 namespace nnlab {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+std::string user_name(uid_t uid) {
+  passwd entry{};
+  passwd* found = nullptr;
+  std::vector<char> buffer(16384);
+  if (getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found)
+    return found->pw_name;
+  return "uid " + std::to_string(uid);
+}
+
+/// Whether group `gid` is the user-private group of `owner` (Debian's default: a group of the
+/// user's name, with no other members, as the user's primary group).
+bool private_group_of(gid_t gid, uid_t owner) {
+  passwd user{};
+  passwd* user_found = nullptr;
+  std::vector<char> user_buffer(16384);
+  if (getpwuid_r(owner, &user, user_buffer.data(), user_buffer.size(), &user_found) != 0 ||
+      !user_found || user.pw_gid != gid)
+    return false;
+  group entry{};
+  group* found = nullptr;
+  std::vector<char> buffer(65536);
+  if (getgrgid_r(gid, &entry, buffer.data(), buffer.size(), &found) != 0 || !found) return false;
+  const bool no_other_members =
+      !entry.gr_mem || !entry.gr_mem[0] ||
+      (std::string(entry.gr_mem[0]) == user.pw_name && !entry.gr_mem[1]);
+  return std::string(entry.gr_name) == user.pw_name && no_other_members;
+}
+
+/// Who, besides the owner and root, can change what is at `st`; empty if nobody.
+std::string other_writers(const struct stat& st) {
+  if (st.st_uid != 0 && st.st_uid != geteuid()) return "its owner " + user_name(st.st_uid);
+  if (st.st_mode & S_IWOTH) return "every user";
+  if ((st.st_mode & S_IWGRP) && st.st_gid != 0 && !private_group_of(st.st_gid, st.st_uid)) {
+    group entry{};
+    group* found = nullptr;
+    std::vector<char> buffer(65536);
+    const bool named =
+        getgrgid_r(st.st_gid, &entry, buffer.data(), buffer.size(), &found) == 0 && found;
+    return "group " + (named ? std::string(entry.gr_name) : std::to_string(st.st_gid));
+  }
+  return "";
+}
+
+std::string mode_text(const struct stat& st) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  return text;
+}
+
+}  // namespace
+
+void PluginHost::check_not_writable_by_others(const std::string& path, bool is_directory) {
+  std::error_code ec;
+  const fs::path target = fs::canonical(path, ec);
+  if (ec) return;  // loading reports a missing file
+  struct stat st {};
+  if (::stat(target.c_str(), &st) != 0) return;
+  const std::string what = is_directory ? "plugin folder" : "plugin";
+  if (auto who = other_writers(st); !who.empty()) {
+    throw PluginError(target.string(),
+                      "refused: the " + what + " can be changed by " + who + " (mode " +
+                          mode_text(st) + "), who could then run code as you; make it yours with " +
+                          "no group/other write (chmod go-w)");
+  }
+  // The folders above: whoever can rename entries in one of them can swap the plugin. A sticky
+  // folder (/tmp) lets nobody rename what they do not own.
+  for (fs::path dir = target.parent_path();; dir = dir.parent_path()) {
+    if (::stat(dir.c_str(), &st) == 0 && !(st.st_mode & S_ISVTX)) {
+      if (auto who = other_writers(st); !who.empty()) {
+        throw PluginError(target.string(),
+                          "refused: the folder " + dir.string() + " above it can be changed by " +
+                              who + " (mode " + mode_text(st) +
+                              "), who could then replace the " + what + " with their own code");
+      }
+    }
+    if (dir == dir.root_path() || dir.empty()) break;
+  }
+}
 
 PluginHost::PluginHost() : registries_(std::make_unique<Registries>()) {}
 
@@ -31,7 +118,18 @@ std::vector<std::string> PluginHost::default_search_path(const std::vector<std::
     std::size_t start = 0;
     while (start <= list.size()) {
       const std::size_t end = std::min(list.find(':', start), list.size());
-      if (end > start) path.push_back(list.substr(start, end - start));
+      // An empty entry is skipped, never read as "the current directory" (as LD_LIBRARY_PATH
+      // does), and a relative one is refused: the environment must not make nnlab load code from
+      // whatever folder it happens to run in.
+      if (end > start) {
+        const std::string entry = list.substr(start, end - start);
+        if (fs::path(entry).is_relative()) {
+          throw PluginError(entry,
+                            "NNLAB_PLUGIN_PATH entries must be absolute paths: a relative one "
+                            "would load code from the current directory");
+        }
+        path.push_back(entry);
+      }
       start = end + 1;
     }
   }
@@ -44,6 +142,8 @@ void PluginHost::load_search_path(const std::vector<std::string>& search_path) {
     search_path_.push_back(entry);
     std::error_code ec;
     if (fs::is_directory(entry, ec)) {
+      // Every .so in it will be loaded: nobody else may add one, sticky bit or not.
+      check_not_writable_by_others(entry, true);
       std::vector<std::string> files;
       for (const auto& f : fs::directory_iterator(entry)) {
         if (f.is_regular_file() && f.path().extension() == ".so")
@@ -66,6 +166,7 @@ void PluginHost::load_file(const std::string& path) {
   for (const auto& p : plugins_) {
     if (p.path == canonical) return;  // the same file reached twice on the search path
   }
+  check_not_writable_by_others(canonical, false);
   boost::dll::shared_library library;
   try {
     library.load(canonical, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
@@ -95,6 +196,20 @@ void PluginHost::load_file(const std::string& path) {
   registries_->set_current_plugin("<core>");
   plugins_.push_back({canonical, info->name, info->version});
   libraries_.push_back(std::move(library));
+}
+
+void PluginHost::load_for(const ExperimentSpec& spec, const std::vector<std::string>& extra) {
+  load_search_path(extra);
+  for (std::size_t i = 0; i < spec.plugins.size(); ++i) {
+    try {
+      std::error_code ec;
+      if (!fs::exists(spec.plugins[i], ec)) throw PluginError(spec.plugins[i], "no such file or folder");
+      load_search_path({spec.plugins[i]});
+    } catch (const PluginError& e) {
+      throw ConfigError(spec.plugins_where[i], "plugins[" + std::to_string(i) + "]", e.what());
+    }
+  }
+  load_search_path(default_search_path({}));
 }
 
 std::string PluginHost::unknown_message(const std::string& kind_name, const std::string& key,

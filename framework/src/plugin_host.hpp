@@ -37,8 +37,19 @@ class PluginHost {
   /// Loads every plugin on the search path. A directory that does not exist is skipped (and shown
   /// in messages); a named file that does not exist is an error.
   void load_search_path(const std::vector<std::string>& search_path);
-  /// Loads one plugin file. Throws PluginError naming the file on any problem.
+  /// Loads what an experiment needs: `extra` (--plugin-path), the experiment's `plugins:` (errors
+  /// name their line), NNLAB_PLUGIN_PATH, then the built-in plugins.
+  void load_for(const ExperimentSpec& spec, const std::vector<std::string>& extra);
+  /// Loads one plugin file. Throws PluginError naming the file on any problem, and refuses a file
+  /// that other users could have written (see check_not_writable_by_others).
   void load_file(const std::string& path);
+
+  /// Throws PluginError if `path` (a plugin file, or a folder whose every .so would be loaded) or a
+  /// folder above it can be written by other users: whoever can write there can run code as you.
+  /// Like ssh's StrictModes: a file or folder writable by every user, or by a group other than the
+  /// owner's own, is refused; a folder above it may be so if it is sticky (/tmp), since others
+  /// cannot replace what is in it.
+  static void check_not_writable_by_others(const std::string& path, bool is_directory);
 
   Registries& registries() { return *registries_; }
   const Registries& registries() const { return *registries_; }

@@ -225,6 +225,27 @@ TEST(Cli, PluginsListsEveryComponentWithItsPlugin) {
   EXPECT_EQ(bad.err, "nnlab: error: plugin /nonexistent/x.so: no such file\n");
 }
 
+TEST(Cli, DescribeShowsAComponentsParametersFromItsSchema) {
+  const Outcome r = nnlab("plugins --describe momentum");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("optimizer 'momentum': momentum SGD"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("optimizers.so (optimizers 0.1.0)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  lr        number  0.01     (0, inf)  learning rate\n"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("  momentum  number  0.9      [0, 1)    fraction of the velocity kept"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("optimizer: {kind: momentum}"), std::string::npos) << r.out;
+  const Outcome dense = nnlab("plugins --describe dense");
+  EXPECT_NE(dense.out.find("units  integer  (required)"), std::string::npos) << dense.out;
+  EXPECT_NE(dense.out.find("- {kind: dense, units: <integer>}"), std::string::npos) << dense.out;
+  const Outcome typo = nnlab("plugins --describe batchnorm");
+  EXPECT_EQ(typo.status, 1);
+  EXPECT_EQ(typo.err,
+            "nnlab: error: no component 'batchnorm' is registered; did you mean 'batch_norm'? "
+            "('nnlab plugins' lists them all)\n");
+}
+
 TEST(Cli, AUserPluginFromPluginPathWorksInAnExperiment) {
   test::TempDir dir;
   std::string yaml = test::synthetic_experiment();

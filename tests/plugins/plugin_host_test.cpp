@@ -1,6 +1,7 @@
 #include "plugin_host.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "nnlab/plugin.hpp"
 #include "test_support.hpp"
@@ -87,6 +88,106 @@ TEST(PluginHost, NnlabPluginPathIsSearchedBeforeTheBuiltIns) {
   const auto path = PluginHost::default_search_path({"/x"});
   ::unsetenv("NNLAB_PLUGIN_PATH");
   EXPECT_EQ(path, (std::vector<std::string>{"/x", "/a", "/b", PluginHost::builtin_plugin_dir()}));
+}
+
+TEST(PluginHost, NnlabPluginPathNeverMeansTheCurrentDirectory) {
+  ::setenv("NNLAB_PLUGIN_PATH", ":/a::", 1);  // empty entries are skipped, not "."
+  const auto path = PluginHost::default_search_path({});
+  ::setenv("NNLAB_PLUGIN_PATH", "/a:plugins", 1);
+  const auto message = test::error_of([] { PluginHost::default_search_path({}); });
+  ::unsetenv("NNLAB_PLUGIN_PATH");
+  EXPECT_EQ(path, (std::vector<std::string>{"/a", PluginHost::builtin_plugin_dir()}));
+  EXPECT_EQ(message,
+            "plugin plugins: NNLAB_PLUGIN_PATH entries must be absolute paths: a relative one "
+            "would load code from the current directory");
+}
+
+/// A private folder (0755, ours) holding a copy of the sign_sgd fixture.
+struct PluginCopy {
+  test::TempDir dir;
+  std::filesystem::path folder = dir.path() / "plugins";
+  std::filesystem::path file = folder / "sign_sgd.so";
+  PluginCopy() {
+    std::filesystem::create_directories(folder);
+    std::filesystem::copy_file(kFixtures + "/test_sign_sgd.so", file);
+    std::filesystem::permissions(dir.path(), std::filesystem::perms(0755));
+    std::filesystem::permissions(folder, std::filesystem::perms(0755));
+    std::filesystem::permissions(file, std::filesystem::perms(0755));
+  }
+};
+
+/// The error loading `path` gives; empty if it loads.
+std::string load_error(const std::string& path) {
+  try {
+    PluginHost host;
+    host.load_search_path({path});
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(PluginHost, APluginOtherUsersCanWriteIsRefusedSayingWhy) {
+  PluginCopy copy;
+  EXPECT_EQ(load_error(copy.file.string()), "");
+  EXPECT_EQ(load_error(copy.folder.string()), "");
+
+  std::filesystem::permissions(copy.file, std::filesystem::perms(0757));
+  EXPECT_EQ(load_error(copy.file.string()),
+            "plugin " + copy.file.string() +
+                ": refused: the plugin can be changed by every user (mode 0757), who could then "
+                "run code as you; make it yours with no group/other write (chmod go-w)");
+  std::filesystem::permissions(copy.file, std::filesystem::perms(0755));
+
+  // The folder it is in: others could swap the file.
+  std::filesystem::permissions(copy.folder, std::filesystem::perms(0777));
+  EXPECT_NE(load_error(copy.file.string())
+                .find("refused: the folder " + copy.folder.string() +
+                      " above it can be changed by every user (mode 0777)"),
+            std::string::npos);
+  // A sticky folder protects a named file, but not a folder whose every .so is loaded.
+  std::filesystem::permissions(copy.folder, std::filesystem::perms(01777));
+  EXPECT_EQ(load_error(copy.file.string()), "");
+  EXPECT_NE(load_error(copy.folder.string())
+                .find("refused: the plugin folder can be changed by every user (mode 1777)"),
+            std::string::npos);
+  std::filesystem::permissions(copy.folder, std::filesystem::perms(0755));
+
+  // A group that is not the owner's own.
+  ASSERT_EQ(::chown(copy.file.c_str(), ::geteuid(), 4321), 0);
+  std::filesystem::permissions(copy.file, std::filesystem::perms(0775));
+  EXPECT_NE(load_error(copy.file.string()).find("can be changed by group 4321 (mode 0775)"),
+            std::string::npos);
+  std::filesystem::permissions(copy.file, std::filesystem::perms(0755));
+  EXPECT_EQ(load_error(copy.file.string()), "");
+  // A file another user owns.
+  if (::geteuid() == 0) {
+    ASSERT_EQ(::chown(copy.file.c_str(), 4321, 4321), 0);
+    EXPECT_NE(load_error(copy.file.string()).find("can be changed by its owner uid 4321"),
+              std::string::npos);
+  }
+}
+
+TEST(PluginHost, AnExperimentsPluginsAreRelativeToItsFileAndErrorsNameTheLine) {
+  PluginCopy copy;
+  std::string yaml = "plugins: [plugins/sign_sgd.so]\n" + test::synthetic_experiment();
+  yaml.replace(yaml.find("{kind: sgd, lr: 0.1}"), 20, "{kind: sign_sgd, lr: 0.01}");
+  const auto spec = load_experiment(copy.dir.write("e.yaml", yaml));
+  ASSERT_EQ(spec.plugins, std::vector<std::string>{copy.file.string()});
+  // The resolved experiment names the file absolutely, so it reruns from any folder.
+  EXPECT_NE(spec.resolved_yaml.find(copy.file.string()), std::string::npos);
+  PluginHost host;
+  host.load_for(spec, {});
+  EXPECT_TRUE(host.registries().optimizers.contains("sign_sgd"));
+  EXPECT_NO_THROW(host.create(host.registries().optimizers, spec.optimizer));
+
+  const auto missing = load_experiment(copy.dir.write("m.yaml", "plugins: nothere.so\n" + yaml));
+  EXPECT_EQ(test::error_of([&] {
+              PluginHost h;
+              h.load_for(missing, {});
+            }),
+            copy.dir.file("m.yaml") + ":1:10: plugins[0]: plugin " + copy.dir.file("nothere.so") +
+                ": no such file or folder");
 }
 
 TEST(PluginHost, WithoutTheOptimizersPluginAnOptimizerIsUnknownAndTheSearchPathIsShown) {
