@@ -21,6 +21,7 @@ std::string example(const std::string& kind_name, const std::string& key, const 
   if (kind_name == "regularizer") return "regularizers: [" + map + "]";
   if (kind_name == "optimizer") return "optimizer: " + map;
   if (kind_name == "dataset") return "data: " + map;
+  if (kind_name == "pruner") return "search:\n  pruner: " + map;
   return "search:\n  " + fields + "\n  trials: 20\n  objective: {metric: val_acc, mode: max}";
 }
 
@@ -86,6 +87,7 @@ std::string list_components(const PluginHost& host) {
   list(r.optimizers, out);
   list(r.datasets, out);
   list(r.strategies, out);
+  list(r.pruners, out);
   return out.str();
 }
 
@@ -98,6 +100,7 @@ std::string describe_component(const PluginHost& host, const std::string& key) {
   describe(r.optimizers, host, key, out);
   describe(r.datasets, host, key, out);
   describe(r.strategies, host, key, out);
+  describe(r.pruners, host, key, out);
   if (out.tellp() > 0) return out.str();
   std::vector<std::string> known;
   auto add = [&](const auto& registry) {
@@ -109,6 +112,7 @@ std::string describe_component(const PluginHost& host, const std::string& key) {
   add(r.optimizers);
   add(r.datasets);
   add(r.strategies);
+  add(r.pruners);
   std::string message = "no component '" + key + "' is registered";
   if (auto near = nearest_key(key, known); !near.empty()) message += "; did you mean '" + near + "'?";
   message += " ('nnlab plugins' lists them all)";

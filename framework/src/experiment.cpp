@@ -339,7 +339,12 @@ class Loader {
 
   SearchSpec search(const YAML::Node& node, const YAML::Node& root, const TrainSpec& train) const {
     SearchSpec spec;
-    spec.strategy = component(node, "search", {"trials", "repeats", "objective", "space"});
+    spec.strategy =
+        component(node, "search", {"trials", "repeats", "objective", "space", "pruner"});
+    if (const YAML::Node pruner = node["pruner"]) {
+      if (!pruner.IsMap()) fail(pruner, "search.pruner", "expected {kind: median | asha | hyperband, ...}");
+      spec.pruner = component(pruner, "search.pruner");
+    }
     spec.where = where(node, "search");
     Params p = scalars(node, "search");
     spec.trials = p.integer("trials", 0);

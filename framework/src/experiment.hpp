@@ -79,6 +79,7 @@ struct SearchTarget {
 /// The `search:` block of a sweep.
 struct SearchSpec {
   ComponentSpec strategy;    ///< `kind` and the strategy's own keys
+  std::optional<ComponentSpec> pruner;  ///< `pruner: {kind: asha, ...}`: early stopping
   std::int64_t trials = 0;   ///< the trial budget (0: as many as the strategy proposes)
   std::int64_t repeats = 1;  ///< seeds per configuration; the objective is their mean
   std::string metric;        ///< e.g. val_acc: its value at the last evaluation is the objective

@@ -4,6 +4,7 @@
 #include "nnlab/layer.hpp"
 #include "nnlab/loss.hpp"
 #include "nnlab/optimizer.hpp"
+#include "nnlab/pruner.hpp"
 #include "nnlab/regularizer.hpp"
 #include "nnlab/search_strategy.hpp"
 
@@ -15,5 +16,6 @@ Regularizer::~Regularizer() = default;
 Optimizer::~Optimizer() = default;
 Dataset::~Dataset() = default;
 SearchStrategy::~SearchStrategy() = default;
+Pruner::~Pruner() = default;
 
 }  // namespace nnlab

@@ -18,7 +18,10 @@ void set_compute_threads(int threads) {
 }
 
 std::string validate_experiment(const ExperimentSpec& spec, const PluginHost& host) {
-  if (spec.search) make_strategy(spec, host);  // a sweep's strategy must accept its space too
+  if (spec.search) {  // a sweep's strategy (and pruner) must accept its space and settings too
+    make_strategy(spec, host);
+    make_pruner(spec, host);
+  }
   const PreparedData data = prepare_data(spec.data, host, spec.seed);
   Trainer trainer(spec, data, host);
   std::size_t values = 0;

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <condition_variable>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -82,6 +83,10 @@ class Sweep {
   SweepSummary run() {
     const auto start = std::chrono::steady_clock::now();
     strategy_ = make_strategy(spec_, host_);
+    pruner_ = make_pruner(spec_, host_);
+    // A strategy that learns from results is told them in trial order, ask(k) seeing exactly
+    // trials 0..k-P: the same sweep then proposes the same trials at the same parallelism.
+    lag_ = strategy_->uses_results() ? parallel_ : -1;
     data_ = std::make_unique<PreparedData>(prepare_data(spec_.data, host_, data_seed_));
     // Build the base experiment once, so a broken model fails here, with its line, not as N FAIL
     // rows.
@@ -186,6 +191,7 @@ class Sweep {
     std::map<std::int64_t, Assignment> kept_assignments;
     const std::int64_t last = by_trial.empty() ? -1 : by_trial.rbegin()->first;
     for (std::int64_t k = 0; k <= last; ++k) {
+      catch_up(k, nullptr);
       auto a = strategy_->ask(k);
       if (!a) break;
       auto it = by_trial.find(k);
@@ -200,16 +206,20 @@ class Sweep {
           throw Error(trials_path_ + ": trial " + std::to_string(k) + " has " + names_[i] + " = '" +
                       r.values[i] + "', but the strategy now proposes '" +
                       (v == a->end() ? "" : v->second) +
-                      "'; the search changed, so the sweep cannot be resumed (use --overwrite)");
+                      "'; the search changed, so the sweep cannot be resumed (use --overwrite)" +
+                      (lag_ > 0 ? "; a strategy that learns from results proposes the same "
+                                  "trials only at the parallel_trials the sweep started with"
+                                : ""));
         }
       }
-      strategy_->tell(result_of(r, *a));
+      deliver(result_of(r, *a));
       count(r);
       kept.insert(k);
       kept_assignments[k] = *a;
       ++summary_.reused;
     }
     next_trial_ = last + 1;
+    next_to_ask_ = next_trial_;
     if (summary_.best_trial >= 0) {
       // best.yaml may be missing (a kill between a row and its best.yaml): rebuild it from its
       // trial.
@@ -238,25 +248,57 @@ class Sweep {
   }
 
   std::optional<std::int64_t> next() {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     if (!pending_.empty()) {
       auto [k, a] = pending_.front();
       pending_.pop_front();
       assignments_[k] = a;
+      in_flight_.insert(k);
       ++running_;
       return k;
     }
     if (exhausted_ || (search_.trials > 0 && next_trial_ >= search_.trials)) return std::nullopt;
-    const std::int64_t k = next_trial_;
-    auto a = strategy_->ask(k);
+    const std::int64_t k = next_trial_++;
+    catch_up(k, &lock);
+    std::optional<Assignment> a;
+    if (!exhausted_) a = strategy_->ask(k);
+    next_to_ask_ = k + 1;
+    changed_.notify_all();
     if (!a) {
       exhausted_ = true;
       return std::nullopt;
     }
-    ++next_trial_;
     assignments_[k] = *a;
+    in_flight_.insert(k);
     ++running_;
     return k;
+  }
+
+  /// Before ask(k): with a lag P, wait (if `lock` is given) until trials are asked in order and
+  /// trials 0..k-P have finished, then tell the strategy their results, in trial order.
+  void catch_up(std::int64_t k, std::unique_lock<std::mutex>* lock) {
+    if (lag_ < 0) return;
+    const std::int64_t limit = k - lag_;
+    if (lock) {
+      changed_.wait(*lock, [&] {
+        return next_to_ask_ == k && (in_flight_.empty() || *in_flight_.begin() > limit);
+      });
+    }
+    told_limit_ = std::max(told_limit_, limit);
+    while (!held_.empty() && held_.begin()->first <= told_limit_) {
+      strategy_->tell(held_.begin()->second);
+      held_.erase(held_.begin());
+    }
+  }
+
+  /// A finished trial's result: to the strategy now, or once ask() has moved past it.
+  void deliver(const TrialResult& result) {
+    if (pruner_) pruner_->tell(result);
+    if (lag_ < 0 || result.trial <= told_limit_) {
+      strategy_->tell(result);
+    } else {
+      held_[result.trial] = result;
+    }
   }
 
   void run_trial(std::int64_t k) {
@@ -288,12 +330,20 @@ class Sweep {
         Compute compute = Compute::make();
         std::vector<EvalPoint> points;
         try {
-          trainer.run(compute, [&](const EvalPoint& p) {
+          const TrainSummary done = trainer.run(compute, [&](const EvalPoint& p) {
             points.push_back(p);
+            if (rep == 0) r.last_epoch = p.epoch;
+            if (rep > 0) return;
             const double value = metric_of(p, search_.metric);
             std::lock_guard lock(mutex_);
-            if (rep == 0 && strategy_->should_prune(k, p.epoch, value)) throw Pruned{};
+            const bool strategy_prunes = strategy_->should_prune(k, p.epoch, value);
+            const bool pruner_prunes = pruner_ && pruner_->should_prune(k, p.epoch, value);
+            if (strategy_prunes || pruner_prunes) {
+              r.updates += p.iteration;
+              throw Pruned{};
+            }
           });
+          r.updates += done.iterations;
         } catch (const Pruned&) {
           r.state = "PRUNED";
         }
@@ -370,7 +420,9 @@ class Sweep {
     // a trial without a row are dropped.
     if (!out.curve.empty()) curves_->write(r.trial, out.curve);
     trials_->append(r);
-    strategy_->tell(result_of(r, a));
+    in_flight_.erase(r.trial);
+    deliver(result_of(r, a));
+    changed_.notify_all();
     const std::int64_t best_before = summary_.best_trial;
     count(r);
     if (summary_.best_trial != best_before) write_file_atomically(best_path_, out.resolved_yaml);
@@ -399,6 +451,8 @@ class Sweep {
   int threads_ = 1, parallel_ = 1;
   std::uint64_t data_seed_ = 0;
   std::unique_ptr<SearchStrategy> strategy_;
+  std::unique_ptr<Pruner> pruner_;
+  int lag_ = -1;  ///< ask(k) sees trials 0..k-lag_ (-1: the strategy ignores results)
   std::unique_ptr<PreparedData> data_;
   std::string trials_path_, curves_path_, best_path_;
   std::unique_ptr<TrialsTable> trials_;
@@ -407,6 +461,11 @@ class Sweep {
   std::mutex mutex_;  ///< guards everything below, the strategy and the writers
   std::deque<std::pair<std::int64_t, Assignment>> pending_;
   std::map<std::int64_t, Assignment> assignments_;
+  std::set<std::int64_t> in_flight_;             ///< asked (or queued again), not finished
+  std::map<std::int64_t, TrialResult> held_;     ///< finished, not yet told (lag)
+  std::int64_t told_limit_ = -1;                 ///< results of trials up to here go straight in
+  std::int64_t next_to_ask_ = 0;                 ///< asks happen in trial order
+  std::condition_variable changed_;              ///< a trial finished or was asked
   std::int64_t next_trial_ = 0;
   std::int64_t running_ = 0;
   bool exhausted_ = false;
@@ -429,6 +488,20 @@ std::unique_ptr<SearchStrategy> make_strategy(const ExperimentSpec& spec, const 
     throw ConfigError(search.strategy.where, "search", e.what());
   }
   return strategy;
+}
+
+std::unique_ptr<Pruner> make_pruner(const ExperimentSpec& spec, const PluginHost& host) {
+  if (!spec.search || !spec.search->pruner) return nullptr;
+  const ComponentSpec& component = *spec.search->pruner;
+  auto pruner = host.create(host.registries().pruners, component);
+  try {
+    pruner->setup({spec.seed, spec.train.epochs, spec.search->maximize});
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const Error& e) {
+    throw ConfigError(component.where, "search.pruner", e.what());
+  }
+  return pruner;
 }
 
 SweepSummary run_sweep(const ExperimentSpec& spec, const PluginHost& host,

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "experiment.hpp"
+#include "nnlab/pruner.hpp"
 
 namespace nnlab {
 
@@ -32,6 +33,9 @@ struct SweepSummary {
 /// The experiment's search strategy, created from its plugin and set up for its space; a space the
 /// strategy cannot search (a grid over a range without points) is a ConfigError with the line.
 std::unique_ptr<SearchStrategy> make_strategy(const ExperimentSpec& spec, const PluginHost& host);
+
+/// The sweep's `search.pruner`, set up; nullptr when there is none.
+std::unique_ptr<Pruner> make_pruner(const ExperimentSpec& spec, const PluginHost& host);
 
 /// Runs the sweep. Throws ConfigError (with file and line) for a bad experiment or search space
 /// before any trial runs; a trial that fails is recorded as FAIL and the sweep goes on.

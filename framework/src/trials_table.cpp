@@ -78,8 +78,8 @@ std::string utc_now() {
 std::string TrialsTable::header(const std::vector<std::string>& parameters) {
   std::vector<std::string> columns = {"trial", "state", "fail_reason", "seed"};
   for (const auto& p : parameters) columns.push_back(csv_field(p));
-  for (const char* c : {"objective", "best_epoch", "duration_s", "started_at", "finished_at",
-                        "threads", "config_hash"}) {
+  for (const char* c : {"objective", "best_epoch", "last_epoch", "updates", "duration_s",
+                        "started_at", "finished_at", "threads", "config_hash"}) {
     columns.emplace_back(c);
   }
   return join_fields(columns);
@@ -110,7 +110,9 @@ void TrialsTable::append(const TrialRecord& r) {
   char duration[32];
   std::snprintf(duration, sizeof duration, "%.3f", r.duration_s);
   fields.insert(fields.end(),
-                {number, r.best_epoch >= 0 ? std::to_string(r.best_epoch) : "", duration,
+                {number, r.best_epoch >= 0 ? std::to_string(r.best_epoch) : "",
+                 r.last_epoch >= 0 ? std::to_string(r.last_epoch) : "", std::to_string(r.updates),
+                 duration,
                  r.started_at, r.finished_at, std::to_string(r.threads), r.config_hash});
   const std::string row = join_fields(fields) + "\n";
   // One write of the whole row, then a flush: a kill leaves at most one cut-short last line.
@@ -153,8 +155,8 @@ std::vector<TrialRecord> TrialsTable::read(const std::string& path,
   const std::size_t n = parameters.size();
   for (std::size_t i = 1; i < lines.size(); ++i) {
     const auto f = parse_csv_line(lines[i]);
-    if (f.size() != n + 11)
-      throw Error(path + ":" + std::to_string(i + 1) + ": expected " + std::to_string(n + 11) +
+    if (f.size() != n + 13)
+      throw Error(path + ":" + std::to_string(i + 1) + ": expected " + std::to_string(n + 13) +
                   " fields");
     TrialRecord r;
     try {
@@ -165,11 +167,13 @@ std::vector<TrialRecord> TrialsTable::read(const std::string& path,
       r.values.assign(f.begin() + 4, f.begin() + 4 + static_cast<std::ptrdiff_t>(n));
       if (!f[n + 4].empty()) r.objective = std::stod(f[n + 4]);
       r.best_epoch = f[n + 5].empty() ? -1 : std::stoll(f[n + 5]);
-      r.duration_s = std::stod(f[n + 6]);
-      r.started_at = f[n + 7];
-      r.finished_at = f[n + 8];
-      r.threads = std::stoi(f[n + 9]);
-      r.config_hash = f[n + 10];
+      r.last_epoch = f[n + 6].empty() ? -1 : std::stoll(f[n + 6]);
+      r.updates = std::stoll(f[n + 7]);
+      r.duration_s = std::stod(f[n + 8]);
+      r.started_at = f[n + 9];
+      r.finished_at = f[n + 10];
+      r.threads = std::stoi(f[n + 11]);
+      r.config_hash = f[n + 12];
     } catch (const std::exception&) {
       throw Error(path + ":" + std::to_string(i + 1) + ": not a trial row");
     }

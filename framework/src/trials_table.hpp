@@ -19,6 +19,8 @@ struct TrialRecord {
   std::vector<std::string> values;  ///< one per searched parameter; empty when inactive
   std::optional<double> objective;
   std::int64_t best_epoch = -1;
+  std::int64_t last_epoch = -1;  ///< the last evaluation's epoch: where a PRUNED trial stopped
+  std::int64_t updates = 0;      ///< optimizer steps taken, over all repeats (the budget spent)
   double duration_s = 0;
   std::string started_at, finished_at;  ///< ISO 8601, UTC
   int threads = 1;

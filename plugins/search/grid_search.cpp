@@ -31,6 +31,7 @@ class GridSearch final : public SearchStrategy {
   }
 
   void tell(const TrialResult&) override {}
+  bool uses_results() const override { return false; }
 
  private:
   void expand(const SearchSpace& space, const std::vector<std::vector<std::string>>& values,

@@ -34,6 +34,7 @@ class RandomSearch final : public SearchStrategy {
   }
 
   void tell(const TrialResult&) override {}
+  bool uses_results() const override { return false; }
 
  private:
   std::int64_t max_redraws_;

@@ -13,6 +13,7 @@
 #include "nnlab/loss.hpp"
 #include "nnlab/optimizer.hpp"
 #include "nnlab/params.hpp"
+#include "nnlab/pruner.hpp"
 #include "nnlab/regularizer.hpp"
 #include "nnlab/schema.hpp"
 #include "nnlab/search_strategy.hpp"
@@ -76,6 +77,7 @@ struct Registries {
   Registry<Optimizer> optimizers{"optimizer"};
   Registry<Dataset> datasets{"dataset"};
   Registry<SearchStrategy> strategies{"search strategy"};
+  Registry<Pruner> pruners{"pruner"};
 
   void set_current_plugin(const std::string& path) {
     layers.set_current_plugin(path);
@@ -84,6 +86,7 @@ struct Registries {
     optimizers.set_current_plugin(path);
     datasets.set_current_plugin(path);
     strategies.set_current_plugin(path);
+    pruners.set_current_plugin(path);
   }
 };
 

@@ -56,6 +56,10 @@ class SearchStrategy {
   virtual std::optional<Assignment> ask(std::int64_t trial) = 0;
   /// A finished trial's result (in completion order).
   virtual void tell(const TrialResult& result) = 0;
+  /// Whether ask() depends on the results told. If so, the sweep makes a sweep with P trials at
+  /// once deterministic: ask(k) is called only after the results of trials 0..k-P are told (in
+  /// trial order), and no others; a strategy that ignores results (grid, random) is never held up.
+  virtual bool uses_results() const { return true; }
   /// An intermediate objective value after `epoch`; true stops the trial as PRUNED.
   virtual bool should_prune(std::int64_t trial, std::int64_t epoch, double value) {
     (void)trial;
