@@ -5,6 +5,7 @@ find_package(yaml-cpp CONFIG REQUIRED)          # libyaml-cpp-dev
 find_package(TBB CONFIG REQUIRED)               # libtbb-dev
 find_package(Boost 1.74 REQUIRED COMPONENTS program_options filesystem)  # DLL is header-only
 find_package(ZLIB REQUIRED)                     # zlib1g-dev
+find_package(Eigen3 3.4 CONFIG REQUIRED)        # libeigen3-dev (Bayesian optimization)
 find_package(OpenMP REQUIRED)                   # oneDNN's threading runtime on Debian
 find_package(Threads REQUIRED)
 if(NNLAB_BUILD_TESTS)

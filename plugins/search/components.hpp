@@ -6,5 +6,9 @@ namespace nnlab::search {
 
 void register_grid(Registries& r);
 void register_random(Registries& r);
+void register_sobol(Registries& r);
+void register_tpe(Registries& r);
+void register_bayes(Registries& r);
+void register_pruners(Registries& r);
 
 }  // namespace nnlab::search

@@ -1,4 +1,5 @@
-// The built-in search strategies plugin: grid and random.
+// The built-in search plugin: strategies (grid, random, sobol, tpe, bayes) and pruners (median,
+// asha, hyperband).
 #include "nnlab/plugin.hpp"
 #include "components.hpp"
 
@@ -6,7 +7,11 @@ namespace {
 void register_components(nnlab::Registries& r) {
   nnlab::search::register_grid(r);
   nnlab::search::register_random(r);
+  nnlab::search::register_sobol(r);
+  nnlab::search::register_tpe(r);
+  nnlab::search::register_bayes(r);
+  nnlab::search::register_pruners(r);
 }
 }  // namespace
 
-NNLAB_PLUGIN("search", "0.1.0", register_components)
+NNLAB_PLUGIN("search", "0.2.0", register_components)

@@ -1,6 +1,8 @@
 #include "sampling.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <random>
 
 #include "nnlab/error.hpp"
@@ -43,6 +45,48 @@ std::string sample(const SearchParameter& p, Rng& rng) {
     }
   }
   return "";
+}
+
+namespace {
+double cells(const SearchParameter& p) {
+  if (p.kind == SearchParameter::Kind::categorical) return static_cast<double>(p.choices.size());
+  return std::floor((p.high - p.low) / p.step + 1e-9) + 1;
+}
+}  // namespace
+
+std::string value_at(const SearchParameter& p, double u) {
+  u = std::clamp(u, 0.0, 1.0);
+  switch (p.kind) {
+    case SearchParameter::Kind::categorical:
+    case SearchParameter::Kind::integer: {
+      const double n = cells(p);
+      const auto cell = static_cast<std::size_t>(std::min(std::floor(u * n), n - 1));
+      if (p.kind == SearchParameter::Kind::categorical) return p.choices[cell];
+      return integer_text(p.low + static_cast<double>(cell) * p.step);
+    }
+    case SearchParameter::Kind::log_uniform: {
+      const double v = std::exp(std::log(p.low) + u * (std::log(p.high) - std::log(p.low)));
+      return format_value(quantize(std::clamp(v, p.low, p.high), p.low, p.high, p.step));
+    }
+    case SearchParameter::Kind::uniform:
+      return format_value(quantize(p.low + u * (p.high - p.low), p.low, p.high, p.step));
+  }
+  return "";
+}
+
+double position_of(const SearchParameter& p, const std::string& value) {
+  if (p.kind == SearchParameter::Kind::categorical) {
+    for (std::size_t i = 0; i < p.choices.size(); ++i) {
+      if (p.choices[i] == value) return (static_cast<double>(i) + 0.5) / cells(p);
+    }
+    throw Error("search.space." + p.name + ": '" + value + "' is not one of its values");
+  }
+  const double v = std::strtod(value.c_str(), nullptr);
+  if (p.kind == SearchParameter::Kind::integer)
+    return (std::round((v - p.low) / p.step) + 0.5) / cells(p);
+  if (p.kind == SearchParameter::Kind::log_uniform)
+    return std::clamp((std::log(v) - std::log(p.low)) / (std::log(p.high) - std::log(p.low)), 0.0, 1.0);
+  return std::clamp((v - p.low) / (p.high - p.low), 0.0, 1.0);
 }
 
 std::vector<std::string> grid_values(const SearchParameter& p) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The seed's E9 random search as Optuna + PyTorch users write it: nnlab's peer in sweep_bench.py.
 
-RandomSampler over lr = 10^U(-6,-2) and weight decay = 10^U(-8,-4); each trial trains the 7-layer net
+RandomSampler (or --sampler tpe) over lr = 10^U(-6,-2) and weight decay = 10^U(-8,-4); each trial trains the 7-layer net
 (6 x [Linear 100, ReLU] + Linear 10, He init) with SGD on 400 of the first 500 Fashion-MNIST images
 (shuffled once; 100 validate), minibatches of 100 drawn with replacement, for 50 epochs, and returns
 the last validation accuracy. Weight decay is the book's L2 (added to the loss, weights only).
@@ -22,6 +22,7 @@ def main():
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--sampler", choices=["random", "tpe"], default="random")
     args = parser.parse_args()
     torch.set_num_threads(1)
     x, t = images("train")[:500], labels("train")[:500]
@@ -55,7 +56,9 @@ def main():
             i += 1
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.RandomSampler(seed=args.seed))
+    sampler = (optuna.samplers.TPESampler(seed=args.seed) if args.sampler == "tpe"
+               else optuna.samplers.RandomSampler(seed=args.seed))
+    study = optuna.create_study(direction="maximize", sampler=sampler)
     start = time.perf_counter()
     study.optimize(objective, n_trials=args.trials, n_jobs=args.jobs)
     print(f"seconds: {time.perf_counter() - start:.3f}")

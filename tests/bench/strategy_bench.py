@@ -1,0 +1,147 @@
+#!/usr/bin/python3
+"""Search strategies against each other and against Optuna, at equal budgets, over many seeds.
+
+Part 1, analytic objectives (Branin, Hartmann-6, Rosenbrock; minimize): nnlab's random, sobol, tpe
+and bayes (build/bin/strategy_bench) and Optuna 3.1's RandomSampler and TPESampler (defaults),
+each run one trial at a time; the table gives the median best value after 10..N trials.
+
+Part 2, the seed's E9 search (maximize val_acc): nnlab sweeps of experiments/hyperparameter_search.yaml
+with random, sobol, tpe and bayes, and random search with the asha and hyperband pruners, plus
+Optuna's RandomSampler and TPESampler driving PyTorch (e9_optuna_torch.py); the median best
+val_acc, and for nnlab the median of the optimizer updates a sweep spent (early stopping's saving).
+
+Needs python3-optuna (and python3-torch for the Optuna E9 rows). Usage:
+  python3 tests/bench/strategy_bench.py [--seeds 10] [--budget 50] [--e9-trials 50] [--skip-e9]
+"""
+import argparse
+import csv
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import optuna
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUDGETS = [10, 20, 30, 50, 75, 100]
+
+
+def branin(x1, x2):
+    b, c, t = 5.1 / (4 * np.pi ** 2), 5 / np.pi, 1 / (8 * np.pi)
+    return (x2 - b * x1 ** 2 + c * x1 - 6) ** 2 + 10 * (1 - t) * np.cos(x1) + 10
+
+
+HARTMANN_A = np.array([[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14],
+                       [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]])
+HARTMANN_P = np.array([[0.1312, 0.1696, 0.5569, 0.0124, 0.8283, 0.5886],
+                       [0.2329, 0.4135, 0.8307, 0.3736, 0.1004, 0.9991],
+                       [0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.6650],
+                       [0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381]])
+HARTMANN_ALPHA = np.array([1.0, 1.2, 3.0, 3.2])
+
+
+def hartmann6(*x):
+    x = np.array(x)
+    return -float(np.sum(HARTMANN_ALPHA * np.exp(-np.sum(HARTMANN_A * (x - HARTMANN_P) ** 2, axis=1))))
+
+
+def rosenbrock(x1, x2):
+    return 100 * (x2 - x1 ** 2) ** 2 + (1 - x1) ** 2
+
+
+OBJECTIVES = {
+    "branin": (branin, [(-5, 10), (0, 15)]),
+    "hartmann6": (hartmann6, [(0, 1)] * 6),
+    "rosenbrock": (rosenbrock, [(-2, 2), (-2, 2)]),
+}
+
+
+def optuna_medians(name, sampler_name, seeds, budget):
+    f, bounds = OBJECTIVES[name]
+    runs = []
+    for seed in range(1, seeds + 1):
+        sampler = (optuna.samplers.TPESampler(seed=seed) if sampler_name == "tpe"
+                   else optuna.samplers.RandomSampler(seed=seed))
+        study = optuna.create_study(sampler=sampler)
+        study.optimize(lambda t: f(*[t.suggest_float(f"x{i + 1}", lo, hi)
+                                     for i, (lo, hi) in enumerate(bounds)]), n_trials=budget)
+        values = [t.value for t in study.trials]
+        runs.append(np.minimum.accumulate(values))
+    return {str(b): float(np.median([r[b - 1] for r in runs])) for b in BUDGETS if b <= budget}
+
+
+def e9_nnlab(kind, pruner, seeds, trials):
+    bests, updates = [], []
+    for seed in range(1, seeds + 1):
+        with tempfile.TemporaryDirectory() as out:
+            command = [os.path.join(ROOT, "build/bin/nnlab"), "sweep",
+                       os.path.join(ROOT, "experiments/hyperparameter_search.yaml"), "--out", out,
+                       "-q", "--seed", str(seed), "--set", f"search.kind={kind}",
+                       "--set", f"search.trials={trials}"]
+            if pruner:
+                command += ["--set", f"search.pruner.kind={pruner}"]
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+            with open(os.path.join(out, "trials.csv")) as f:
+                rows = list(csv.DictReader(f))
+            complete = [float(r["objective"]) for r in rows if r["state"] == "COMPLETE"]
+            bests.append(max(complete))
+            updates.append(sum(int(r["updates"]) for r in rows))
+    return statistics.median(bests), statistics.median(updates), bests
+
+
+def e9_optuna(sampler, seeds, trials):
+    bests = []
+    for seed in range(1, seeds + 1):
+        out = subprocess.run([sys.executable, os.path.join(ROOT, "tests/bench/e9_optuna_torch.py"),
+                              "--trials", str(trials), "--seed", str(seed), "--sampler", sampler,
+                              "--jobs", "1"], check=True, capture_output=True, text=True).stdout
+        bests.append(float(out.split("best:")[1].split()[0]))
+    return statistics.median(bests), bests
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--budget", type=int, default=50)
+    parser.add_argument("--e9-trials", type=int, default=50)
+    parser.add_argument("--skip-e9", action="store_true")
+    parser.add_argument("--skip-optuna-e9", action="store_true")
+    args = parser.parse_args()
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+    rows = []
+    out = subprocess.run([os.path.join(ROOT, "build/bin/strategy_bench"), "--budget",
+                          str(args.budget), "--seeds", str(args.seeds)],
+                         check=True, capture_output=True, text=True).stdout
+    rows += [json.loads(line) for line in out.splitlines()]
+    for name in OBJECTIVES:
+        for sampler in ["random", "tpe"]:
+            rows.append({"objective": name, "strategy": f"optuna {sampler}",
+                         "median": optuna_medians(name, sampler, args.seeds, args.budget)})
+    budgets = [b for b in BUDGETS if b <= args.budget]
+    print(f"median best value over {args.seeds} seeds (minimize; lower is better)")
+    print(f"{'objective':<11} {'strategy':<14}" + "".join(f"{b:>10}" for b in budgets))
+    for row in sorted(rows, key=lambda r: (r["objective"], r["strategy"])):
+        print(f"{row['objective']:<11} {row['strategy']:<14}" +
+              "".join(f"{row['median'][str(b)]:>10.4f}" for b in budgets))
+
+    if args.skip_e9:
+        return
+    print(f"\nE9 (val_acc, maximize): median over {args.seeds} seeds of the best of {args.e9_trials} trials")
+    print(f"{'strategy':<26}{'best val_acc':>14}{'updates':>12}")
+    for kind, pruner in [("random", None), ("sobol", None), ("tpe", None), ("bayes", None),
+                         ("random", "asha"), ("random", "hyperband")]:
+        best, updates, _ = e9_nnlab(kind, pruner, args.seeds, args.e9_trials)
+        label = f"nnlab {kind}" + (f" + {pruner}" if pruner else "")
+        print(f"{label:<26}{best:>14.4f}{updates:>12.0f}", flush=True)
+    if not args.skip_optuna_e9:
+        for sampler in ["random", "tpe"]:
+            best, _ = e9_optuna(sampler, args.seeds, args.e9_trials)
+            print(f"{'optuna ' + sampler + ' + torch':<26}{best:>14.4f}{'':>12}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
