@@ -13,8 +13,6 @@
 // Failed and pruned trials count as the worst value seen (the documented worst value). Trials
 // still running count as that worst value too (a constant liar: Ginsbourger et al. 2010), so
 // parallel trials do not pile onto one point.
-#include <boost/random/sobol.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -24,6 +22,7 @@
 #include "components.hpp"
 #include "gaussian_process.hpp"
 #include "sampling.hpp"
+#include "sobol_points.hpp"
 
 namespace nnlab::search {
 namespace {
@@ -47,23 +46,13 @@ class BayesSearch final : public SearchStrategy {
                    ? static_cast<Eigen::Index>(p.choices.size())
                    : 1;
     }
-    sobol_ = std::make_unique<boost::random::sobol>(space.parameters.size());
-    Rng rng(derive_seed(seed_, "bayes/shift"));
-    for (std::size_t d = 0; d < space.parameters.size(); ++d) shift_.push_back(rng());
+    sobol_.emplace(space.parameters.size(), derive_seed(seed_, "bayes/shift"));
   }
 
   std::optional<Assignment> ask(std::int64_t trial) override {
     Rng rng(derive_seed(seed_, "bayes/trial/" + std::to_string(trial)));
-    std::vector<double> u(space_.parameters.size());
     // The initial design: Sobol' point `trial` (each trial is asked once, in order).
-    while (sobol_point_ < trial) {
-      sobol_->discard(space_.parameters.size());
-      ++sobol_point_;
-    }
-    for (std::size_t d = 0; d < u.size(); ++d) {
-      u[d] = static_cast<double>(((*sobol_)() ^ shift_[d]) >> 11) * 0x1.0p-53;
-    }
-    ++sobol_point_;
+    const std::vector<double> u = sobol_->point(trial);
     std::int64_t complete = 0;
     for (const auto& [k, r] : told_) complete += r.state == TrialState::complete;
     Assignment a = decode(u);
@@ -196,9 +185,7 @@ class BayesSearch final : public SearchStrategy {
   bool maximize_ = true;
   Eigen::Index dims_ = 0;
   std::vector<Eigen::Index> offset_;
-  std::unique_ptr<boost::random::sobol> sobol_;
-  std::vector<std::uint64_t> shift_;
-  std::int64_t sobol_point_ = 0;
+  std::optional<SobolPoints> sobol_;
   GaussianProcess gp_;
   std::map<std::int64_t, TrialResult> told_;
   std::map<std::int64_t, Assignment> running_;

@@ -118,6 +118,60 @@ TEST(Sweep, TheSameSeedGivesTheSameObjectivesAtAnyParallelism) {
   EXPECT_NE(objectives(one.trials), objectives(other.trials));
 }
 
+TEST(Sweep, LearningStrategiesProposeTheSameTrialsAtTheSameParallelism) {
+  test::TempDir dir;
+  for (const char* kind : {"tpe", "bayes"}) {
+    SCOPED_TRACE(kind);
+    std::string yaml = sweep_yaml(kRandom);
+    yaml.replace(yaml.find("kind: random"), 12, std::string("kind: ") + kind);
+    yaml.replace(yaml.find("trials: 8"), 9, "trials: 14");
+    // Three trials at once, and the model in use after four: asks overlap with running trials.
+    const std::vector<std::string> settings = {
+        "execution.parallel_trials=3",
+        std::string(kind) == "tpe" ? "search.startup_trials=4" : "search.initial_trials=4"};
+    const Sweep a = sweep(yaml, dir.file(std::string(kind) + "a"), settings);
+    const Sweep b = sweep(yaml, dir.file(std::string(kind) + "b"), settings);
+    auto configurations = [](const Sweep& s) {
+      std::map<std::int64_t, std::string> out;
+      for (const auto& t : s.trials) out[t.trial] = t.values[0] + "/" + t.values[1];
+      return out;
+    };
+    ASSERT_EQ(a.trials.size(), 14u);
+    EXPECT_EQ(configurations(a), configurations(b));
+    EXPECT_EQ(objectives(a.trials), objectives(b.trials));
+  }
+}
+
+TEST(Sweep, AshaStopsWeakTrialsEarlyAndRecordsWhereTheyStopped) {
+  test::TempDir dir;
+  std::string yaml = sweep_yaml(kRandom +
+                                "  pruner: {kind: asha, min_epochs: 1, reduction_factor: 2}\n");
+  yaml.replace(yaml.find("trials: 8"), 9, "trials: 12");
+  const Sweep s = sweep(yaml, dir.file("out"), {"train.epochs=8", "execution.parallel_trials=1"});
+  ASSERT_EQ(s.trials.size(), 12u);
+  std::int64_t full_updates = -1, pruned = 0;
+  for (const auto& t : s.trials) {
+    if (t.state == "COMPLETE") {
+      EXPECT_EQ(t.last_epoch, 7);  // book mode: epochs 0..7
+      full_updates = t.updates;
+    } else {
+      ASSERT_EQ(t.state, "PRUNED");
+      ++pruned;
+      EXPECT_LT(t.last_epoch, 7);
+      EXPECT_TRUE(t.last_epoch == 1 || t.last_epoch == 2 || t.last_epoch == 4) << t.last_epoch;
+    }
+  }
+  EXPECT_GT(pruned, 3);
+  for (const auto& t : s.trials) {
+    if (t.state == "PRUNED") EXPECT_LT(t.updates, full_updates);
+  }
+  EXPECT_EQ(test::error_of([&] {
+              std::string bad = sweep_yaml(kRandom + "  pruner: {kind: asha, reduction_factor: 1}\n");
+              make_pruner(parse_experiment(bad, "s.yaml"), test::builtin_host());
+            }),
+            "s.yaml:19:42: search.pruner.reduction_factor: expected a value in [2, inf), got '1'");
+}
+
 TEST(Sweep, ADivergingTrialAndAThrowingTrialFailWhileTheRestComplete) {
   test::TempDir dir;
   const std::string search =

@@ -1,0 +1,188 @@
+// The model-based strategies and the pruners, through the built-in search plugin: what they
+// propose on the analytic objectives (tests/support/objectives.hpp), stratification, determinism,
+// the constant liar, and the pruning rules.
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "objectives.hpp"
+#include "test_support.hpp"
+
+namespace nnlab {
+namespace {
+
+std::unique_ptr<SearchStrategy> strategy(const std::string& kind, const SearchSpace& space,
+                                         std::uint64_t seed, std::int64_t trials,
+                                         bool maximize = false) {
+  const PluginHost& host = test::builtin_host();
+  ComponentSpec spec{kind, Params("search", {}), {}, "search"};
+  auto s = host.create(host.registries().strategies, spec);
+  s->setup(space, {seed, trials, maximize});
+  return s;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+/// The median over `seeds` seeds of the best value after `budget` trials.
+double median_best(const std::string& kind, const test::Objective& o, int seeds, int budget) {
+  std::vector<double> bests;
+  for (int seed = 1; seed <= seeds; ++seed) {
+    auto s = strategy(kind, o.space, static_cast<std::uint64_t>(seed), budget);
+    bests.push_back(test::best_so_far(*s, o, budget).back());
+  }
+  return median(bests);
+}
+
+TEST(Strategies, BayesAndTpeBeatRandomSearchOnBraninAndRosenbrock) {
+  for (const auto& o : {test::branin(), test::rosenbrock()}) {
+    SCOPED_TRACE(o.name);
+    const double random = median_best("random", o, 5, 30);
+    const double tpe = median_best("tpe", o, 5, 30);
+    const double bayes = median_best("bayes", o, 5, 30);
+    EXPECT_LT(tpe, random);
+    EXPECT_LT(bayes, random);
+    EXPECT_LT(bayes - o.minimum, o.name == "branin" ? 0.05 : 0.5);  // near the optimum
+  }
+  // Six dimensions: the GP finds most of Hartmann-6's depth (-3.32) in 30 trials.
+  EXPECT_LT(median_best("bayes", test::hartmann6(), 3, 30), -2.8);
+}
+
+TEST(Strategies, SobolPutsOnePointInEverySliceOfEveryAxis) {
+  SearchSpace space{{test::uniform("a", 0, 1), test::uniform("b", 0, 1), test::uniform("c", 0, 1)}};
+  auto s = strategy("sobol", space, 7, 16);
+  std::vector<std::set<int>> slices(3);
+  for (int k = 0; k < 16; ++k) {
+    const auto a = s->ask(k);
+    ASSERT_TRUE(a);
+    int d = 0;
+    for (const char* name : {"a", "b", "c"})
+      slices[static_cast<std::size_t>(d++)].insert(static_cast<int>(std::stod(a->at(name)) * 16));
+  }
+  for (const auto& axis : slices) EXPECT_EQ(axis.size(), 16u);  // 16 points, 16 distinct slices
+  // Another seed shifts the points.
+  auto other = strategy("sobol", space, 8, 16);
+  EXPECT_NE(other->ask(0)->at("a"), strategy("sobol", space, 7, 16)->ask(0)->at("a"));
+}
+
+TEST(Strategies, TheSameSeedProposesTheSameTrials) {
+  const auto o = test::branin();
+  for (const char* kind : {"tpe", "bayes", "sobol"}) {
+    auto a = strategy(kind, o.space, 3, 15);
+    auto b = strategy(kind, o.space, 3, 15);
+    EXPECT_EQ(test::best_so_far(*a, o, 15), test::best_so_far(*b, o, 15)) << kind;
+  }
+}
+
+TEST(Strategies, TrialsInFlightDoNotPileUpOnOnePoint) {
+  const auto o = test::branin();
+  for (const char* kind : {"bayes", "tpe"}) {
+    SCOPED_TRACE(kind);
+    auto s = strategy(kind, o.space, 2, 40);
+    test::best_so_far(*s, o, 20);
+    // Four asked together, none told: the constant liar spreads them.
+    std::vector<std::vector<double>> points;
+    for (std::int64_t k = 20; k < 24; ++k) {
+      const auto a = s->ask(k);
+      points.push_back({(std::stod(a->at("x1")) + 5) / 15, std::stod(a->at("x2")) / 15});
+    }
+    double closest = HUGE_VAL;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      for (std::size_t j = i + 1; j < points.size(); ++j)
+        closest = std::min(closest, std::hypot(points[i][0] - points[j][0], points[i][1] - points[j][1]));
+    }
+    EXPECT_GT(closest, 0.01);
+  }
+}
+
+TEST(Strategies, ConditionalAndCategoricalParametersAreProposedHonestly) {
+  SearchParameter kind;
+  kind.name = "opt";
+  kind.kind = SearchParameter::Kind::categorical;
+  kind.choices = {"sgd", "momentum"};
+  SearchParameter momentum = test::uniform("m", 0.5, 0.99);
+  momentum.when["opt"] = {"momentum"};
+  SearchParameter units;
+  units.name = "units";
+  units.kind = SearchParameter::Kind::integer;
+  units.low = 16;
+  units.high = 64;
+  units.step = 16;
+  const SearchSpace space{{kind, momentum, units}};
+  for (const char* name : {"tpe", "bayes"}) {
+    auto s = strategy(name, space, 1, 30, true);
+    for (std::int64_t k = 0; k < 30; ++k) {
+      const auto a = s->ask(k);
+      ASSERT_TRUE(a);
+      EXPECT_EQ(a->count("m"), a->at("opt") == "momentum" ? 1u : 0u) << name;
+      const int u = std::stoi(a->at("units"));
+      EXPECT_TRUE(u == 16 || u == 32 || u == 48 || u == 64) << name << " " << u;
+      // The objective rewards momentum with 48 units.
+      const double y = (a->at("opt") == "momentum" ? 1.0 : 0.0) - std::abs(u - 48) / 100.0;
+      s->tell({k, *a, TrialState::complete, y});
+    }
+  }
+}
+
+std::unique_ptr<Pruner> pruner(const std::string& yaml_params, bool maximize, std::int64_t epochs) {
+  const PluginHost& host = test::builtin_host();
+  const auto spec = parse_experiment(
+      test::synthetic_experiment("p", "search:\n  kind: random\n  trials: 2\n  pruner: " +
+                                          yaml_params +
+                                          "\n  objective: {metric: test_acc, mode: max}\n"
+                                          "  space:\n    optimizer.lr: {values: [0.1]}\n"),
+      "p.yaml");
+  auto p = host.create(host.registries().pruners, *spec.search->pruner);
+  p->setup({1, epochs, maximize});
+  return p;
+}
+
+TEST(Pruners, AshaKeepsTheTopThirdAtEachRung) {
+  auto p = pruner("{kind: asha, min_epochs: 1, reduction_factor: 3}", true, 27);
+  // Rung epochs 1, 3, 9, 27. Trials report a constant quality at every epoch.
+  EXPECT_FALSE(p->should_prune(0, 0, 0.5));  // below the first rung: never
+  EXPECT_FALSE(p->should_prune(0, 1, 0.5));  // the first at a rung goes on
+  EXPECT_FALSE(p->should_prune(1, 1, 0.7));
+  EXPECT_TRUE(p->should_prune(2, 1, 0.4));   // 3 values: the top 1 (0.7) goes on
+  EXPECT_FALSE(p->should_prune(3, 1, 0.9));
+  EXPECT_FALSE(p->should_prune(1, 3, 0.7));  // rung 3: first there
+  EXPECT_TRUE(p->should_prune(0, 3, 0.5));   // 0.5 < 0.7
+  EXPECT_FALSE(p->should_prune(3, 2, 0.9));  // between rungs: no decision
+}
+
+TEST(Pruners, MedianPrunesBelowTheMedianOfCompleteTrialsAtTheSameEpoch) {
+  auto p = pruner("{kind: median, startup_trials: 3}", true, 10);
+  for (std::int64_t t = 0; t < 3; ++t) {
+    for (std::int64_t e = 0; e < 5; ++e) EXPECT_FALSE(p->should_prune(t, e, 0.1 * (t + 1) + 0.01 * e));
+    p->tell({t, {}, TrialState::complete, 0.1 * (t + 1)});
+  }
+  EXPECT_FALSE(p->should_prune(3, 2, 0.25));  // median at epoch 2 is 0.22
+  EXPECT_TRUE(p->should_prune(4, 2, 0.15));
+  // A minimized objective flips the comparison.
+  auto q = pruner("{kind: median, startup_trials: 1}", false, 10);
+  q->should_prune(0, 1, 0.5);
+  q->tell({0, {}, TrialState::complete, 0.5});
+  EXPECT_TRUE(q->should_prune(1, 1, 0.6));
+  EXPECT_FALSE(q->should_prune(2, 1, 0.4));
+}
+
+TEST(Pruners, HyperbandSpreadsTrialsOverBracketsOfDifferentAggressiveness) {
+  auto p = pruner("{kind: hyperband, min_epochs: 1, reduction_factor: 3}", true, 27);
+  // 4 brackets (rungs from 1, 3, 9, 27 epochs). A bad trial after a good one at epoch 1 is pruned
+  // only in the most aggressive bracket; so across many pairs some, not all, are pruned at 1.
+  int pruned_at_1 = 0, pairs = 200;
+  for (int i = 0; i < pairs; ++i) {
+    p->should_prune(2 * i, 1, 1.0);
+    pruned_at_1 += p->should_prune(2 * i + 1, 1, 0.0);
+  }
+  EXPECT_GT(pruned_at_1, 0);
+  EXPECT_LT(pruned_at_1, pairs);
+  EXPECT_NE(test::error_of([] { pruner("{kind: hyperband, max_epochs: 0, min_epochs: 30}", true, 27); })
+                .find("max_epochs (27) is below min_epochs (30)"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace nnlab
