@@ -11,6 +11,7 @@
 #include "describe.hpp"
 #include "experiment.hpp"
 #include "plugin_host.hpp"
+#include "report.hpp"
 #include "runner.hpp"
 #include "sweep.hpp"
 
@@ -26,6 +27,7 @@ constexpr const char* kUsage =
     "  sweep FILE      run the experiment's search: block as parallel trials; "
     "results/<name>/trials.csv\n"
     "  validate FILE   check FILE (and build its model and data) without training\n"
+    "  report DIR      write DIR/report.html: the run's or sweep's figures, as SVG\n"
     "  plugins         list every component the plugins provide (--describe KIND: its parameters)\n"
     "run 'nnlab <command> --help' for the command's options\n";
 
@@ -55,7 +57,10 @@ bool parse_file_command(const std::string& command, const std::vector<std::strin
   po::notify(vm);
   if (!vm.count("help") && !file.empty()) return true;
   status = file.empty() && !vm.count("help") ? 2 : 0;
-  (status == 0 ? std::cout : std::cerr) << "usage: nnlab " << command << " FILE [options]\n" << options;
+  (status == 0 ? std::cout : std::cerr) << "usage: nnlab " << command
+                                        << (command == "report" ? " RESULTS_DIR" : " FILE")
+                                        << " [options]\n"
+                                        << options;
   return false;
 }
 
@@ -218,6 +223,19 @@ int cmd_sweep(const std::vector<std::string>& args) {
   return 0;
 }
 
+int cmd_report(const std::vector<std::string>& args) {
+  std::string out;
+  po::options_description options("nnlab report options");
+  options.add_options()("help,h", "show this help")(
+      "out", po::value(&out), "the HTML file to write (default: RESULTS_DIR/report.html)");
+  std::string dir;
+  po::variables_map vm;
+  int status = 0;
+  if (!parse_file_command("report", args, options, dir, vm, status)) return status;
+  std::cout << "report: " << write_report(dir, out) << "\n";
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << kUsage;
@@ -230,6 +248,7 @@ int main(int argc, char** argv) {
     if (command == "validate") return cmd_run(args, true);
     if (command == "sweep") return cmd_sweep(args);
     if (command == "plugins") return cmd_plugins(args);
+    if (command == "report") return cmd_report(args);
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << kUsage;
       return 0;

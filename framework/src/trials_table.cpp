@@ -122,15 +122,15 @@ void TrialsTable::append(const TrialRecord& r) {
 
 namespace {
 
-/// The file's complete lines; a cut-short last line is removed from the file itself.
-std::vector<std::string> complete_lines(const std::string& path) {
+/// The file's complete lines; with `repair`, a cut-short last line is removed from the file itself.
+std::vector<std::string> complete_lines(const std::string& path, bool repair = true) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string text = buffer.str();
   const std::size_t end = text.rfind('\n');
   const std::size_t keep = end == std::string::npos ? 0 : end + 1;
-  if (keep != text.size()) fs::resize_file(path, keep);
+  if (repair && keep != text.size()) fs::resize_file(path, keep);
   std::vector<std::string> lines;
   std::size_t start = 0;
   while (start < keep) {
@@ -144,8 +144,9 @@ std::vector<std::string> complete_lines(const std::string& path) {
 }  // namespace
 
 std::vector<TrialRecord> TrialsTable::read(const std::string& path,
-                                           const std::vector<std::string>& parameters) {
-  const auto lines = complete_lines(path);
+                                           const std::vector<std::string>& parameters,
+                                           bool repair) {
+  const auto lines = complete_lines(path, repair);
   if (lines.empty()) return {};
   if (lines[0] != header(parameters)) {
     throw Error(path + ": its columns are not this search space's (found \"" + lines[0] +

@@ -41,10 +41,12 @@ class TrialsTable {
   /// Appends one row and flushes it.
   void append(const TrialRecord& record);
 
-  /// The complete rows of an existing table. A last line cut short by a kill is dropped from the
-  /// file. Throws nnlab::Error if the header is not the one `parameters` gives.
+  /// The complete rows of an existing table. With `repair` (resuming), a last line cut short by a
+  /// kill is also dropped from the file; without (reading a live sweep), the file is untouched.
+  /// Throws nnlab::Error if the header is not the one `parameters` gives.
   static std::vector<TrialRecord> read(const std::string& path,
-                                       const std::vector<std::string>& parameters);
+                                       const std::vector<std::string>& parameters,
+                                       bool repair = true);
 
  private:
   std::string path_;

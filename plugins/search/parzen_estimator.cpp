@@ -75,7 +75,8 @@ ParzenEstimator::ParzenEstimator(const SearchParameter& p, const std::vector<std
     mus_.push_back(log_ ? std::log(x) : x);
   }
   // Bandwidths: the larger gap to a neighbour among the sorted observations and the prior's mean;
-  // the two ends use their one inner gap. Clipped to [(high-low)/min(100, n+1), high-low].
+  // the two ends use their one inner gap. Clipped to [(high-low)/min(100, 1 + kernels), high-low]
+  // (the prior is a kernel too, as in Optuna).
   const double prior_mu = 0.5 * (low_ + high_);
   const double prior_sigma = high_ - low_;
   std::vector<double> all = mus_;
@@ -99,7 +100,7 @@ ParzenEstimator::ParzenEstimator(const SearchParameter& p, const std::vector<std
   for (std::size_t i = 0; i < order.size(); ++i) sigmas[order[i]] = sigma_sorted[i];
   sigmas.back() = prior_sigma;
   const double max_sigma = high_ - low_;
-  const double min_sigma = (high_ - low_) / std::min(100.0, static_cast<double>(n) + 1.0);
+  const double min_sigma = (high_ - low_) / std::min(100.0, static_cast<double>(n) + 2.0);
   for (double& s : sigmas) s = std::clamp(s, min_sigma, max_sigma);
   mus_ = all;
   sigmas_ = sigmas;

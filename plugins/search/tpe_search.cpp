@@ -37,9 +37,10 @@ class Tpe final : public SearchStrategy {
   std::optional<Assignment> ask(std::int64_t trial) override {
     Rng rng(derive_seed(seed_, "tpe/trial/" + std::to_string(trial)));
     Assignment a;
-    std::int64_t complete = 0;
-    for (const auto& [k, r] : told_) complete += r.state == TrialState::complete;
-    if (complete < startup_) {
+    // Optuna counts finished trials that can be ranked (complete and pruned) against the start-up.
+    std::int64_t ranked = 0;
+    for (const auto& [k, r] : told_) ranked += r.state != TrialState::failed;
+    if (ranked < startup_) {
       for (const auto& p : space_.parameters) {
         if (is_active(p, a)) a[p.name] = sample(p, rng);
       }
@@ -82,7 +83,8 @@ class Tpe final : public SearchStrategy {
     std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& x, const Ranked& y) {
       return x.tier != y.tier ? x.tier < y.tier : x.score < y.score;
     });
-    const auto n = static_cast<double>(ranked.size());
+    // gamma(n) counts finished trials only; running ones (the liar's) always rank below them.
+    const auto n = static_cast<double>(told_.size());
     const auto n_below = static_cast<std::size_t>(std::min(std::ceil(0.1 * n), 25.0));
     std::vector<Ranked> below(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n_below));
     std::vector<Ranked> above(ranked.begin() + static_cast<std::ptrdiff_t>(n_below), ranked.end());

@@ -163,7 +163,9 @@ TEST(Sweep, AshaStopsWeakTrialsEarlyAndRecordsWhereTheyStopped) {
   }
   EXPECT_GT(pruned, 3);
   for (const auto& t : s.trials) {
-    if (t.state == "PRUNED") EXPECT_LT(t.updates, full_updates);
+    if (t.state == "PRUNED") {
+      EXPECT_LT(t.updates, full_updates);
+    }
   }
   EXPECT_EQ(test::error_of([&] {
               std::string bad = sweep_yaml(kRandom + "  pruner: {kind: asha, reduction_factor: 1}\n");

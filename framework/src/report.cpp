@@ -1,0 +1,285 @@
+#include "report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "experiment.hpp"
+#include "nnlab/error.hpp"
+#include "results.hpp"
+#include "svg_plot.hpp"
+#include "trials_table.hpp"
+
+namespace nnlab {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// trial -> metric -> (epoch, value) in file order.
+using Curves = std::map<std::int64_t, std::map<std::string, std::vector<std::pair<double, double>>>>;
+
+Curves read_curves(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error(path + ": cannot read (is this a results folder?)");
+  Curves curves;
+  std::string line;
+  std::getline(in, line);
+  if (line != "trial,epoch,metric,value")
+    throw Error(path + ": not an nnlab curves file (header '" + line + "')");
+  while (std::getline(in, line)) {
+    std::stringstream row(line);
+    std::string trial, epoch, metric, value;
+    if (!std::getline(row, trial, ',') || !std::getline(row, epoch, ',') ||
+        !std::getline(row, metric, ',') || !std::getline(row, value))
+      continue;  // a cut-short last line
+    curves[std::stoll(trial)][metric].push_back({std::stod(epoch), std::stod(value)});
+  }
+  return curves;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+svg::Series series_of(const std::vector<std::pair<double, double>>& points, const std::string& label) {
+  svg::Series s;
+  s.label = label;
+  for (const auto& [x, y] : points) {
+    s.x.push_back(x);
+    s.y.push_back(y);
+  }
+  return s;
+}
+
+/// The metrics of one trial whose names end in `suffix` (_acc, _loss), train first.
+std::vector<svg::Series> metric_series(const Curves::mapped_type& metrics, const std::string& suffix) {
+  std::vector<svg::Series> out;
+  for (const char* split : {"train", "val", "test"}) {
+    auto it = metrics.find(std::string(split) + suffix);
+    if (it != metrics.end()) out.push_back(series_of(it->second, it->first));
+  }
+  // Same colours in every panel: train blue, val orange, test red.
+  for (auto& s : out) {
+    s.color = s.label.starts_with("train") ? "#1f77b4" : s.label.starts_with("val") ? "#ff7f0e" : "#d62728";
+  }
+  return out;
+}
+
+std::string figure(const std::string& svg, const std::string& caption) {
+  return "<figure>" + svg + "<figcaption>" + svg::escape(caption) + "</figcaption></figure>\n";
+}
+
+std::string page(const std::string& title, const std::string& body) {
+  return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
+         svg::escape(title) +
+         "</title><style>body{font-family:sans-serif;margin:24px;color:#222;max-width:1200px}"
+         "figure{margin:18px 0}figcaption{font-size:13px;color:#555;margin-top:4px}"
+         "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:3px 6px;"
+         "text-align:right}th{background:#f4f4f4}</style></head><body>\n<h1>" +
+         svg::escape(title) + "</h1>\n" + body + "</body></html>\n";
+}
+
+std::string run_report(const Curves& curves, const ExperimentSpec& spec) {
+  if (curves.empty()) throw Error("curves.csv has no rows yet");
+  const auto& metrics = curves.begin()->second;
+  std::string body = "<p>Single run of <code>" + svg::escape(spec.file) + "</code>.</p>\n";
+  svg::Panel acc{"accuracy", metric_series(metrics, "_acc"), "epoch", "accuracy",
+                 std::pair{0.0, 1.0}};
+  body += figure(svg::chart(acc, 640, 380), "Accuracy per epoch (the book's figure for E7 and E8).");
+  svg::Panel loss{"loss", metric_series(metrics, "_loss"), "epoch", "loss (with the penalty)",
+                  std::nullopt};
+  body += figure(svg::chart(loss, 640, 380), "Loss per epoch.");
+  return page(spec.name, body);
+}
+
+std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
+                         const std::vector<TrialRecord>& trials) {
+  const SearchSpec& search = *spec.search;
+  const auto& params = search.space.parameters;
+  const bool maximize = search.maximize;
+  std::vector<const TrialRecord*> complete;
+  for (const auto& t : trials) {
+    if (t.state == "COMPLETE" && t.objective) complete.push_back(&t);
+  }
+  std::sort(complete.begin(), complete.end(), [&](auto a, auto b) {
+    return maximize ? *a->objective > *b->objective : *a->objective < *b->objective;
+  });
+  std::string body = "<p>Sweep of <code>" + svg::escape(spec.file) + "</code>: " +
+                     std::to_string(trials.size()) + " trials, " + std::to_string(complete.size()) +
+                     " complete; objective " + svg::escape(search.metric) + " (" +
+                     (maximize ? "max" : "min") + ").</p>\n";
+
+  // The best trials, as a table.
+  body += "<table><tr><th>rank</th><th>trial</th>";
+  for (const auto& p : params) body += "<th>" + svg::escape(p.name) + "</th>";
+  body += "<th>" + svg::escape(search.metric) + "</th></tr>\n";
+  for (std::size_t i = 0; i < complete.size() && i < 10; ++i) {
+    body += "<tr><td>" + std::to_string(i + 1) + "</td><td>" + std::to_string(complete[i]->trial) + "</td>";
+    for (const auto& v : complete[i]->values) {
+      char shown[32];
+      if (auto x = parse_number(v)) std::snprintf(shown, sizeof shown, "%.4g", *x);
+      body += "<td>" + svg::escape(parse_number(v) ? std::string(shown) : v) + "</td>";
+    }
+    char objective[32];
+    std::snprintf(objective, sizeof objective, "%.4f", *complete[i]->objective);
+    body += std::string("<td>") + objective + "</td></tr>\n";
+  }
+  body += "</table>\n";
+
+  // Objective per trial.
+  svg::Panel per_trial{"objective per trial", {}, "trial", search.metric, std::nullopt};
+  for (const char* state : {"COMPLETE", "PRUNED"}) {
+    svg::Series s;
+    s.label = std::string(state) == "COMPLETE" ? "complete" : "pruned (last value)";
+    s.points = true;
+    s.color = std::string(state) == "COMPLETE" ? "#1f77b4" : "#aaaaaa";
+    for (const auto& t : trials) {
+      if (t.state == state && t.objective) {
+        s.x.push_back(static_cast<double>(t.trial));
+        s.y.push_back(*t.objective);
+      }
+    }
+    if (!s.x.empty()) per_trial.series.push_back(s);
+  }
+  body += figure(svg::chart(per_trial, 720, 320), "The objective of every trial, in trial order.");
+
+  // Parallel coordinates: each parameter, then the objective.
+  std::vector<svg::Axis> axes;
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    svg::Axis axis;
+    axis.name = params[i].name;
+    axis.log_axis = params[i].kind == SearchParameter::Kind::log_uniform;
+    bool numeric = params[i].kind != SearchParameter::Kind::categorical;
+    if (!numeric) {
+      // Categorical values that are all numbers plot as numbers.
+      numeric = std::all_of(params[i].choices.begin(), params[i].choices.end(),
+                            [](const std::string& c) { return parse_number(c).has_value(); });
+      if (!numeric) axis.categories = params[i].choices;
+    }
+    for (const auto* t : complete) {
+      const std::string& v = t->values[i];
+      double x = std::nan("");
+      if (!v.empty()) {
+        if (numeric) {
+          x = parse_number(v).value_or(std::nan(""));
+        } else {
+          auto at = std::find(axis.categories.begin(), axis.categories.end(), v);
+          x = static_cast<double>(at - axis.categories.begin());
+        }
+      }
+      axis.values.push_back(x);
+    }
+    axes.push_back(axis);
+  }
+  svg::Axis objective_axis;
+  objective_axis.name = search.metric;
+  for (const auto* t : complete) objective_axis.values.push_back(*t->objective);
+  axes.push_back(objective_axis);
+  body += figure(svg::parallel_coordinates(axes, 780, 360),
+                 "Parallel coordinates: each line a complete trial, from its parameters to its "
+                 "objective (colour: red is best).");
+
+  // Small multiples.
+  std::size_t compare = params.size();
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    if (params.size() >= 2 && params[i].kind == SearchParameter::Kind::categorical &&
+        params[i].choices.size() <= 4)
+      compare = i;
+  }
+  std::vector<svg::Panel> panels;
+  std::string caption;
+  if (compare < params.size()) {
+    // One panel per setting of the other parameters; one line per value of params[compare].
+    std::map<std::string, std::vector<const TrialRecord*>> groups;
+    std::map<std::string, double> group_order;
+    for (const auto& t : trials) {
+      std::string key;
+      double order = 0;
+      for (std::size_t i = 0; i < params.size(); ++i) {
+        if (i == compare) continue;
+        key += (key.empty() ? "" : ", ") + params[i].name + " " + t.values[i];
+        if (order == 0) order = parse_number(t.values[i]).value_or(0);
+      }
+      groups[key].push_back(&t);
+      group_order[key] = order;
+    }
+    std::vector<std::string> keys;
+    for (const auto& [key, members] : groups) keys.push_back(key);
+    std::stable_sort(keys.begin(), keys.end(),
+                     [&](const auto& a, const auto& b) { return group_order[a] > group_order[b]; });
+    for (const auto& key : keys) {
+      svg::Panel panel{key, {}, "epoch", search.metric, std::nullopt};
+      if (search.metric.ends_with("_acc")) panel.y_range = std::pair{0.0, 1.0};
+      for (std::size_t c = 0; c < params[compare].choices.size(); ++c) {
+        svg::Series s;
+        s.label = params[compare].name + " " + params[compare].choices[c];
+        s.color = svg::palette(c);
+        s.dashed = c > 0;
+        for (const auto* t : groups[key]) {
+          if (t->values[compare] != params[compare].choices[c]) continue;
+          auto curve = curves.find(t->trial);
+          if (curve == curves.end()) continue;
+          auto m = curve->second.find(search.metric);
+          if (m != curve->second.end()) {
+            const auto series = series_of(m->second, s.label);
+            s.x = series.x;
+            s.y = series.y;
+          }
+        }
+        panel.series.push_back(s);
+      }
+      panels.push_back(panel);
+    }
+    caption = search.metric + " per epoch, one panel per setting of the other parameters, one "
+              "line per " + params[compare].name + " (the book's figure for E5).";
+  } else {
+    for (std::size_t i = 0; i < complete.size() && i < 20; ++i) {
+      const TrialRecord& t = *complete[i];
+      std::string title = "#" + std::to_string(i + 1) + " trial " + std::to_string(t.trial);
+      auto curve = curves.find(t.trial);
+      svg::Panel panel{title, {}, "epoch", "", std::pair{0.0, 1.0}};
+      if (curve != curves.end()) panel.series = metric_series(curve->second, "_acc");
+      panels.push_back(panel);
+    }
+    caption = "Accuracy per epoch of the best " + std::to_string(panels.size()) +
+              " trials, best first (the book's figure for E9).";
+  }
+  if (!panels.empty()) {
+    const int columns = compare < params.size() ? 4 : 5;
+    body += figure(svg::small_multiples(panels, columns, 220, 170), caption);
+  }
+  return page(spec.name, body);
+}
+
+}  // namespace
+
+std::string write_report(const std::string& results_dir, const std::string& out_file) {
+  const fs::path dir(results_dir);
+  const Curves curves = read_curves((dir / "curves.csv").string());
+  std::string html;
+  if (fs::exists(dir / "sweep.yaml")) {
+    const std::string file = (dir / "sweep.yaml").string();
+    const ExperimentSpec spec = parse_experiment(read_text(file), file);
+    std::vector<std::string> names;
+    for (const auto& p : spec.search->space.parameters) names.push_back(p.name);
+    html = sweep_report(curves, spec, TrialsTable::read((dir / "trials.csv").string(), names, false));
+  } else if (fs::exists(dir / "experiment.yaml")) {
+    const std::string file = (dir / "experiment.yaml").string();
+    html = run_report(curves, parse_experiment(read_text(file), file));
+  } else {
+    throw Error(results_dir + ": no experiment.yaml or sweep.yaml: not an nnlab results folder");
+  }
+  const std::string path = out_file.empty() ? (dir / "report.html").string() : out_file;
+  write_file_atomically(path, html);
+  return path;
+}
+
+}  // namespace nnlab

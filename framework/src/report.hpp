@@ -1,0 +1,16 @@
+#pragma once
+/// `nnlab report RESULTS_DIR`: a results folder as one self-contained HTML page of SVG figures.
+#include <string>
+
+namespace nnlab {
+
+/// Writes the report of the run or sweep in `results_dir` to `out_file` (default
+/// RESULTS_DIR/report.html) and returns its path. A single run gives accuracy and loss per epoch
+/// (E7); a sweep gives the objective per trial, parallel coordinates of its parameters against the
+/// objective, and small multiples of curves: one panel per setting of the other parameters with a
+/// line per value of a categorical one (E5's batch norm vs plain), or else the top 20 trials'
+/// accuracy curves in a 4 x 5 grid (E9; E8's dropout ratios). Throws Error naming the file when the
+/// folder holds no results.
+std::string write_report(const std::string& results_dir, const std::string& out_file = "");
+
+}  // namespace nnlab

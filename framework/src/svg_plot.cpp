@@ -1,0 +1,291 @@
+#include "svg_plot.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+#include <tuple>
+
+namespace nnlab::svg {
+
+namespace {
+
+std::string num(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.2f", v);
+  return buffer;
+}
+
+std::string tick_label(double v, bool log_axis) {
+  char buffer[32];
+  if (log_axis) {  // v is log10 of the value
+    std::snprintf(buffer, sizeof buffer, "%.2g", std::pow(10.0, v));
+  } else if (v != 0 && (std::fabs(v) < 1e-3 || std::fabs(v) >= 1e5)) {
+    std::snprintf(buffer, sizeof buffer, "%.0e", v);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%g", v);
+  }
+  return buffer;
+}
+
+struct Box {
+  double left, top, width, height;
+};
+
+/// Data ranges of a panel's series (x in log10 when log_x).
+void ranges(const Panel& p, double& x0, double& x1, double& y0, double& y1) {
+  x0 = y0 = HUGE_VAL;
+  x1 = y1 = -HUGE_VAL;
+  for (const auto& s : p.series) {
+    for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
+      const double x = p.log_x ? std::log10(s.x[i]) : s.x[i];
+      if (!std::isfinite(x) || !std::isfinite(s.y[i])) continue;
+      x0 = std::min(x0, x);
+      x1 = std::max(x1, x);
+      y0 = std::min(y0, s.y[i]);
+      y1 = std::max(y1, s.y[i]);
+    }
+  }
+  if (p.y_range) std::tie(y0, y1) = *p.y_range;
+  if (!std::isfinite(x0)) x0 = 0, x1 = 1;
+  if (!std::isfinite(y0)) y0 = 0, y1 = 1;
+  if (x1 <= x0) x1 = x0 + 1;
+  if (y1 <= y0) {
+    y0 -= 0.5;
+    y1 += 0.5;
+  }
+}
+
+/// Axes, ticks, title and the series of `p` inside `box` (SVG elements only).
+void draw(std::ostringstream& out, const Panel& p, const Box& box) {
+  double x0, x1, y0, y1;
+  ranges(p, x0, x1, y0, y1);
+  const auto x_ticks = nice_ticks(x0, x1, 5);
+  const auto y_ticks = nice_ticks(y0, y1, 5);
+  if (!p.y_range && !y_ticks.empty()) {
+    y0 = std::min(y0, y_ticks.front());
+    y1 = std::max(y1, y_ticks.back());
+  }
+  auto sx = [&](double x) { return box.left + (x - x0) / (x1 - x0) * box.width; };
+  auto sy = [&](double y) { return box.top + box.height - (y - y0) / (y1 - y0) * box.height; };
+  out << "<g class=\"panel\">";
+  out << "<rect x=\"" << num(box.left) << "\" y=\"" << num(box.top) << "\" width=\""
+      << num(box.width) << "\" height=\"" << num(box.height)
+      << "\" fill=\"#fff\" stroke=\"#999\" stroke-width=\"0.8\"/>";
+  for (double t : y_ticks) {
+    if (t < y0 - 1e-12 || t > y1 + 1e-12) continue;
+    out << "<line x1=\"" << num(box.left) << "\" x2=\"" << num(box.left + box.width) << "\" y1=\""
+        << num(sy(t)) << "\" y2=\"" << num(sy(t)) << "\" stroke=\"#eee\"/>";
+    out << "<text x=\"" << num(box.left - 4) << "\" y=\"" << num(sy(t) + 3)
+        << "\" font-size=\"9\" text-anchor=\"end\">" << tick_label(t, false) << "</text>";
+  }
+  for (double t : x_ticks) {
+    if (t < x0 - 1e-12 || t > x1 + 1e-12) continue;
+    out << "<line x1=\"" << num(sx(t)) << "\" x2=\"" << num(sx(t)) << "\" y1=\"" << num(box.top)
+        << "\" y2=\"" << num(box.top + box.height) << "\" stroke=\"#f2f2f2\"/>";
+    out << "<text x=\"" << num(sx(t)) << "\" y=\"" << num(box.top + box.height + 11)
+        << "\" font-size=\"9\" text-anchor=\"middle\">" << tick_label(t, p.log_x) << "</text>";
+  }
+  if (!p.title.empty()) {
+    out << "<text x=\"" << num(box.left + box.width / 2) << "\" y=\"" << num(box.top - 5)
+        << "\" font-size=\"11\" text-anchor=\"middle\" font-weight=\"bold\">" << escape(p.title)
+        << "</text>";
+  }
+  if (!p.x_label.empty()) {
+    out << "<text x=\"" << num(box.left + box.width / 2) << "\" y=\""
+        << num(box.top + box.height + 24) << "\" font-size=\"10\" text-anchor=\"middle\">"
+        << escape(p.x_label) << "</text>";
+  }
+  if (!p.y_label.empty()) {
+    const double cx = box.left - 30, cy = box.top + box.height / 2;
+    out << "<text x=\"" << num(cx) << "\" y=\"" << num(cy) << "\" font-size=\"10\" "
+        << "text-anchor=\"middle\" transform=\"rotate(-90 " << num(cx) << " " << num(cy) << ")\">"
+        << escape(p.y_label) << "</text>";
+  }
+  for (std::size_t i = 0; i < p.series.size(); ++i) {
+    const Series& s = p.series[i];
+    const std::string color = s.color.empty() ? palette(i) : s.color;
+    std::ostringstream points;
+    std::size_t n = 0;
+    for (std::size_t k = 0; k < s.x.size() && k < s.y.size(); ++k) {
+      const double x = p.log_x ? std::log10(s.x[k]) : s.x[k];
+      if (!std::isfinite(x) || !std::isfinite(s.y[k])) continue;
+      const double y = std::clamp(s.y[k], y0, y1);
+      if (s.points) {
+        out << "<circle class=\"point\" cx=\"" << num(sx(x)) << "\" cy=\"" << num(sy(y))
+            << "\" r=\"2.5\" fill=\"" << color << "\"/>";
+      } else {
+        points << (n ? " " : "") << num(sx(x)) << "," << num(sy(y));
+      }
+      ++n;
+    }
+    if (!s.points && n > 0) {
+      out << "<polyline class=\"series\" data-label=\"" << escape(s.label) << "\" points=\""
+          << points.str() << "\" fill=\"none\" stroke=\"" << color << "\" stroke-width=\"1.4\""
+          << (s.dashed ? " stroke-dasharray=\"4 3\"" : "") << "/>";
+    }
+  }
+  out << "</g>";
+}
+
+void legend(std::ostringstream& out, const std::vector<Series>& series, double left, double top) {
+  double x = left;
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    const std::string color = series[i].color.empty() ? palette(i) : series[i].color;
+    out << "<line x1=\"" << num(x) << "\" x2=\"" << num(x + 18) << "\" y1=\"" << num(top)
+        << "\" y2=\"" << num(top) << "\" stroke=\"" << color << "\" stroke-width=\"2\""
+        << (series[i].dashed ? " stroke-dasharray=\"4 3\"" : "") << "/>";
+    out << "<text x=\"" << num(x + 22) << "\" y=\"" << num(top + 3) << "\" font-size=\"10\">"
+        << escape(series[i].label) << "</text>";
+    x += 30 + 6.0 * static_cast<double>(series[i].label.size());
+  }
+}
+
+std::string open_svg(double width, double height) {
+  return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(width) + "\" height=\"" +
+         num(height) + "\" viewBox=\"0 0 " + num(width) + " " + num(height) +
+         "\" font-family=\"sans-serif\">";
+}
+
+}  // namespace
+
+std::string palette(std::size_t i) {
+  static const char* colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
+                                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+  return colors[i % 10];
+}
+
+std::string escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::vector<double> nice_ticks(double low, double high, int count) {
+  if (!(high > low) || count < 1) return {low};
+  const double raw = (high - low) / count;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = magnitude;
+  for (double m : {1.0, 2.0, 5.0, 10.0}) {
+    step = m * magnitude;
+    if (step >= raw) break;
+  }
+  std::vector<double> ticks;
+  for (double t = std::ceil(low / step - 1e-9) * step; t <= high + step * 1e-9; t += step)
+    ticks.push_back(std::fabs(t) < step * 1e-9 ? 0.0 : t);
+  return ticks;
+}
+
+std::string chart(const Panel& panel, double width, double height, bool with_legend) {
+  std::ostringstream out;
+  out << open_svg(width, height);
+  const Box box{50, 22, width - 62, height - (with_legend ? 70 : 52)};
+  draw(out, panel, box);
+  if (with_legend) legend(out, panel.series, box.left, height - 10);
+  out << "</svg>";
+  return out.str();
+}
+
+std::string small_multiples(const std::vector<Panel>& panels, int columns, double panel_width,
+                            double panel_height) {
+  const int rows = (static_cast<int>(panels.size()) + columns - 1) / columns;
+  const double width = columns * panel_width, height = rows * panel_height + 24;
+  std::ostringstream out;
+  out << open_svg(width, height);
+  for (std::size_t i = 0; i < panels.size(); ++i) {
+    const double left = static_cast<double>(static_cast<int>(i) % columns) * panel_width;
+    const double top = static_cast<double>(static_cast<int>(i) / columns) * panel_height;
+    draw(out, panels[i], {left + 46, top + 20, panel_width - 56, panel_height - 48});
+  }
+  if (!panels.empty()) legend(out, panels.front().series, 46, height - 10);
+  out << "</svg>";
+  return out.str();
+}
+
+std::string parallel_coordinates(const std::vector<Axis>& axes, double width, double height) {
+  std::ostringstream out;
+  out << open_svg(width, height);
+  if (axes.size() < 2) {
+    out << "</svg>";
+    return out.str();
+  }
+  const double top = 30, bottom = height - 30, left = 60, right = width - 60;
+  const double gap = (right - left) / static_cast<double>(axes.size() - 1);
+  // Each axis maps its values to [0, 1] (log10 first where log_axis).
+  std::vector<double> lo(axes.size()), hi(axes.size());
+  for (std::size_t a = 0; a < axes.size(); ++a) {
+    lo[a] = HUGE_VAL;
+    hi[a] = -HUGE_VAL;
+    for (double v : axes[a].values) {
+      if (!std::isfinite(v)) continue;
+      const double t = axes[a].log_axis ? std::log10(v) : v;
+      lo[a] = std::min(lo[a], t);
+      hi[a] = std::max(hi[a], t);
+    }
+    if (!axes[a].categories.empty()) {
+      lo[a] = 0;
+      hi[a] = static_cast<double>(axes[a].categories.size() - 1);
+    }
+    if (!(hi[a] > lo[a])) hi[a] = lo[a] + 1;
+  }
+  auto pos = [&](std::size_t a, double v) {
+    const double t = axes[a].log_axis ? std::log10(v) : v;
+    return bottom - (t - lo[a]) / (hi[a] - lo[a]) * (bottom - top);
+  };
+  const std::size_t rows = axes.front().values.size();
+  const std::size_t last = axes.size() - 1;
+  // Lines first, worst to best, so the best are drawn on top.
+  std::vector<std::size_t> order(rows);
+  for (std::size_t r = 0; r < rows; ++r) order[r] = r;
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) {
+    const double va = axes[last].values[a], vb = axes[last].values[b];
+    return (std::isfinite(va) ? va : -HUGE_VAL) < (std::isfinite(vb) ? vb : -HUGE_VAL);
+  });
+  for (std::size_t r : order) {
+    const double objective = axes[last].values[r];
+    if (!std::isfinite(objective)) continue;
+    const double t = (objective - lo[last]) / (hi[last] - lo[last]);
+    char color[32];
+    std::snprintf(color, sizeof color, "hsl(%d,70%%,45%%)", static_cast<int>(240 - 240 * t));
+    std::ostringstream points;
+    std::size_t n = 0;
+    for (std::size_t a = 0; a < axes.size(); ++a) {
+      const double v = axes[a].values[r];
+      if (!std::isfinite(v)) continue;
+      points << (n++ ? " " : "") << num(left + gap * static_cast<double>(a)) << "," << num(pos(a, v));
+    }
+    out << "<polyline class=\"trial\" points=\"" << points.str() << "\" fill=\"none\" stroke=\""
+        << color << "\" stroke-opacity=\"0.6\"/>";
+  }
+  for (std::size_t a = 0; a < axes.size(); ++a) {
+    const double x = left + gap * static_cast<double>(a);
+    out << "<line class=\"axis\" x1=\"" << num(x) << "\" x2=\"" << num(x) << "\" y1=\"" << num(top)
+        << "\" y2=\"" << num(bottom) << "\" stroke=\"#333\"/>";
+    out << "<text x=\"" << num(x) << "\" y=\"" << num(top - 12)
+        << "\" font-size=\"10\" text-anchor=\"middle\">" << escape(axes[a].name) << "</text>";
+    if (!axes[a].categories.empty()) {
+      for (std::size_t c = 0; c < axes[a].categories.size(); ++c) {
+        out << "<text x=\"" << num(x + 4) << "\" y=\"" << num(pos(a, static_cast<double>(c)) + 3)
+            << "\" font-size=\"9\">" << escape(axes[a].categories[c]) << "</text>";
+      }
+    } else {
+      for (double t : nice_ticks(lo[a], hi[a], 4)) {
+        const double y = bottom - (t - lo[a]) / (hi[a] - lo[a]) * (bottom - top);
+        out << "<text x=\"" << num(x + 4) << "\" y=\"" << num(y + 3) << "\" font-size=\"9\">"
+            << tick_label(t, axes[a].log_axis) << "</text>";
+      }
+    }
+  }
+  out << "</svg>";
+  return out.str();
+}
+
+}  // namespace nnlab::svg

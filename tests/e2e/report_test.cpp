@@ -1,0 +1,93 @@
+// `nnlab report`: the figures a run and a sweep get, counted in the HTML it writes.
+#include "report.hpp"
+
+#include <regex>
+
+#include "runner.hpp"
+#include "sweep.hpp"
+#include "test_support.hpp"
+
+namespace nnlab {
+namespace {
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(Report, ARunGetsAccuracyAndLossPerEpoch) {
+  test::TempDir dir;
+  RunOptions options;
+  options.out_dir = dir.file("run");
+  run_experiment(parse_experiment(test::synthetic_experiment(), "t.yaml"), test::builtin_host(),
+                 options);
+  const std::string html = slurp(write_report(dir.file("run")));
+  EXPECT_EQ(count(html, "<svg"), 2u);
+  EXPECT_EQ(count(html, "data-label=\"train_acc\""), 1u);
+  EXPECT_EQ(count(html, "data-label=\"test_acc\""), 1u);
+  EXPECT_EQ(count(html, "data-label=\"train_loss\""), 1u);
+  EXPECT_EQ(html.find("<script"), std::string::npos);  // static: no script, no CDN
+  EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));
+}
+
+TEST(Report, ASweepWithACategoricalParameterComparesItPanelByPanel) {
+  // E5's shape: an init scale grid, with and without batch norm.
+  test::TempDir dir;
+  const std::string yaml =
+      test::synthetic_experiment("cmp") +
+      "search:\n"
+      "  kind: grid\n"
+      "  objective: {metric: train_acc, mode: max}\n"
+      "  space:\n"
+      "    optimizer.lr: {distribution: log_uniform, min: 0.01, max: 0.1, grid: 4}\n"
+      "    optimizer.kind: {values: [sgd, momentum]}\n";
+  SweepOptions options;
+  options.out_dir = dir.file("sweep");
+  run_sweep(parse_experiment(yaml, "s.yaml"), test::builtin_host(), options);
+  const std::string html = slurp(write_report(dir.file("sweep"), dir.file("r.html")));
+  EXPECT_EQ(count(html, "<svg"), 3u);  // objective per trial, parallel coordinates, panels
+  EXPECT_EQ(count(html, "class=\"trial\""), 8u);     // one line per complete trial
+  EXPECT_EQ(count(html, "class=\"axis\""), 3u);      // lr, kind, train_acc
+  // 4 panels (one per lr) of the objective metric, each with an sgd and a momentum line.
+  const auto panels = html.substr(html.rfind("<svg"));
+  EXPECT_EQ(count(panels, "class=\"panel\""), 4u);
+  EXPECT_EQ(count(panels, "data-label=\"optimizer.kind sgd\""), 4u);
+  EXPECT_EQ(count(panels, "data-label=\"optimizer.kind momentum\""), 4u);
+  EXPECT_NE(html.find("<th>optimizer.lr</th>"), std::string::npos);
+}
+
+TEST(Report, ARandomSweepShowsTheTopTrialsCurves) {
+  test::TempDir dir;
+  const std::string yaml = test::synthetic_experiment("top") +
+                           "search:\n"
+                           "  kind: random\n"
+                           "  trials: 24\n"
+                           "  objective: {metric: test_acc, mode: max}\n"
+                           "  space:\n"
+                           "    optimizer.lr: {distribution: log_uniform, min: 1.0e-3, max: 0.5}\n";
+  SweepOptions options;
+  options.out_dir = dir.file("sweep");
+  run_sweep(parse_experiment(yaml, "s.yaml"), test::builtin_host(), options);
+  const std::string html = slurp(write_report(dir.file("sweep")));
+  const auto panels = html.substr(html.rfind("<svg"));
+  EXPECT_EQ(count(panels, "class=\"panel\""), 20u);  // the best 20 of 24, a 4 x 5 grid
+  EXPECT_EQ(count(panels, "data-label=\"test_acc\""), 20u);
+  EXPECT_NE(html.find("<figcaption>Accuracy per epoch of the best 20 trials"), std::string::npos);
+}
+
+TEST(Report, AFolderWithoutResultsIsOneClearError) {
+  test::TempDir dir;
+  EXPECT_EQ(test::error_of([&] { write_report(dir.path().string()); }),
+            dir.file("curves.csv") + ": cannot read (is this a results folder?)");
+}
+
+}  // namespace
+}  // namespace nnlab
