@@ -1,0 +1,72 @@
+#pragma once
+// The acceptance suite: the seed's experiments, run from the shipped YAML files, against the bands
+// of ../shared/reference/seed-experiments.md (Fashion-MNIST column).
+//
+// Full (NNLAB_ACCEPTANCE=full build/bin/acceptance_tests): every experiment over seeds 1, 2, 3,
+// as the seed file asks, in a few minutes. Reduced (what ctest, hence CI, runs): the same
+// experiments and the same bands, over seed 1 only; nothing is shortened, so the bands need no
+// loosening (E7, the cheapest, runs all three seeds either way).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+
+#include "runner.hpp"
+#include "sweep.hpp"
+#include "test_support.hpp"
+#include "trials_table.hpp"
+
+namespace nnlab::acceptance {
+
+inline bool full() {
+  const char* mode = std::getenv("NNLAB_ACCEPTANCE");
+  return mode && std::string(mode) == "full";
+}
+
+/// Seeds 1..3 in full mode, 1 in reduced mode.
+inline std::vector<int> seeds() { return full() ? std::vector<int>{1, 2, 3} : std::vector<int>{1}; }
+
+inline bool have_fashion_mnist() {
+  return std::filesystem::exists("/usr/share/datasets/fashion-mnist");
+}
+
+/// A finished sweep: its trials and each trial's last value of each metric.
+struct SweepResult {
+  std::vector<TrialRecord> trials;
+  std::map<std::int64_t, std::map<std::string, double>> last;  ///< trial -> metric -> last value
+  std::vector<std::string> names;                              ///< the parameter columns
+  std::string value(const TrialRecord& t, const std::string& parameter) const {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == parameter) return t.values[i];
+    }
+    return "";
+  }
+};
+
+inline SweepResult run_sweep_file(const std::string& experiment, int seed,
+                                  const test::TempDir& dir) {
+  const auto spec = load_experiment(std::string(NNLAB_SOURCE_DIR) + "/experiments/" + experiment,
+                                    {"seed=" + std::to_string(seed)});
+  SweepOptions options;
+  options.out_dir = dir.file("sweep-" + std::to_string(seed));
+  run_sweep(spec, test::builtin_host(), options);
+  SweepResult r;
+  for (const auto& p : spec.search->space.parameters) r.names.push_back(p.name);
+  r.trials = TrialsTable::read(options.out_dir + "/trials.csv", r.names);
+  std::ifstream curves(options.out_dir + "/curves.csv");
+  std::string line;
+  std::getline(curves, line);
+  while (std::getline(curves, line)) {
+    std::stringstream row(line);
+    std::string trial, epoch, metric, value;
+    std::getline(row, trial, ',');
+    std::getline(row, epoch, ',');
+    std::getline(row, metric, ',');
+    std::getline(row, value);
+    r.last[std::stoll(trial)][metric] = std::stod(value);
+  }
+  return r;
+}
+
+}  // namespace nnlab::acceptance
