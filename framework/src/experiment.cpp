@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -293,11 +294,25 @@ class Loader {
   }
 
   TrainSpec train(const YAML::Node& node) const {
-    check_keys(node, "train", {"epochs", "batch_size", "sampling", "eval", "eval_batch_size"});
+    check_keys(node, "train", {"epochs", "iterations", "batch_size", "sampling", "eval",
+                               "eval_batch_size", "batch_seed", "log_every"});
     Params p = scalars(node, "train");
     TrainSpec spec;
-    spec.epochs = p.integer("epochs");
-    if (spec.epochs < 1) p.fail("epochs", "expected a positive number of epochs");
+    spec.iterations = p.integer("iterations", 0);
+    if (spec.iterations < 0) p.fail("iterations", "expected a positive number of updates");
+    if (spec.iterations > 0 && !p.has("epochs")) {
+      spec.epochs = std::numeric_limits<std::int32_t>::max();  // the update count ends the run
+    } else {
+      spec.epochs = p.integer("epochs");
+      if (spec.epochs < 1) p.fail("epochs", "expected a positive number of epochs");
+    }
+    if (p.has("batch_seed")) {
+      const std::int64_t seed = p.integer("batch_seed");
+      if (seed < 0) p.fail("batch_seed", "expected a non-negative integer");
+      spec.batch_seed = static_cast<std::uint64_t>(seed);
+    }
+    spec.log_every = p.integer("log_every", 0);
+    if (spec.log_every < 0) p.fail("log_every", "expected a positive number of updates (0: off)");
     spec.batch_size = p.integer("batch_size", 100);
     if (spec.batch_size < 1) p.fail("batch_size", "expected a positive batch size");
     spec.sampling =

@@ -57,6 +57,11 @@ struct TrainSpec {
   SourceLocation eval_where;                          ///< for errors about `eval`
   std::int64_t eval_batch_size =
       256;  ///< rows per inference pass; small keeps activations in cache
+  std::int64_t iterations = 0;  ///< stop after this many updates (0: after `epochs` evaluations)
+  /// Seeds the minibatch draws instead of the experiment's seed: every trial of a sweep then sees
+  /// the same minibatch sequence (the book's optimizer and init comparisons, E2 and E4).
+  std::optional<std::uint64_t> batch_seed;
+  std::int64_t log_every = 0;  ///< record the minibatch loss every N updates in steps.csv (0: off)
 };
 
 struct ExecutionSpec {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <map>
 #include <set>
@@ -19,6 +20,8 @@ namespace nnlab {
 namespace fs = std::filesystem;
 
 namespace {
+
+using Steps = std::map<std::int64_t, std::vector<std::pair<double, double>>>;
 
 /// trial -> metric -> (epoch, value) in file order.
 using Curves = std::map<std::int64_t, std::map<std::string, std::vector<std::pair<double, double>>>>;
@@ -40,6 +43,39 @@ Curves read_curves(const std::string& path) {
     curves[std::stoll(trial)][metric].push_back({std::stod(epoch), std::stod(value)});
   }
   return curves;
+}
+
+/// steps.csv: trial -> (iteration, minibatch loss); empty when the run logged no steps.
+std::map<std::int64_t, std::vector<std::pair<double, double>>> read_steps(const std::string& path) {
+  std::map<std::int64_t, std::vector<std::pair<double, double>>> steps;
+  std::ifstream in(path);
+  std::string line;
+  if (!std::getline(in, line) || line != "trial,iteration,loss") return steps;
+  while (std::getline(in, line)) {
+    std::stringstream row(line);
+    std::string trial, iteration, loss;
+    if (!std::getline(row, trial, ',') || !std::getline(row, iteration, ',') ||
+        !std::getline(row, loss))
+      continue;
+    steps[std::stoll(trial)].push_back({std::stod(iteration), std::stod(loss)});
+  }
+  return steps;
+}
+
+/// A centred moving average over `window` points (shrinking at the ends), as the book smooths
+/// its E2 and E4 loss curves before plotting them.
+std::vector<std::pair<double, double>> smooth(const std::vector<std::pair<double, double>>& points,
+                                              std::size_t window) {
+  std::vector<std::pair<double, double>> out;
+  const std::size_t half = window / 2;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const std::size_t from = i >= half ? i - half : 0;
+    const std::size_t to = std::min(points.size(), i + half + 1);
+    double sum = 0;
+    for (std::size_t k = from; k < to; ++k) sum += points[k].second;
+    out.push_back({points[i].first, sum / static_cast<double>(to - from)});
+  }
+  return out;
 }
 
 std::string read_text(const std::string& path) {
@@ -77,6 +113,23 @@ std::string figure(const std::string& svg, const std::string& caption) {
   return "<figure>" + svg + "<figcaption>" + svg::escape(caption) + "</figcaption></figure>\n";
 }
 
+/// The minibatch-loss figure (E2, E4): one smoothed line per trial, labelled by `label`.
+std::string steps_figure(const std::map<std::int64_t, std::vector<std::pair<double, double>>>& steps,
+                         const std::function<std::string(std::int64_t)>& label) {
+  if (steps.empty()) return "";
+  svg::Panel panel{"minibatch loss", {}, "iteration", "loss (smoothed)", std::nullopt};
+  double top = 0;
+  for (const auto& [trial, points] : steps) {
+    panel.series.push_back(series_of(smooth(points, 25), label(trial)));
+    // Clip the first updates' spike so the differences later on stay visible.
+    for (std::size_t i = points.size() / 10; i < points.size(); ++i) top = std::max(top, points[i].second);
+  }
+  panel.y_range = std::pair{0.0, std::max(top * 1.05, 0.1)};
+  return figure(svg::chart(panel, 720, 400),
+                "Minibatch loss per update, moving average over 25 updates (the book's figure "
+                "for E2 and E4); every line saw the same minibatches when train.batch_seed is set.");
+}
+
 std::string page(const std::string& title, const std::string& body) {
   return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
          svg::escape(title) +
@@ -87,10 +140,11 @@ std::string page(const std::string& title, const std::string& body) {
          svg::escape(title) + "</h1>\n" + body + "</body></html>\n";
 }
 
-std::string run_report(const Curves& curves, const ExperimentSpec& spec) {
+std::string run_report(const Curves& curves, const ExperimentSpec& spec, const Steps& steps) {
   if (curves.empty()) throw Error("curves.csv has no rows yet");
   const auto& metrics = curves.begin()->second;
   std::string body = "<p>Single run of <code>" + svg::escape(spec.file) + "</code>.</p>\n";
+  body += steps_figure(steps, [](std::int64_t) { return std::string("minibatch loss"); });
   svg::Panel acc{"accuracy", metric_series(metrics, "_acc"), "epoch", "accuracy",
                  std::pair{0.0, 1.0}};
   body += figure(svg::chart(acc, 640, 380), "Accuracy per epoch (the book's figure for E7 and E8).");
@@ -101,7 +155,7 @@ std::string run_report(const Curves& curves, const ExperimentSpec& spec) {
 }
 
 std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
-                         const std::vector<TrialRecord>& trials) {
+                         const std::vector<TrialRecord>& trials, const Steps& steps) {
   const SearchSpec& search = *spec.search;
   const auto& params = search.space.parameters;
   const bool maximize = search.maximize;
@@ -133,6 +187,16 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
     body += std::string("<td>") + objective + "</td></tr>\n";
   }
   body += "</table>\n";
+  body += steps_figure(steps, [&](std::int64_t trial) {
+    std::string label;
+    for (const auto& t : trials) {
+      if (t.trial != trial) continue;
+      for (std::size_t i = 0; i < params.size(); ++i) {
+        if (!t.values[i].empty()) label += (label.empty() ? "" : ", ") + t.values[i];
+      }
+    }
+    return label.empty() ? "trial " + std::to_string(trial) : label;
+  });
 
   // Objective per trial.
   svg::Panel per_trial{"objective per trial", {}, "trial", search.metric, std::nullopt};
@@ -270,10 +334,12 @@ std::string write_report(const std::string& results_dir, const std::string& out_
     const ExperimentSpec spec = parse_experiment(read_text(file), file);
     std::vector<std::string> names;
     for (const auto& p : spec.search->space.parameters) names.push_back(p.name);
-    html = sweep_report(curves, spec, TrialsTable::read((dir / "trials.csv").string(), names, false));
+    html = sweep_report(curves, spec, TrialsTable::read((dir / "trials.csv").string(), names, false),
+                        read_steps((dir / "steps.csv").string()));
   } else if (fs::exists(dir / "experiment.yaml")) {
     const std::string file = (dir / "experiment.yaml").string();
-    html = run_report(curves, parse_experiment(read_text(file), file));
+    html = run_report(curves, parse_experiment(read_text(file), file),
+                      read_steps((dir / "steps.csv").string()));
   } else {
     throw Error(results_dir + ": no experiment.yaml or sweep.yaml: not an nnlab results folder");
   }

@@ -19,6 +19,31 @@ CurvesWriter::CurvesWriter(const std::string& path, bool append) : path_(path) {
   }
 }
 
+StepsWriter::StepsWriter(const std::string& path, bool append) : path_(path) {
+  std::error_code ec;
+  const bool fresh =
+      !append || !std::filesystem::exists(path, ec) || std::filesystem::file_size(path, ec) == 0;
+  file_ = std::fopen(path.c_str(), append ? "a" : "w");
+  if (!file_) throw Error(path + ": cannot write: " + std::strerror(errno));
+  if (fresh) {
+    std::fputs("trial,iteration,loss\n", file_);
+    std::fflush(file_);
+  }
+}
+
+StepsWriter::~StepsWriter() {
+  if (file_) std::fclose(file_);
+}
+
+void StepsWriter::write(std::int64_t trial,
+                        const std::vector<std::pair<std::int64_t, double>>& steps) {
+  for (const auto& [iteration, loss] : steps) {
+    std::fprintf(file_, "%lld,%lld,%.9g\n", static_cast<long long>(trial),
+                 static_cast<long long>(iteration), loss);
+  }
+  if (std::fflush(file_) != 0) throw Error(path_ + ": write failed: " + std::strerror(errno));
+}
+
 CurvesWriter::~CurvesWriter() {
   if (file_) std::fclose(file_);
 }

@@ -28,6 +28,21 @@ class CurvesWriter {
   std::FILE* file_ = nullptr;
 };
 
+/// steps.csv, `trial,iteration,loss`: the minibatch loss every train.log_every updates (E2, E4).
+class StepsWriter {
+ public:
+  explicit StepsWriter(const std::string& path, bool append = false);
+  ~StepsWriter();
+  StepsWriter(const StepsWriter&) = delete;
+  StepsWriter& operator=(const StepsWriter&) = delete;
+  /// Appends one trial's rows and flushes them.
+  void write(std::int64_t trial, const std::vector<std::pair<std::int64_t, double>>& steps);
+
+ private:
+  std::string path_;
+  std::FILE* file_ = nullptr;
+};
+
 /// Writes `text` to `path` atomically (a temporary file, then rename), so a reader never sees half.
 void write_file_atomically(const std::string& path, const std::string& text);
 

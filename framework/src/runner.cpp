@@ -64,12 +64,18 @@ RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
   write_file_atomically((fs::path(result.out_dir) / "experiment.yaml").string(),
                         spec.resolved_yaml);
   CurvesWriter writer(curves.string());
+  std::unique_ptr<StepsWriter> steps;
+  if (spec.train.log_every > 0)
+    steps = std::make_unique<StepsWriter>((fs::path(result.out_dir) / "steps.csv").string());
 
   Compute compute = Compute::make();
-  result.summary = trainer.run(compute, [&](const EvalPoint& point) {
-    writer.write(0, point);
-    if (options.on_eval) options.on_eval(point);
-  });
+  result.summary = trainer.run(
+      compute,
+      [&](const EvalPoint& point) {
+        writer.write(0, point);
+        if (options.on_eval) options.on_eval(point);
+      },
+      [&](std::int64_t iteration, double loss) { steps->write(0, {{iteration, loss}}); });
   return result;
 }
 

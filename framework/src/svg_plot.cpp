@@ -137,7 +137,7 @@ void legend(std::ostringstream& out, const std::vector<Series>& series, double l
         << (series[i].dashed ? " stroke-dasharray=\"4 3\"" : "") << "/>";
     out << "<text x=\"" << num(x + 22) << "\" y=\"" << num(top + 3) << "\" font-size=\"10\">"
         << escape(series[i].label) << "</text>";
-    x += 30 + 6.0 * static_cast<double>(series[i].label.size());
+    x += 36 + 6.5 * static_cast<double>(series[i].label.size());
   }
 }
 

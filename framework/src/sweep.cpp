@@ -65,6 +65,7 @@ TrialResult result_of(const TrialRecord& r, const Assignment& a) {
 /// What one trial produced.
 struct Outcome {
   TrialRecord record;
+  std::vector<std::pair<std::int64_t, double>> steps;  ///< repeat 0's logged minibatch losses
   std::vector<EvalPoint> curve;  ///< the mean over repeats, per evaluation
   std::string resolved_yaml;     ///< repeat 0's experiment, without the search block
 };
@@ -143,6 +144,7 @@ class Sweep {
     const fs::path dir(summary_.out_dir);
     trials_path_ = (dir / "trials.csv").string();
     curves_path_ = (dir / "curves.csv").string();
+    steps_path_ = (dir / "steps.csv").string();
     best_path_ = (dir / "best.yaml").string();
     const std::string sweep_yaml = (dir / "sweep.yaml").string();
     std::error_code ec;
@@ -168,7 +170,7 @@ class Sweep {
       }
       finished = TrialsTable::read(trials_path_, names_);
     } else if (earlier) {
-      for (const auto& f : {trials_path_, curves_path_, best_path_}) fs::remove(f, ec);
+      for (const auto& f : {trials_path_, curves_path_, steps_path_, best_path_}) fs::remove(f, ec);
     }
     fs::create_directories(dir, ec);
     if (ec) throw Error(summary_.out_dir + ": cannot create the results folder: " + ec.message());
@@ -176,6 +178,7 @@ class Sweep {
     replay(finished);
     trials_ = std::make_unique<TrialsTable>(trials_path_, names_);
     curves_ = std::make_unique<CurvesWriter>(curves_path_, true);
+    if (spec_.train.log_every > 0) steps_ = std::make_unique<StepsWriter>(steps_path_, true);
   }
 
   /// On resume: ask for every trial up to the last one recorded, so the strategy is where it was;
@@ -229,6 +232,7 @@ class Sweep {
     }
     if (!finished.empty()) {
       keep_curve_rows(curves_path_, kept);
+      keep_curve_rows(steps_path_, kept);
       if (kept.size() != finished.size()) {
         // --retry-failed: the failures' rows go; their reruns write new ones.
         const std::string temporary = trials_path_ + ".tmp";
@@ -342,6 +346,8 @@ class Sweep {
               r.updates += p.iteration;
               throw Pruned{};
             }
+          }, [&](std::int64_t iteration, double loss) {
+            if (rep == 0) out.steps.push_back({iteration, loss});
           });
           r.updates += done.iterations;
         } catch (const Pruned&) {
@@ -419,6 +425,7 @@ class Sweep {
     // Curves first, then the row: a trial with a row always has its curve; on resume, curve rows of
     // a trial without a row are dropped.
     if (!out.curve.empty()) curves_->write(r.trial, out.curve);
+    if (steps_ && !out.steps.empty()) steps_->write(r.trial, out.steps);
     trials_->append(r);
     in_flight_.erase(r.trial);
     deliver(result_of(r, a));
@@ -454,7 +461,8 @@ class Sweep {
   std::unique_ptr<Pruner> pruner_;
   int lag_ = -1;  ///< ask(k) sees trials 0..k-lag_ (-1: the strategy ignores results)
   std::unique_ptr<PreparedData> data_;
-  std::string trials_path_, curves_path_, best_path_;
+  std::string trials_path_, curves_path_, steps_path_, best_path_;
+  std::unique_ptr<StepsWriter> steps_;
   std::unique_ptr<TrialsTable> trials_;
   std::unique_ptr<CurvesWriter> curves_;
 

@@ -102,13 +102,16 @@ EvalPoint Trainer::evaluate_all(Compute& compute, std::int64_t epoch, std::int64
   return point;
 }
 
-TrainSummary Trainer::run(Compute& compute, const std::function<void(const EvalPoint&)>& on_eval) {
+TrainSummary Trainer::run(Compute& compute, const std::function<void(const EvalPoint&)>& on_eval,
+                          const std::function<void(std::int64_t, double)>& on_step) {
   const auto start = std::chrono::steady_clock::now();
   const LabeledSet& train = data_.train;
   const std::int64_t n = train.features.rows();
   const std::int64_t features = train.features.cols();
   const std::int64_t batch = spec_.train.batch_size;
-  Rng rng(derive_seed(spec_.seed, "batches"));
+  Rng rng(derive_seed(spec_.train.batch_seed.value_or(spec_.seed), "batches"));
+  const std::int64_t budget = spec_.train.iterations;
+  const std::int64_t log_every = spec_.train.log_every;
   TrainSummary summary;
   auto gather = [&](const std::int64_t* rows, std::int64_t count) {
     for (std::int64_t b = 0; b < count; ++b) {
@@ -126,6 +129,8 @@ TrainSummary Trainer::run(Compute& compute, const std::function<void(const EvalP
                           ": the loss is " + (std::isnan(loss) ? "nan" : "infinite"));
     }
     ++summary.iterations;
+    if (log_every > 0 && on_step && summary.iterations % log_every == 0)
+      on_step(summary.iterations, loss);
   };
   auto eval = [&](std::int64_t epoch) {
     summary.last = evaluate_all(compute, epoch, summary.iterations);
@@ -143,18 +148,23 @@ TrainSummary Trainer::run(Compute& compute, const std::function<void(const EvalP
     for (std::int64_t i = 0;; ++i) {
       for (std::int64_t b = 0; b < batch; ++b) rows[static_cast<std::size_t>(b)] = pick(rng);
       step(rows.data(), batch);
-      if (std::fmod(static_cast<double>(i), per_epoch) == 0.0) {
+      const bool last = budget > 0 && summary.iterations >= budget;
+      if (std::fmod(static_cast<double>(i), per_epoch) == 0.0 || last) {
         eval(epoch);
-        if (++epoch >= spec_.train.epochs) break;
+        if (++epoch >= spec_.train.epochs || last) break;
       }
     }
   } else {
     std::iota(rows.begin(), rows.begin() + n, 0);
     for (std::int64_t epoch = 1; epoch <= spec_.train.epochs; ++epoch) {
       std::shuffle(rows.begin(), rows.begin() + n, rng);
-      for (std::int64_t first = 0; first < n; first += batch)
+      bool last = false;
+      for (std::int64_t first = 0; first < n && !last; first += batch) {
         step(rows.data() + first, std::min(batch, n - first));
+        last = budget > 0 && summary.iterations >= budget;
+      }
       eval(epoch);
+      if (last) break;
     }
   }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

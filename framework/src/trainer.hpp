@@ -46,7 +46,9 @@ class Trainer {
 
   /// Trains to the end of the schedule, calling `on_eval` after each evaluation.
   /// Throws DivergedError when the loss stops being finite.
-  TrainSummary run(Compute& compute, const std::function<void(const EvalPoint&)>& on_eval);
+  /// With train.log_every, `on_step(iteration, minibatch loss)` every log_every updates.
+  TrainSummary run(Compute& compute, const std::function<void(const EvalPoint&)>& on_eval,
+                   const std::function<void(std::int64_t, double)>& on_step = {});
 
   Graph& graph() { return *graph_; }
 

@@ -31,6 +31,14 @@ inline bool have_fashion_mnist() {
   return std::filesystem::exists("/usr/share/datasets/fashion-mnist");
 }
 
+/// The fixture of every acceptance test: they need Debian's Fashion-MNIST package.
+class Acceptance : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!have_fashion_mnist()) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  }
+};
+
 /// A finished sweep: its trials and each trial's last value of each metric.
 struct SweepResult {
   std::vector<TrialRecord> trials;

@@ -6,13 +6,6 @@
 namespace nnlab::acceptance {
 namespace {
 
-class Acceptance : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!have_fashion_mnist()) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
-  }
-};
-
 // E5: with batch norm, training is robust to the init scale: BN's train accuracy beats plain by
 // more than 0.1 in at least 12 of the 16 init-std panels (a diverged plain run counts as a loss).
 TEST_F(Acceptance, E5_BatchNormBeatsPlainInTwelveOfSixteenPanels) {

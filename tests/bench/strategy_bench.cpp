@@ -32,7 +32,9 @@ int main(int argc, char** argv) {
       std::vector<std::vector<double>> runs;
       const auto start = std::chrono::steady_clock::now();
       for (std::int64_t seed = 0; seed < seeds; ++seed) {
-        ComponentSpec spec{name, Params("search", {}), {}, "search"};
+        ComponentSpec spec;
+        spec.kind = name;
+        spec.path = "search";
         auto strategy = host.create(host.registries().strategies, spec);
         strategy->setup(objective.space, {static_cast<std::uint64_t>(seed + 1), budget, false});
         runs.push_back(test::best_so_far(*strategy, objective, budget));

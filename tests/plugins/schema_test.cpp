@@ -122,7 +122,10 @@ void check_registry(const Registry<T>& registry,
   for (const auto& [key, entry] : registry.entries()) {
     SCOPED_TRACE(registry.kind_name() + " " + key);
     EXPECT_FALSE(entry.schema.summary().empty());
-    ComponentSpec spec{key, Params("c", {"exp.yaml", 1, 1}), {"exp.yaml", 1, 1}, "c"};
+    ComponentSpec spec;
+    spec.kind = key;
+    spec.params = Params("c", {"exp.yaml", 1, 1});
+    spec.path = "c";
     for (const auto& p : entry.schema.params()) {
       EXPECT_FALSE(p.help.empty()) << p.name;
       if (p.default_text) {

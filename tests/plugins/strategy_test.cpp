@@ -15,7 +15,9 @@ std::unique_ptr<SearchStrategy> strategy(const std::string& kind, const SearchSp
                                          std::uint64_t seed, std::int64_t trials,
                                          bool maximize = false) {
   const PluginHost& host = test::builtin_host();
-  ComponentSpec spec{kind, Params("search", {}), {}, "search"};
+  ComponentSpec spec;
+  spec.kind = kind;
+  spec.path = "search";
   auto s = host.create(host.registries().strategies, spec);
   s->setup(space, {seed, trials, maximize});
   return s;
@@ -154,9 +156,10 @@ TEST(Pruners, AshaKeepsTheTopThirdAtEachRung) {
 
 TEST(Pruners, MedianPrunesBelowTheMedianOfCompleteTrialsAtTheSameEpoch) {
   auto p = pruner("{kind: median, startup_trials: 3}", true, 10);
-  for (std::int64_t t = 0; t < 3; ++t) {
-    for (std::int64_t e = 0; e < 5; ++e) EXPECT_FALSE(p->should_prune(t, e, 0.1 * (t + 1) + 0.01 * e));
-    p->tell({t, {}, TrialState::complete, 0.1 * (t + 1)});
+  for (int t = 0; t < 3; ++t) {
+    const double quality = 0.1 * (t + 1);
+    for (int e = 0; e < 5; ++e) EXPECT_FALSE(p->should_prune(t, e, quality + 0.01 * e));
+    p->tell({t, {}, TrialState::complete, quality});
   }
   EXPECT_FALSE(p->should_prune(3, 2, 0.25));  // median at epoch 2 is 0.22
   EXPECT_TRUE(p->should_prune(4, 2, 0.15));

@@ -94,3 +94,50 @@ TEST(Trainer, AModelWhoseOutputDoesNotMatchTheClassesIsRefused) {
 
 }  // namespace
 }  // namespace nnlab
+
+namespace nnlab {
+namespace {
+
+std::vector<std::pair<std::int64_t, double>> logged_steps(const std::vector<std::string>& overrides,
+                                                          TrainSummary* summary = nullptr) {
+  const auto spec = parse_experiment(test::synthetic_experiment(), "t.yaml", overrides);
+  const PreparedData data = prepare_data(spec.data, test::builtin_host(), spec.seed);
+  Trainer trainer(spec, data, test::builtin_host());
+  Compute compute = Compute::make();
+  std::vector<std::pair<std::int64_t, double>> steps;
+  const TrainSummary s = trainer.run(
+      compute, [](const EvalPoint&) {},
+      [&](std::int64_t iteration, double loss) { steps.push_back({iteration, loss}); });
+  if (summary) *summary = s;
+  return steps;
+}
+
+TEST(Trainer, AnUpdateBudgetEndsTheRunWithAFinalEvaluation) {
+  TrainSummary summary;
+  const auto steps = logged_steps({"train.iterations=7", "train.log_every=2"}, &summary);
+  EXPECT_EQ(summary.iterations, 7);
+  ASSERT_EQ(steps.size(), 3u);  // after updates 2, 4, 6
+  EXPECT_EQ(steps[0].first, 2);
+  EXPECT_EQ(steps[2].first, 6);
+  EXPECT_EQ(summary.last.iteration, 7);  // evaluated once more at the end
+  // Modern mode stops inside an epoch too.
+  TrainSummary shuffled;
+  logged_steps({"train.iterations=5", "train.sampling=shuffle", "train.epochs=50"}, &shuffled);
+  EXPECT_EQ(shuffled.iterations, 5);
+}
+
+TEST(Trainer, ABatchSeedFixesTheMinibatchSequence) {
+  // The minibatch losses depend on the batches drawn: with the same batch_seed they repeat, with
+  // another they change.
+  const std::vector<std::string> base = {"train.iterations=6", "train.log_every=1"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto o = base;
+    o.insert(o.end(), extra.begin(), extra.end());
+    return logged_steps(o);
+  };
+  EXPECT_EQ(with({"train.batch_seed=5"}), with({"train.batch_seed=5"}));
+  EXPECT_NE(with({"train.batch_seed=5"}), with({"train.batch_seed=6"}));
+}
+
+}  // namespace
+}  // namespace nnlab
