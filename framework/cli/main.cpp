@@ -10,6 +10,7 @@
 
 #include "describe.hpp"
 #include "experiment.hpp"
+#include "optimizer_paths.hpp"
 #include "plugin_host.hpp"
 #include "report.hpp"
 #include "runner.hpp"
@@ -125,6 +126,27 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   const ExperimentSpec spec = load_experiment(file, sets);
   PluginHost host;
   host.load_for(spec, common.plugin_path);
+  if (spec.paths) {  // objective mode (E1): optimizer paths on an analytic function
+    if (validate_only) {
+      const auto paths = walk_paths(spec, host);
+      std::cout << file << ": ok (objective " << spec.paths->objective.kind << ", "
+                << paths.size() << " optimizer(s), " << spec.paths->steps << " steps)\n";
+      return 0;
+    }
+    RunOptions run;
+    run.out_dir = out;
+    run.overwrite = vm.count("overwrite") != 0;
+    const std::string dir = run_paths(spec, host, run);
+    for (const auto& path : walk_paths(spec, host)) {
+      const PathPoint& end = path.points.back();
+      std::printf("%-28s step %lld: f = %.6g at (", path.label.c_str(),
+                  static_cast<long long>(end.step), end.value);
+      for (std::size_t i = 0; i < end.x.size(); ++i) std::printf("%s%.6f", i ? ", " : "", end.x[i]);
+      std::printf(")\n");
+    }
+    std::printf("results: %s/paths.csv, %s/experiment.yaml\n", dir.c_str(), dir.c_str());
+    return 0;
+  }
   if (validate_only) {
     std::cout << file << ": ok (" << validate_experiment(spec, host) << ")\n";
     return 0;
@@ -232,7 +254,10 @@ int cmd_report(const std::vector<std::string>& args) {
   po::variables_map vm;
   int status = 0;
   if (!parse_file_command("report", args, options, dir, vm, status)) return status;
-  std::cout << "report: " << write_report(dir, out) << "\n";
+  // The plugins let an objective-mode report draw its objective's contours.
+  PluginHost host;
+  host.load_search_path(PluginHost::default_search_path({}));
+  std::cout << "report: " << write_report(dir, out, &host) << "\n";
   return 0;
 }
 

@@ -22,6 +22,7 @@ std::string example(const std::string& kind_name, const std::string& key, const 
   if (kind_name == "optimizer") return "optimizer: " + map;
   if (kind_name == "dataset") return "data: " + map;
   if (kind_name == "pruner") return "search:\n  pruner: " + map;
+  if (kind_name == "objective") return "objective: " + map;
   return "search:\n  " + fields + "\n  trials: 20\n  objective: {metric: val_acc, mode: max}";
 }
 
@@ -88,6 +89,7 @@ std::string list_components(const PluginHost& host) {
   list(r.datasets, out);
   list(r.strategies, out);
   list(r.pruners, out);
+  list(r.objectives, out);
   return out.str();
 }
 
@@ -101,6 +103,7 @@ std::string describe_component(const PluginHost& host, const std::string& key) {
   describe(r.datasets, host, key, out);
   describe(r.strategies, host, key, out);
   describe(r.pruners, host, key, out);
+  describe(r.objectives, host, key, out);
   if (out.tellp() > 0) return out.str();
   std::vector<std::string> known;
   auto add = [&](const auto& registry) {
@@ -113,6 +116,7 @@ std::string describe_component(const PluginHost& host, const std::string& key) {
   add(r.datasets);
   add(r.strategies);
   add(r.pruners);
+  add(r.objectives);
   std::string message = "no component '" + key + "' is registered";
   if (auto near = nearest_key(key, known); !near.empty()) message += "; did you mean '" + near + "'?";
   message += " ('nnlab plugins' lists them all)";

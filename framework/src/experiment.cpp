@@ -27,6 +27,7 @@ class Loader {
 
   ExperimentSpec load(const YAML::Node& root) {
     if (!root.IsMap()) fail(root, "", "expected a mapping of experiment keys at the top level");
+    if (root["objective"]) return objective_mode(root);
     check_keys(root, "",
                {"name", "seed", "plugins", "data", "model", "regularizers", "optimizer", "train",
                 "execution", "search", "description"});
@@ -60,6 +61,54 @@ class Loader {
   }
 
  private:
+  /// Objective mode: `objective:`, `start:`, `steps:` and `optimizer:` or `optimizers: [...]`.
+  ExperimentSpec objective_mode(const YAML::Node& root) {
+    check_keys(root, "", {"name", "seed", "plugins", "description", "objective", "start", "steps",
+                          "optimizer", "optimizers"});
+    ExperimentSpec spec;
+    spec.file = file_;
+    Params top = scalars(root, "");
+    spec.name = top.string("name");
+    if (spec.name.empty() || spec.name.find_first_of("/\\") != std::string::npos ||
+        spec.name[0] == '.') {
+      top.fail("name", "expected a non-empty name without '/' (it names the results folder)");
+    }
+    const std::int64_t seed = top.integer("seed", 1);
+    if (seed < 0) top.fail("seed", "expected a non-negative integer");
+    spec.seed = static_cast<std::uint64_t>(seed);
+    top.string("description", "");
+    if (root["plugins"]) plugin_list(root, spec);
+    PathsSpec paths;
+    paths.objective = component(root["objective"], "objective");
+    paths.steps = top.integer("steps", 30);
+    if (paths.steps < 0) top.fail("steps", "expected a non-negative number of steps");
+    paths.start_where = top.where("start");
+    if (const ParamValue* start = top.find("start")) {
+      if (!start->is_list || start->items.empty())
+        top.fail("start", "expected the first point as a list of numbers, e.g. [-7.0, 2.0]");
+      for (const auto& item : start->items) {
+        const auto x = parse_number(item.text);
+        if (!x || !std::isfinite(*x))
+          throw ConfigError(item.where, "start", "expected a number, got '" + item.text + "'");
+        paths.start.push_back(*x);
+      }
+    }
+    const YAML::Node one = root["optimizer"], many = root["optimizers"];
+    if (one && many) fail(many, "optimizers", "give optimizer or optimizers, not both");
+    if (one) {
+      paths.optimizers.push_back(component(one, "optimizer"));
+    } else if (many) {
+      if (!many.IsSequence() || many.size() == 0)
+        fail(many, "optimizers", "expected a list of {kind: ..., ...} optimizers");
+      for (std::size_t i = 0; i < many.size(); ++i)
+        paths.optimizers.push_back(component(many[i], "optimizers[" + std::to_string(i) + "]"));
+    } else {
+      fail(root, "optimizer", "missing required key 'optimizer' (or 'optimizers')");
+    }
+    spec.paths = std::move(paths);
+    return spec;
+  }
+
   /// `plugins: [path, ...]`: each entry made absolute in place, so the resolved experiment (and a
   /// sweep's best.yaml) loads the same files from wherever it is saved.
   void plugin_list(YAML::Node root, ExperimentSpec& spec) const {

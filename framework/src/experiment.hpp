@@ -94,6 +94,16 @@ struct SearchSpec {
   SourceLocation where;
 };
 
+/// Objective mode (the seed's E1): optimizers walking an analytic function instead of training a
+/// network. `objective:` replaces `data:`, `model:` and `train:`.
+struct PathsSpec {
+  ComponentSpec objective;
+  std::vector<double> start;  ///< the first point (default: the centre of the objective's box)
+  SourceLocation start_where;
+  std::int64_t steps = 30;
+  std::vector<ComponentSpec> optimizers;  ///< `optimizers: [...]`, or the single `optimizer:`
+};
+
 struct ExperimentSpec {
   std::string name;
   std::string file;  ///< the YAML file it was read from
@@ -109,6 +119,7 @@ struct ExperimentSpec {
   TrainSpec train;
   ExecutionSpec execution;
   std::optional<SearchSpec> search;
+  std::optional<PathsSpec> paths;  ///< set in objective mode; data, model and train are then unused
   std::string resolved_yaml;  ///< the experiment after overrides, runnable as is
 };
 

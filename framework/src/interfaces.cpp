@@ -3,6 +3,7 @@
 #include "nnlab/dataset.hpp"
 #include "nnlab/layer.hpp"
 #include "nnlab/loss.hpp"
+#include "nnlab/objective.hpp"
 #include "nnlab/optimizer.hpp"
 #include "nnlab/pruner.hpp"
 #include "nnlab/regularizer.hpp"
@@ -17,5 +18,6 @@ Optimizer::~Optimizer() = default;
 Dataset::~Dataset() = default;
 SearchStrategy::~SearchStrategy() = default;
 Pruner::~Pruner() = default;
+Objective::~Objective() = default;
 
 }  // namespace nnlab

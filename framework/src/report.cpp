@@ -323,12 +323,127 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
   return page(spec.name, body);
 }
 
+/// E1: each optimizer's path over the objective's contours, and f per step.
+std::string paths_report(const std::string& csv, const ExperimentSpec& spec, const PluginHost* host) {
+  std::ifstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> labels;
+  std::vector<std::vector<std::vector<double>>> rows;  // path -> step -> value, x1, x2, ...
+  while (std::getline(in, line)) {
+    const auto q1 = line.find('"'), q2 = line.find('"', q1 + 1);
+    const std::size_t path = std::stoul(line.substr(0, q1 - 1));
+    if (path >= labels.size()) {
+      labels.push_back(line.substr(q1 + 1, q2 - q1 - 1));
+      rows.emplace_back();
+    }
+    std::stringstream rest(line.substr(q2 + 2));
+    std::vector<double> fields;
+    for (std::string f; std::getline(rest, f, ',');) fields.push_back(std::stod(f));
+    fields.erase(fields.begin());  // the step
+    rows[path].push_back(fields);
+  }
+  if (rows.empty()) throw Error(csv + ": no paths");
+  // Contours of the objective over its box, when the plugin can be created.
+  std::optional<std::pair<double, double>> x_range, y_range;
+  std::vector<std::array<double, 4>> contours;
+  double minimum = std::nan("");
+  if (host && spec.paths) {
+    try {
+      const auto objective = host->create(host->registries().objectives, spec.paths->objective);
+      const auto box = objective->bounds();
+      minimum = objective->minimum();
+      if (box.size() >= 2) {
+        x_range = box[0];
+        y_range = box[1];
+        const int n = 120;
+        std::vector<double> xs(n), ys(n), z(n * n), point(objective->dimensions());
+        for (std::size_t i = 0; i < point.size(); ++i) point[i] = 0.5 * (box[i].first + box[i].second);
+        for (int i = 0; i < n; ++i) {
+          xs[i] = box[0].first + (box[0].second - box[0].first) * i / (n - 1);
+          ys[i] = box[1].first + (box[1].second - box[1].first) * i / (n - 1);
+        }
+        double low = HUGE_VAL, high = -HUGE_VAL;
+        for (int j = 0; j < n; ++j) {
+          for (int i = 0; i < n; ++i) {
+            point[0] = xs[i];
+            point[1] = ys[j];
+            z[j * n + i] = objective->value(point);
+            low = std::min(low, z[j * n + i]);
+            high = std::max(high, z[j * n + i]);
+          }
+        }
+        // Levels spaced evenly in log(f - min), the way bowls and valleys read best.
+        for (int k = 1; k <= 14; ++k) {
+          const double level = low + std::expm1(std::log1p(high - low) * k / 15.0);
+          const auto segments = svg::contour(xs, ys, z, level);
+          contours.insert(contours.end(), segments.begin(), segments.end());
+        }
+      }
+    } catch (const Error&) {
+      // Without the plugin the paths are drawn alone.
+    }
+  }
+  std::vector<svg::Panel> panels;
+  svg::Panel values{"f per step", {}, "step", "f(x)", std::nullopt};
+  for (std::size_t p = 0; p < rows.size(); ++p) {
+    svg::Panel panel{labels[p], {}, "x1", "x2", y_range};
+    panel.x_range = x_range;
+    panel.contours = contours;
+    svg::Series line, dots;
+    line.label = labels[p];
+    line.color = dots.color = svg::palette(p);
+    dots.points = true;
+    svg::Series f;
+    f.label = labels[p];
+    f.color = svg::palette(p);
+    for (std::size_t s = 0; s < rows[p].size(); ++s) {
+      const auto& r = rows[p][s];
+      if (r.size() >= 3) {
+        line.x.push_back(r[1]);
+        line.y.push_back(r[2]);
+      }
+      f.x.push_back(static_cast<double>(s));
+      f.y.push_back(r[0]);
+    }
+    dots.x = line.x;
+    dots.y = line.y;
+    panel.series = {line, dots};
+    panels.push_back(panel);
+    values.series.push_back(f);
+  }
+  std::string body = "<p>Optimizer paths of <code>" + svg::escape(spec.file) + "</code>";
+  if (spec.paths) {
+    body += " on objective <b>" + svg::escape(spec.paths->objective.kind) + "</b>, " +
+            std::to_string(spec.paths->steps) + " steps";
+  }
+  if (std::isfinite(minimum)) {
+    char m[32];
+    std::snprintf(m, sizeof m, "%g", minimum);
+    body += std::string(" (minimum ") + m + ")";
+  }
+  body += ".</p>\n";
+  body += figure(svg::small_multiples(panels, 3, 330, 220, false),
+                 "Each optimizer's path from the start, one dot per step, over the objective's "
+                 "contours (the book's figure for E1).");
+  body += figure(svg::chart(values, 720, 360), "The objective's value after each step.");
+  return page(spec.name, body);
+}
+
 }  // namespace
 
-std::string write_report(const std::string& results_dir, const std::string& out_file) {
+std::string write_report(const std::string& results_dir, const std::string& out_file,
+                         const PluginHost* host) {
   const fs::path dir(results_dir);
-  const Curves curves = read_curves((dir / "curves.csv").string());
   std::string html;
+  if (fs::exists(dir / "paths.csv") && fs::exists(dir / "experiment.yaml")) {
+    const std::string file = (dir / "experiment.yaml").string();
+    html = paths_report((dir / "paths.csv").string(), parse_experiment(read_text(file), file), host);
+    const std::string path = out_file.empty() ? (dir / "report.html").string() : out_file;
+    write_file_atomically(path, html);
+    return path;
+  }
+  const Curves curves = read_curves((dir / "curves.csv").string());
   if (fs::exists(dir / "sweep.yaml")) {
     const std::string file = (dir / "sweep.yaml").string();
     const ExperimentSpec spec = parse_experiment(read_text(file), file);

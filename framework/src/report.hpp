@@ -2,6 +2,8 @@
 /// `nnlab report RESULTS_DIR`: a results folder as one self-contained HTML page of SVG figures.
 #include <string>
 
+#include "plugin_host.hpp"
+
 namespace nnlab {
 
 /// Writes the report of the run or sweep in `results_dir` to `out_file` (default
@@ -11,6 +13,9 @@ namespace nnlab {
 /// line per value of a categorical one (E5's batch norm vs plain), or else the top 20 trials'
 /// accuracy curves in a 4 x 5 grid (E9; E8's dropout ratios). Throws Error naming the file when the
 /// folder holds no results.
-std::string write_report(const std::string& results_dir, const std::string& out_file = "");
+/// `host` (optional) creates an objective-mode run's objective, to draw its contours under the
+/// optimizer paths (E1).
+std::string write_report(const std::string& results_dir, const std::string& out_file = "",
+                         const PluginHost* host = nullptr);
 
 }  // namespace nnlab

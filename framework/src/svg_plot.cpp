@@ -47,6 +47,7 @@ void ranges(const Panel& p, double& x0, double& x1, double& y0, double& y1) {
     }
   }
   if (p.y_range) std::tie(y0, y1) = *p.y_range;
+  if (p.x_range) std::tie(x0, x1) = *p.x_range;
   if (!std::isfinite(x0)) x0 = 0, x1 = 1;
   if (!std::isfinite(y0)) y0 = 0, y1 = 1;
   if (x1 <= x0) x1 = x0 + 1;
@@ -102,6 +103,14 @@ void draw(std::ostringstream& out, const Panel& p, const Box& box) {
         << "text-anchor=\"middle\" transform=\"rotate(-90 " << num(cx) << " " << num(cy) << ")\">"
         << escape(p.y_label) << "</text>";
   }
+  if (!p.contours.empty()) {
+    out << "<path class=\"contour\" fill=\"none\" stroke=\"#c8c8c8\" stroke-width=\"0.8\" d=\"";
+    for (const auto& c : p.contours) {
+      out << "M" << num(sx(c[0])) << " " << num(sy(c[1])) << "L" << num(sx(c[2])) << " "
+          << num(sy(c[3]));
+    }
+    out << "\"/>";
+  }
   for (std::size_t i = 0; i < p.series.size(); ++i) {
     const Series& s = p.series[i];
     const std::string color = s.color.empty() ? palette(i) : s.color;
@@ -149,6 +158,44 @@ std::string open_svg(double width, double height) {
 
 }  // namespace
 
+std::vector<std::array<double, 4>> contour(const std::vector<double>& xs,
+                                           const std::vector<double>& ys,
+                                           const std::vector<double>& z, double level) {
+  std::vector<std::array<double, 4>> segments;
+  const std::size_t nx = xs.size();
+  auto at = [&](std::size_t i, std::size_t j) { return z[j * nx + i]; };
+  // Where the level crosses the edge between corners (xa, ya, za) and (xb, yb, zb).
+  auto cross = [&](double xa, double ya, double za, double xb, double yb, double zb) {
+    const double t = (level - za) / (zb - za);
+    return std::pair{xa + t * (xb - xa), ya + t * (yb - ya)};
+  };
+  for (std::size_t j = 0; j + 1 < ys.size(); ++j) {
+    for (std::size_t i = 0; i + 1 < nx; ++i) {
+      // Corners counter-clockwise from the bottom left; edges 0 bottom, 1 right, 2 top, 3 left.
+      const double x0 = xs[i], x1 = xs[i + 1], y0 = ys[j], y1 = ys[j + 1];
+      const double a = at(i, j), b = at(i + 1, j), c = at(i + 1, j + 1), d = at(i, j + 1);
+      const int index = (a > level) | (b > level) << 1 | (c > level) << 2 | (d > level) << 3;
+      if (index == 0 || index == 15) continue;
+      std::pair<double, double> edge[4];
+      edge[0] = cross(x0, y0, a, x1, y0, b);
+      edge[1] = cross(x1, y0, b, x1, y1, c);
+      edge[2] = cross(x1, y1, c, x0, y1, d);
+      edge[3] = cross(x0, y1, d, x0, y0, a);
+      // The edges each case joins (saddles 5 and 10 as two separate segments).
+      static const int joins[16][4] = {{-1, -1, -1, -1}, {3, 0, -1, -1}, {0, 1, -1, -1}, {3, 1, -1, -1},
+                                       {1, 2, -1, -1},   {3, 0, 1, 2},   {0, 2, -1, -1}, {3, 2, -1, -1},
+                                       {2, 3, -1, -1},   {0, 2, -1, -1}, {0, 1, 2, 3},   {1, 2, -1, -1},
+                                       {1, 3, -1, -1},   {0, 1, -1, -1}, {3, 0, -1, -1}, {-1, -1, -1, -1}};
+      for (int s = 0; s < 4 && joins[index][s] >= 0; s += 2) {
+        const auto& p = edge[joins[index][s]];
+        const auto& q = edge[joins[index][s + 1]];
+        segments.push_back({p.first, p.second, q.first, q.second});
+      }
+    }
+  }
+  return segments;
+}
+
 std::string palette(std::size_t i) {
   static const char* colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                                  "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
@@ -195,7 +242,7 @@ std::string chart(const Panel& panel, double width, double height, bool with_leg
 }
 
 std::string small_multiples(const std::vector<Panel>& panels, int columns, double panel_width,
-                            double panel_height) {
+                            double panel_height, bool with_legend) {
   const int rows = (static_cast<int>(panels.size()) + columns - 1) / columns;
   const double width = columns * panel_width, height = rows * panel_height + 24;
   std::ostringstream out;
@@ -205,7 +252,7 @@ std::string small_multiples(const std::vector<Panel>& panels, int columns, doubl
     const double top = static_cast<double>(static_cast<int>(i) / columns) * panel_height;
     draw(out, panels[i], {left + 46, top + 20, panel_width - 56, panel_height - 48});
   }
-  if (!panels.empty()) legend(out, panels.front().series, 46, height - 10);
+  if (with_legend && !panels.empty()) legend(out, panels.front().series, 46, height - 10);
   out << "</svg>";
   return out.str();
 }

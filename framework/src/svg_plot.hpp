@@ -3,6 +3,7 @@
 /// coordinates, written as plain SVG text. Static SVG was chosen over a JavaScript charting
 /// library: the page then needs no script, no CDN and no bundled library, opens the same in any
 /// browser (and in image viewers), and what it draws is all here, in about 300 lines.
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,14 +24,22 @@ struct Panel {
   std::string x_label, y_label;
   std::optional<std::pair<double, double>> y_range;  ///< fixed; default: from the data
   bool log_x = false;
+  std::optional<std::pair<double, double>> x_range;  ///< fixed; default: from the data
+  std::vector<std::array<double, 4>> contours;       ///< background segments x0, y0, x1, y1
 };
+
+/// The segments of the level-`level` contour of z over the grid xs x ys (z row-major, one row per
+/// y), by marching squares.
+std::vector<std::array<double, 4>> contour(const std::vector<double>& xs,
+                                           const std::vector<double>& ys,
+                                           const std::vector<double>& z, double level);
 
 /// One chart, `width` x `height` pixels, with axes, ticks, labels and a legend.
 std::string chart(const Panel& panel, double width, double height, bool legend = true);
 
 /// Panels in a grid of `columns`, sharing one legend (the first panel's series labels).
 std::string small_multiples(const std::vector<Panel>& panels, int columns, double panel_width,
-                            double panel_height);
+                            double panel_height, bool legend = true);
 
 /// Parallel coordinates: one vertical axis per column (log-scaled where `log_axis`), one line per
 /// row, coloured by the last column (the objective). Categorical columns give `categories`.

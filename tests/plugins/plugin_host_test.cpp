@@ -15,7 +15,8 @@ TEST(PluginHost, LoadsEveryBuiltInPluginWithItsComponents) {
   const PluginHost& host = test::builtin_host();
   std::vector<std::string> names;
   for (const auto& p : host.plugins()) names.push_back(p.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"datasets", "layers", "optimizers", "regularizers", "search"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"datasets", "layers", "objectives", "optimizers",
+                                             "regularizers", "search"}));
   const Registries& r = host.registries();
   for (const char* key : {"dense", "batch_norm", "relu", "sigmoid", "tanh", "dropout", "add"})
     EXPECT_TRUE(r.layers.contains(key)) << key;
@@ -25,7 +26,11 @@ TEST(PluginHost, LoadsEveryBuiltInPluginWithItsComponents) {
   for (const char* key : {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"})
     EXPECT_TRUE(r.optimizers.contains(key)) << key;
   for (const char* key : {"idx", "synthetic"}) EXPECT_TRUE(r.datasets.contains(key)) << key;
-  for (const char* key : {"grid", "random"}) EXPECT_TRUE(r.strategies.contains(key)) << key;
+  for (const char* key : {"grid", "random", "sobol", "tpe", "bayes"})
+    EXPECT_TRUE(r.strategies.contains(key)) << key;
+  for (const char* key : {"median", "asha", "hyperband"}) EXPECT_TRUE(r.pruners.contains(key)) << key;
+  for (const char* key : {"bowl", "rosenbrock", "branin", "rastrigin", "hartmann6"})
+    EXPECT_TRUE(r.objectives.contains(key)) << key;
   // Each entry records the plugin that registered it.
   EXPECT_NE(r.optimizers.find("adam")->plugin.find("optimizers.so"), std::string::npos);
   EXPECT_FALSE(r.optimizers.find("adam")->schema.summary().empty());
@@ -80,7 +85,7 @@ TEST(PluginHost, TheSameFileReachedTwiceLoadsOnce) {
   PluginHost host;
   host.load_search_path(
       {PluginHost::builtin_plugin_dir(), PluginHost::builtin_plugin_dir() + "/optimizers.so"});
-  EXPECT_EQ(host.plugins().size(), 5u);
+  EXPECT_EQ(host.plugins().size(), 6u);
 }
 
 TEST(PluginHost, NnlabPluginPathIsSearchedBeforeTheBuiltIns) {

@@ -148,6 +148,8 @@ TEST(Schema, EveryBuiltinComponentReadsWhatItsSchemaDeclares) {
   check_registry(r.optimizers, {{"adam", {{"eps", "1e-8"}}}});
   check_registry(r.datasets, {{"idx", {{"dataset", "fashion-mnist"}}}});
   check_registry(r.strategies, {});
+  check_registry(r.pruners, {});
+  check_registry(r.objectives, {});
   EXPECT_GE(r.layers.entries().size(), 8u);
 }
 

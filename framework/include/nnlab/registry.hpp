@@ -11,6 +11,7 @@
 #include "nnlab/error.hpp"
 #include "nnlab/layer.hpp"
 #include "nnlab/loss.hpp"
+#include "nnlab/objective.hpp"
 #include "nnlab/optimizer.hpp"
 #include "nnlab/params.hpp"
 #include "nnlab/pruner.hpp"
@@ -78,6 +79,7 @@ struct Registries {
   Registry<Dataset> datasets{"dataset"};
   Registry<SearchStrategy> strategies{"search strategy"};
   Registry<Pruner> pruners{"pruner"};
+  Registry<Objective> objectives{"objective"};
 
   void set_current_plugin(const std::string& path) {
     layers.set_current_plugin(path);
@@ -87,6 +89,7 @@ struct Registries {
     datasets.set_current_plugin(path);
     strategies.set_current_plugin(path);
     pruners.set_current_plugin(path);
+    objectives.set_current_plugin(path);
   }
 };
 

@@ -1,0 +1,15 @@
+// The built-in analytic objectives plugin: bowl, rosenbrock, branin, rastrigin, hartmann6.
+#include "nnlab/plugin.hpp"
+#include "components.hpp"
+
+namespace {
+void register_components(nnlab::Registries& r) {
+  nnlab::objectives::register_bowl(r);
+  nnlab::objectives::register_rosenbrock(r);
+  nnlab::objectives::register_branin(r);
+  nnlab::objectives::register_rastrigin(r);
+  nnlab::objectives::register_hartmann6(r);
+}
+}  // namespace
+
+NNLAB_PLUGIN("objectives", "0.1.0", register_components)
