@@ -174,6 +174,11 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
     std::fprintf(stderr, "%s", tty && !last ? "" : "\n");
   };
   const RunResult result = run_experiment(spec, host, run);
+  if (spec.train.epochs == 0) {  // a probe only (E3)
+    std::printf("probed the untrained model; results: %s/histograms.csv, %s/probe.csv\n",
+                result.out_dir.c_str(), result.out_dir.c_str());
+    return 0;
+  }
   const auto& s = result.summary;
   std::printf("done: %lld updates in %.2f s (%.1f GFLOP/s)", static_cast<long long>(s.iterations),
               s.seconds, s.flops / s.seconds / 1e9);

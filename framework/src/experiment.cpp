@@ -30,7 +30,7 @@ class Loader {
     if (root["objective"]) return objective_mode(root);
     check_keys(root, "",
                {"name", "seed", "plugins", "data", "model", "regularizers", "optimizer", "train",
-                "execution", "search", "description"});
+                "execution", "search", "description", "probe"});
     ExperimentSpec spec;
     spec.file = file_;
     Params top = scalars(root, "");
@@ -54,7 +54,8 @@ class Loader {
         spec.regularizers.push_back(component(regs[i], "regularizers[" + std::to_string(i) + "]"));
       }
     }
-    spec.train = train(required_map(root, "", "train"));
+    if (const YAML::Node probe_node = root["probe"]) spec.probe = probe(probe_node);
+    spec.train = train(required_map(root, "", "train"), spec.probe.has_value());
     if (auto exec = root["execution"]) spec.execution = execution(exec);
     if (auto search_node = root["search"]) spec.search = search(search_node, root, spec.train);
     return spec;
@@ -342,7 +343,32 @@ class Loader {
     }
   }
 
-  TrainSpec train(const YAML::Node& node) const {
+  ProbeSpec probe(const YAML::Node& node) const {
+    if (!node.IsMap()) fail(node, "probe", "expected {nodes: [...], bins: N, range: [low, high]}");
+    check_keys(node, "probe", {"nodes", "bins", "range"});
+    Params p = scalars(node, "probe");
+    ProbeSpec spec;
+    spec.nodes_where = p.where("nodes");
+    if (const ParamValue* nodes = p.find("nodes")) {
+      for (const auto& item : nodes->is_list ? nodes->items : std::vector<ParamValue>{*nodes})
+        spec.nodes.push_back(item.text);
+    }
+    spec.bins = p.integer("bins", 30);
+    if (spec.bins < 1) p.fail("bins", "expected a positive number of bins");
+    if (const ParamValue* range = p.find("range")) {
+      const auto low = range->is_list && range->items.size() == 2 ? parse_number(range->items[0].text)
+                                                                   : std::nullopt;
+      const auto high = range->is_list && range->items.size() == 2
+                            ? parse_number(range->items[1].text)
+                            : std::nullopt;
+      if (!low || !high || !(*low < *high))
+        p.fail("range", "expected [low, high] with low < high");
+      spec.range = std::pair{*low, *high};
+    }
+    return spec;
+  }
+
+  TrainSpec train(const YAML::Node& node, bool probing = false) const {
     check_keys(node, "train", {"epochs", "iterations", "batch_size", "sampling", "eval",
                                "eval_batch_size", "batch_seed", "log_every"});
     Params p = scalars(node, "train");
@@ -353,7 +379,9 @@ class Loader {
       spec.epochs = std::numeric_limits<std::int32_t>::max();  // the update count ends the run
     } else {
       spec.epochs = p.integer("epochs");
-      if (spec.epochs < 1) p.fail("epochs", "expected a positive number of epochs");
+      if (spec.epochs < (probing ? 0 : 1))
+        p.fail("epochs", probing ? "expected a number of epochs (0: only probe)"
+                                 : "expected a positive number of epochs");
     }
     if (p.has("batch_seed")) {
       const std::int64_t seed = p.integer("batch_seed");

@@ -62,6 +62,17 @@ struct TrainSpec {
   /// the same minibatch sequence (the book's optimizer and init comparisons, E2 and E4).
   std::optional<std::uint64_t> batch_seed;
   std::int64_t log_every = 0;  ///< record the minibatch loss every N updates in steps.csv (0: off)
+  /// epochs: 0 is allowed with a probe: the run then only probes the freshly built model.
+};
+
+/// `probe:` — activation statistics of chosen nodes (the seed's E3): after building the model (and
+/// before any training), one inference pass over the training rows; histograms.csv gets each
+/// node's histogram, probe.csv its mean, standard deviation and fractions near 0 and 1.
+struct ProbeSpec {
+  std::vector<std::string> nodes;  ///< empty: every node
+  SourceLocation nodes_where;
+  std::int64_t bins = 30;
+  std::optional<std::pair<double, double>> range;  ///< default: each node's own min..max
 };
 
 struct ExecutionSpec {
@@ -120,6 +131,7 @@ struct ExperimentSpec {
   ExecutionSpec execution;
   std::optional<SearchSpec> search;
   std::optional<PathsSpec> paths;  ///< set in objective mode; data, model and train are then unused
+  std::optional<ProbeSpec> probe;
   std::string resolved_yaml;  ///< the experiment after overrides, runnable as is
 };
 

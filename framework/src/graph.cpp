@@ -122,6 +122,14 @@ std::vector<std::string> Graph::node_names() const {
   return names;
 }
 
+ConstMatrixView Graph::node_output(const std::string& name) const {
+  if (!current_) throw Error("node_output before any forward pass");
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    if (nodes_[i].name == name) return current_->outputs[i].view();
+  }
+  throw Error("no node named '" + name + "'");
+}
+
 Graph::Workspace& Graph::workspace(std::int64_t batch) {
   auto it = workspaces_.find(batch);
   if (it != workspaces_.end()) return it->second;

@@ -38,6 +38,9 @@ class Graph {
   std::int64_t output_width() const { return nodes_[static_cast<std::size_t>(output_)].width; }
   /// Node names in execution order.
   std::vector<std::string> node_names() const;
+  /// A node's activations from the last forward (rows = that batch); throws Error for an unknown
+  /// node or before any forward.
+  ConstMatrixView node_output(const std::string& name) const;
 
  private:
   static constexpr int kData = -1;

@@ -323,6 +323,58 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
   return page(spec.name, body);
 }
 
+/// E3: a histogram per probed node, in a row, as the book draws them.
+std::string probe_report(const fs::path& dir, const ExperimentSpec& spec) {
+  std::ifstream in(dir / "histograms.csv");
+  std::string line;
+  std::getline(in, line);
+  std::vector<svg::Panel> panels;
+  double top = 0;
+  while (std::getline(in, line)) {
+    std::stringstream row(line);
+    std::string node, low, high, count;
+    std::getline(row, node, ',');
+    std::getline(row, low, ',');
+    std::getline(row, high, ',');
+    std::getline(row, count);
+    if (panels.empty() || panels.back().title != node) {
+      svg::Panel panel{node, {}, "activation", "count", std::nullopt};
+      svg::Series bars;
+      bars.label = node;
+      bars.bars = true;
+      bars.color = "#1f77b4";
+      panel.series.push_back(bars);
+      panels.push_back(panel);
+    }
+    auto& bars = panels.back().series.front();
+    bars.x.push_back(std::stod(low));
+    bars.y.push_back(std::stod(count));
+    top = std::max(top, bars.y.back());
+    panels.back().x_range = std::pair{bars.x.front(), std::stod(high)};
+  }
+  for (auto& p : panels) p.y_range = std::pair{0.0, top * 1.05};
+  std::string stats;
+  std::ifstream probe(dir / "probe.csv");
+  std::getline(probe, line);
+  stats = "<table><tr><th>node</th><th>stat</th><th>value</th></tr>\n";
+  while (std::getline(probe, line)) {
+    std::stringstream row(line);
+    std::string node, stat, value;
+    std::getline(row, node, ',');
+    std::getline(row, stat, ',');
+    std::getline(row, value);
+    if (stat == "std" || stat == "mean")
+      stats += "<tr><td>" + svg::escape(node) + "</td><td>" + stat + "</td><td>" + value + "</td></tr>\n";
+  }
+  stats += "</table>\n";
+  std::string body = "<p>Activations of the untrained model of <code>" + svg::escape(spec.file) +
+                     "</code>, one inference pass over the training rows.</p>\n";
+  body += figure(svg::small_multiples(panels, static_cast<int>(std::min<std::size_t>(panels.size(), 5)),
+                                      200, 190, false),
+                 "Histogram of each probed node's activations (the book's figure for E3).");
+  return page(spec.name, body + stats);
+}
+
 /// E1: each optimizer's path over the objective's contours, and f per step.
 std::string paths_report(const std::string& csv, const ExperimentSpec& spec, const PluginHost* host) {
   std::ifstream in(csv);
@@ -436,6 +488,13 @@ std::string write_report(const std::string& results_dir, const std::string& out_
                          const PluginHost* host) {
   const fs::path dir(results_dir);
   std::string html;
+  if (fs::exists(dir / "histograms.csv") && !fs::exists(dir / "curves.csv")) {
+    const std::string file = (dir / "experiment.yaml").string();
+    html = probe_report(dir, parse_experiment(read_text(file), file));
+    const std::string path = out_file.empty() ? (dir / "report.html").string() : out_file;
+    write_file_atomically(path, html);
+    return path;
+  }
   if (fs::exists(dir / "paths.csv") && fs::exists(dir / "experiment.yaml")) {
     const std::string file = (dir / "experiment.yaml").string();
     html = paths_report((dir / "paths.csv").string(), parse_experiment(read_text(file), file), host);

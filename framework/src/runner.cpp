@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "plugin_host.hpp"
+#include "probe.hpp"
 #include "results.hpp"
 #include "sweep.hpp"
 
@@ -43,7 +44,8 @@ RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
   result.out_dir =
       options.out_dir.empty() ? (fs::path("results") / spec.name).string() : options.out_dir;
   const fs::path curves = fs::path(result.out_dir) / "curves.csv";
-  if (fs::exists(curves) && !options.overwrite) {
+  if ((fs::exists(curves) || fs::exists(fs::path(result.out_dir) / "histograms.csv")) &&
+      !options.overwrite) {
     throw Error(result.out_dir +
                 ": already holds a run (curves.csv); pass --overwrite to replace it, or --out DIR");
   }
@@ -63,12 +65,18 @@ RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
   if (ec) throw Error(result.out_dir + ": cannot create the results folder: " + ec.message());
   write_file_atomically((fs::path(result.out_dir) / "experiment.yaml").string(),
                         spec.resolved_yaml);
+  Compute compute = Compute::make();
+  if (spec.probe) {
+    write_probe(result.out_dir,
+                probe_activations(trainer.graph(), compute, data.train, *spec.probe));
+    log("probe: " + result.out_dir + "/histograms.csv, " + result.out_dir + "/probe.csv");
+    if (spec.train.epochs == 0) return result;  // probing only
+  }
   CurvesWriter writer(curves.string());
   std::unique_ptr<StepsWriter> steps;
   if (spec.train.log_every > 0)
     steps = std::make_unique<StepsWriter>((fs::path(result.out_dir) / "steps.csv").string());
 
-  Compute compute = Compute::make();
   result.summary = trainer.run(
       compute,
       [&](const EvalPoint& point) {

@@ -98,7 +98,7 @@ void draw(std::ostringstream& out, const Panel& p, const Box& box) {
         << escape(p.x_label) << "</text>";
   }
   if (!p.y_label.empty()) {
-    const double cx = box.left - 30, cy = box.top + box.height / 2;
+    const double cx = box.left - 38, cy = box.top + box.height / 2;
     out << "<text x=\"" << num(cx) << "\" y=\"" << num(cy) << "\" font-size=\"10\" "
         << "text-anchor=\"middle\" transform=\"rotate(-90 " << num(cx) << " " << num(cy) << ")\">"
         << escape(p.y_label) << "</text>";
@@ -114,6 +114,16 @@ void draw(std::ostringstream& out, const Panel& p, const Box& box) {
   for (std::size_t i = 0; i < p.series.size(); ++i) {
     const Series& s = p.series[i];
     const std::string color = s.color.empty() ? palette(i) : s.color;
+    if (s.bars && s.x.size() >= 2) {
+      const double w = s.x[1] - s.x[0];
+      for (std::size_t k = 0; k < s.x.size() && k < s.y.size(); ++k) {
+        const double top = sy(std::clamp(s.y[k], y0, y1)), base = sy(std::max(y0, 0.0));
+        out << "<rect class=\"bar\" x=\"" << num(sx(s.x[k])) << "\" y=\"" << num(top) << "\" width=\""
+            << num(std::max(sx(s.x[k] + w) - sx(s.x[k]) - 0.5, 0.5)) << "\" height=\""
+            << num(std::max(base - top, 0.0)) << "\" fill=\"" << color << "\"/>";
+      }
+      continue;
+    }
     std::ostringstream points;
     std::size_t n = 0;
     for (std::size_t k = 0; k < s.x.size() && k < s.y.size(); ++k) {

@@ -16,6 +16,7 @@ struct Series {
   std::string color;     ///< CSS colour; empty: from the palette
   bool dashed = false;
   bool points = false;   ///< draw dots instead of a line
+  bool bars = false;     ///< draw bars from 0 (x: each bar's left edge; bars are equally wide)
 };
 
 struct Panel {

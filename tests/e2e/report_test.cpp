@@ -3,7 +3,11 @@
 
 #include <regex>
 
+#include "optimizer_paths.hpp"
+#include "probe.hpp"
 #include "runner.hpp"
+#include "trainer.hpp"
+#include "data.hpp"
 #include "sweep.hpp"
 #include "test_support.hpp"
 
@@ -81,6 +85,48 @@ TEST(Report, ARandomSweepShowsTheTopTrialsCurves) {
   EXPECT_EQ(count(panels, "class=\"panel\""), 20u);  // the best 20 of 24, a 4 x 5 grid
   EXPECT_EQ(count(panels, "data-label=\"test_acc\""), 20u);
   EXPECT_NE(html.find("<figcaption>Accuracy per epoch of the best 20 trials"), std::string::npos);
+}
+
+TEST(Report, OptimizerPathsAreDrawnOverTheObjectivesContours) {
+  test::TempDir dir;
+  const auto spec = parse_experiment(
+      "name: paths\nobjective: {kind: bowl}\nstart: [-7.0, 2.0]\nsteps: 5\n"
+      "optimizers: [{kind: sgd, lr: 0.95}, {kind: adam, lr: 0.3}]\n",
+      "p.yaml");
+  RunOptions options;
+  options.out_dir = dir.file("paths");
+  run_paths(spec, test::builtin_host(), options);
+  const std::string html = slurp(write_report(dir.file("paths"), "", &test::builtin_host()));
+  EXPECT_EQ(count(html, "class=\"contour\""), 2u);       // one contour path per panel
+  EXPECT_EQ(count(html, "class=\"point\""), 2u * 6u);     // the start and 5 steps, per path
+  EXPECT_EQ(count(html, "data-label=\"sgd lr=0.95\""), 2u);  // its path and its f per step
+  // Without the plugins, the paths are still drawn, without contours.
+  const std::string bare = slurp(write_report(dir.file("paths"), dir.file("bare.html")));
+  EXPECT_EQ(count(bare, "class=\"contour\""), 0u);
+  EXPECT_EQ(count(bare, "class=\"point\""), 12u);
+}
+
+TEST(Report, AProbeGetsAHistogramPerNode) {
+  test::TempDir dir;
+  std::string yaml = test::synthetic_experiment("probe") +
+                     "probe: {nodes: [relu1], bins: 12}\n";
+  yaml.replace(yaml.find("epochs: "), 9, "epochs: 0");
+  RunOptions options;
+  options.out_dir = dir.file("probe");
+  run_experiment(parse_experiment(yaml, "p.yaml"), test::builtin_host(), options);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("probe") + "/curves.csv"));  // no training
+  const std::string html = slurp(write_report(dir.file("probe")));
+  EXPECT_EQ(count(html, "class=\"bar\""), 12u);
+  EXPECT_NE(html.find("<td>relu1</td><td>std</td>"), std::string::npos);
+  EXPECT_NE(test::error_of([] {
+              std::string bad = test::synthetic_experiment("probe") + "probe: {nodes: [nope]}\n";
+              const auto spec = parse_experiment(bad, "p.yaml");
+              const PreparedData data = prepare_data(spec.data, test::builtin_host(), spec.seed);
+              Trainer trainer(spec, data, test::builtin_host());
+              Compute compute = Compute::make();
+              probe_activations(trainer.graph(), compute, data.train, *spec.probe);
+            }).find("probe.nodes: no node named 'nope' in the model"),
+            std::string::npos);
 }
 
 TEST(Report, AFolderWithoutResultsIsOneClearError) {

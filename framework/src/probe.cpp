@@ -1,0 +1,83 @@
+#include "probe.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "results.hpp"
+
+namespace nnlab {
+
+std::vector<NodeActivations> probe_activations(Graph& graph, Compute& compute,
+                                               const LabeledSet& rows, const ProbeSpec& spec) {
+  std::vector<std::string> nodes = spec.nodes;
+  const auto known = graph.node_names();
+  if (nodes.empty()) nodes = known;
+  for (const auto& n : nodes) {
+    if (std::find(known.begin(), known.end(), n) == known.end()) {
+      std::string list;
+      for (const auto& k : known) list += " " + k;
+      throw ConfigError(spec.nodes_where, "probe.nodes",
+                        "no node named '" + n + "' in the model (nodes:" + list + ")");
+    }
+  }
+  const std::int64_t n = std::min<std::int64_t>(rows.features.rows(), 10000);
+  graph.forward(compute, ConstMatrixView(rows.features.data(), n, rows.features.cols()), Mode::infer);
+  std::vector<NodeActivations> out;
+  for (const auto& name : nodes) {
+    const ConstMatrixView a = graph.node_output(name);
+    NodeActivations s;
+    s.node = name;
+    double sum = 0, sum_sq = 0;
+    s.min = HUGE_VAL;
+    s.max = -HUGE_VAL;
+    for (std::int64_t i = 0; i < a.size(); ++i) {
+      const double v = a.data[i];
+      sum += v;
+      sum_sq += v * v;
+      s.min = std::min(s.min, v);
+      s.max = std::max(s.max, v);
+    }
+    const auto count = static_cast<double>(a.size());
+    s.mean = sum / count;
+    s.std = std::sqrt(std::max(sum_sq / count - s.mean * s.mean, 0.0));
+    s.low = spec.range ? spec.range->first : s.min;
+    s.high = spec.range ? spec.range->second : s.max;
+    if (!(s.high > s.low)) s.high = s.low + 1;
+    s.counts.assign(static_cast<std::size_t>(spec.bins), 0);
+    const double width = (s.high - s.low) / static_cast<double>(spec.bins);
+    for (std::int64_t i = 0; i < a.size(); ++i) {
+      const double v = a.data[i];
+      if (v < s.low || v > s.high) continue;  // outside a given range: not counted
+      const auto bin = std::min<std::int64_t>(static_cast<std::int64_t>((v - s.low) / width),
+                                              spec.bins - 1);
+      ++s.counts[static_cast<std::size_t>(bin)];
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+void write_probe(const std::string& dir, const std::vector<NodeActivations>& nodes) {
+  std::string stats = "node,stat,value\n", histograms = "node,bin_low,bin_high,count\n";
+  char line[256];
+  for (const auto& s : nodes) {
+    for (const auto& [stat, value] :
+         {std::pair{"mean", s.mean}, {"std", s.std}, {"min", s.min}, {"max", s.max}}) {
+      std::snprintf(line, sizeof line, "%s,%s,%.9g\n", s.node.c_str(), stat, value);
+      stats += line;
+    }
+    const double width = (s.high - s.low) / static_cast<double>(s.counts.size());
+    for (std::size_t b = 0; b < s.counts.size(); ++b) {
+      std::snprintf(line, sizeof line, "%s,%.9g,%.9g,%lld\n", s.node.c_str(),
+                    s.low + width * static_cast<double>(b), s.low + width * static_cast<double>(b + 1),
+                    static_cast<long long>(s.counts[b]));
+      histograms += line;
+    }
+  }
+  write_file_atomically((std::filesystem::path(dir) / "probe.csv").string(), stats);
+  write_file_atomically((std::filesystem::path(dir) / "histograms.csv").string(), histograms);
+}
+
+}  // namespace nnlab
