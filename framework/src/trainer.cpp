@@ -102,6 +102,73 @@ EvalPoint Trainer::evaluate_all(Compute& compute, std::int64_t epoch, std::int64
   return point;
 }
 
+std::vector<Trainer::GradientCheck> Trainer::gradient_check(Compute& compute, std::int64_t rows,
+                                                            std::int64_t samples, double h) {
+  for (const NodeSpec& node : spec_.model.nodes) {
+    if (node.layer.kind == "dropout") {
+      throw ConfigError(node.layer.where, node.layer.path + ".kind",
+                        "a gradient check never goes through dropout (its random masks change "
+                        "between the two evaluations); check the model without it");
+    }
+  }
+  const LabeledSet& train = data_.train;
+  rows = std::min(rows, train.features.rows());
+  if (rows < 2)
+    throw Error("a gradient check needs a batch of at least 2 rows (batch norm's x-hat is 0 for 1)");
+  const ConstMatrixView x(train.features.data(), rows, train.features.cols());
+  const std::span<const std::int32_t> labels(train.labels.data(), static_cast<std::size_t>(rows));
+  auto loss_of = [&] {
+    const double loss = loss_->forward(compute, graph_->forward(compute, x, Mode::train), labels);
+    return loss + penalty();
+  };
+  // Analytic: one backward pass, penalties included.
+  loss_of();
+  loss_->backward(compute, graph_->output_grad());
+  graph_->backward(compute);
+  for (const auto& reg : regularizers_) reg->add_gradient(graph_->parameters());
+  std::vector<Matrix> analytic;
+  for (const Parameter* p : graph_->parameters()) {
+    Matrix copy(p->grad.rows(), p->grad.cols());
+    std::copy(p->grad.data(), p->grad.data() + p->grad.size(), copy.data());
+    analytic.push_back(std::move(copy));
+  }
+  std::vector<GradientCheck> out;
+  Rng rng(derive_seed(spec_.seed, "gradient-check"));
+  for (std::size_t t = 0; t < graph_->parameters().size(); ++t) {
+    Parameter& p = *graph_->parameters()[t];
+    std::vector<std::int64_t> indices(static_cast<std::size_t>(p.value.size()));
+    std::iota(indices.begin(), indices.end(), 0);
+    if (p.value.size() > samples) {
+      std::shuffle(indices.begin(), indices.end(), rng);
+      indices.resize(static_cast<std::size_t>(samples));
+    }
+    GradientCheck c;
+    c.parameter = p.name;
+    for (std::int64_t i : indices) {
+      const float w = p.value.data()[i];
+      p.value.data()[i] = w + static_cast<float>(h);
+      const double plus = loss_of();
+      p.value.data()[i] = w - static_cast<float>(h);
+      const double minus = loss_of();
+      p.value.data()[i] = w;
+      const double numeric = (plus - minus) / (2 * h);
+      const double a = analytic[t].data()[i];
+      const double diff = std::fabs(a - numeric);
+      c.mean_abs_diff += diff;
+      c.mean_abs_gradient += std::fabs(a);
+      c.max_abs_diff = std::max(c.max_abs_diff, diff);
+      c.max_relative = std::max(c.max_relative, diff / std::max(std::fabs(a) + std::fabs(numeric), 1e-3));
+      ++c.checked;
+    }
+    if (c.checked > 0) {
+      c.mean_abs_diff /= static_cast<double>(c.checked);
+      c.mean_abs_gradient /= static_cast<double>(c.checked);
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
 TrainSummary Trainer::run(Compute& compute, const std::function<void(const EvalPoint&)>& on_eval,
                           const std::function<void(std::int64_t, double)>& on_step) {
   const auto start = std::chrono::steady_clock::now();

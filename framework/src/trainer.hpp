@@ -52,6 +52,22 @@ class Trainer {
 
   Graph& graph() { return *graph_; }
 
+  /// One parameter tensor's gradient check.
+  struct GradientCheck {
+    std::string parameter;
+    std::int64_t checked = 0;  ///< elements compared
+    double mean_abs_diff = 0, max_abs_diff = 0;
+    double mean_abs_gradient = 0;  ///< of the analytic gradient over the checked elements
+    double max_relative = 0;  ///< |analytic - numeric| / max(|analytic| + |numeric|, 1e-3)
+  };
+  /// The seed's E6 on this model, as built: back-propagated gradients (loss and penalties) of the
+  /// first `rows` training rows against central differences with step `h`, for up to `samples`
+  /// elements of each parameter tensor (all of a smaller tensor; a seeded choice of a larger one).
+  /// The layers compute in float32, so h is larger than the book's float64 1e-4. Throws
+  /// ConfigError if the model has dropout (random masks make the check meaningless).
+  std::vector<GradientCheck> gradient_check(Compute& compute, std::int64_t rows,
+                                            std::int64_t samples, double h);
+
  private:
   double train_step(Compute& compute, ConstMatrixView x, std::span<const std::int32_t> labels);
   EvalPoint evaluate_all(Compute& compute, std::int64_t epoch, std::int64_t iteration);
