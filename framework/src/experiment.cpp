@@ -32,18 +32,7 @@ class Loader {
                {"name", "seed", "plugins", "data", "model", "regularizers", "optimizer", "train",
                 "execution", "search", "description", "probe"});
     ExperimentSpec spec;
-    spec.file = file_;
-    Params top = scalars(root, "");
-    spec.name = top.string("name");
-    if (spec.name.empty() || spec.name.find_first_of("/\\") != std::string::npos ||
-        spec.name[0] == '.') {
-      top.fail("name", "expected a non-empty name without '/' (it names the results folder)");
-    }
-    const std::int64_t seed = top.integer("seed", 1);
-    if (seed < 0) top.fail("seed", "expected a non-negative integer");
-    spec.seed = static_cast<std::uint64_t>(seed);
-    top.string("description", "");
-    if (root["plugins"]) plugin_list(root, spec);
+    Params top = header(root, spec);
 
     spec.data = data(required_map(root, "", "data"));
     spec.model = model(required_map(root, "", "model"));
@@ -62,11 +51,9 @@ class Loader {
   }
 
  private:
-  /// Objective mode: `objective:`, `start:`, `steps:` and `optimizer:` or `optimizers: [...]`.
-  ExperimentSpec objective_mode(const YAML::Node& root) {
-    check_keys(root, "", {"name", "seed", "plugins", "description", "objective", "start", "steps",
-                          "optimizer", "optimizers"});
-    ExperimentSpec spec;
+  /// The keys every experiment has: name, seed, description, plugins. Returns the top level's
+  /// scalars, for the caller's own keys.
+  Params header(const YAML::Node& root, ExperimentSpec& spec) const {
     spec.file = file_;
     Params top = scalars(root, "");
     spec.name = top.string("name");
@@ -79,6 +66,15 @@ class Loader {
     spec.seed = static_cast<std::uint64_t>(seed);
     top.string("description", "");
     if (root["plugins"]) plugin_list(root, spec);
+    return top;
+  }
+
+  /// Objective mode: `objective:`, `start:`, `steps:` and `optimizer:` or `optimizers: [...]`.
+  ExperimentSpec objective_mode(const YAML::Node& root) {
+    check_keys(root, "", {"name", "seed", "plugins", "description", "objective", "start", "steps",
+                          "optimizer", "optimizers"});
+    ExperimentSpec spec;
+    Params top = header(root, spec);
     PathsSpec paths;
     paths.objective = component(root["objective"], "objective");
     paths.steps = top.integer("steps", 30);

@@ -7,29 +7,27 @@
 
 namespace nnlab {
 
-CurvesWriter::CurvesWriter(const std::string& path, bool append) : path_(path) {
+namespace {
+/// Opens a CSV file for writing (or appending), with `header` when the file is new or empty.
+std::FILE* open_csv(const std::string& path, bool append, const char* header) {
   std::error_code ec;
   const bool fresh =
       !append || !std::filesystem::exists(path, ec) || std::filesystem::file_size(path, ec) == 0;
-  file_ = std::fopen(path.c_str(), append ? "a" : "w");
-  if (!file_) throw Error(path + ": cannot write: " + std::strerror(errno));
+  std::FILE* file = std::fopen(path.c_str(), append ? "a" : "w");
+  if (!file) throw Error(path + ": cannot write: " + std::strerror(errno));
   if (fresh) {
-    std::fputs("trial,epoch,metric,value\n", file_);
-    std::fflush(file_);
+    std::fputs(header, file);
+    std::fflush(file);
   }
+  return file;
 }
+}  // namespace
 
-StepsWriter::StepsWriter(const std::string& path, bool append) : path_(path) {
-  std::error_code ec;
-  const bool fresh =
-      !append || !std::filesystem::exists(path, ec) || std::filesystem::file_size(path, ec) == 0;
-  file_ = std::fopen(path.c_str(), append ? "a" : "w");
-  if (!file_) throw Error(path + ": cannot write: " + std::strerror(errno));
-  if (fresh) {
-    std::fputs("trial,iteration,loss\n", file_);
-    std::fflush(file_);
-  }
-}
+CurvesWriter::CurvesWriter(const std::string& path, bool append)
+    : path_(path), file_(open_csv(path, append, "trial,epoch,metric,value\n")) {}
+
+StepsWriter::StepsWriter(const std::string& path, bool append)
+    : path_(path), file_(open_csv(path, append, "trial,iteration,loss\n")) {}
 
 StepsWriter::~StepsWriter() {
   if (file_) std::fclose(file_);
