@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> names;
   std::stringstream list(strategies);
   for (std::string s; std::getline(list, s, ',');) names.push_back(s);
-  for (const auto& objective : {test::branin(), test::hartmann6(), test::rosenbrock()}) {
+  for (const char* kind : {"branin", "hartmann6", "rosenbrock"}) {
+    const test::Problem objective = test::problem(host, kind);
     for (const auto& name : names) {
       std::vector<std::vector<double>> runs;
       const auto start = std::chrono::steady_clock::now();

@@ -29,7 +29,7 @@ double median(std::vector<double> v) {
 }
 
 /// The median over `seeds` seeds of the best value after `budget` trials.
-double median_best(const std::string& kind, const test::Objective& o, int seeds, int budget) {
+double median_best(const std::string& kind, const test::Problem& o, int seeds, int budget) {
   std::vector<double> bests;
   for (int seed = 1; seed <= seeds; ++seed) {
     auto s = strategy(kind, o.space, static_cast<std::uint64_t>(seed), budget);
@@ -39,7 +39,8 @@ double median_best(const std::string& kind, const test::Objective& o, int seeds,
 }
 
 TEST(Strategies, BayesAndTpeBeatRandomSearchOnBraninAndRosenbrock) {
-  for (const auto& o : {test::branin(), test::rosenbrock()}) {
+  for (const char* kind : {"branin", "rosenbrock"}) {
+    const test::Problem o = test::problem(test::builtin_host(), kind);
     SCOPED_TRACE(o.name);
     const double random = median_best("random", o, 5, 30);
     const double tpe = median_best("tpe", o, 5, 30);
@@ -49,7 +50,7 @@ TEST(Strategies, BayesAndTpeBeatRandomSearchOnBraninAndRosenbrock) {
     EXPECT_LT(bayes - o.minimum, o.name == "branin" ? 0.05 : 0.5);  // near the optimum
   }
   // Six dimensions: the GP finds most of Hartmann-6's depth (-3.32) in 30 trials.
-  EXPECT_LT(median_best("bayes", test::hartmann6(), 3, 30), -2.8);
+  EXPECT_LT(median_best("bayes", test::problem(test::builtin_host(), "hartmann6"), 3, 30), -2.8);
 }
 
 TEST(Strategies, SobolPutsOnePointInEverySliceOfEveryAxis) {
@@ -70,7 +71,7 @@ TEST(Strategies, SobolPutsOnePointInEverySliceOfEveryAxis) {
 }
 
 TEST(Strategies, TheSameSeedProposesTheSameTrials) {
-  const auto o = test::branin();
+  const test::Problem o = test::problem(test::builtin_host(), "branin");
   for (const char* kind : {"tpe", "bayes", "sobol"}) {
     auto a = strategy(kind, o.space, 3, 15);
     auto b = strategy(kind, o.space, 3, 15);
@@ -79,7 +80,7 @@ TEST(Strategies, TheSameSeedProposesTheSameTrials) {
 }
 
 TEST(Strategies, TrialsInFlightDoNotPileUpOnOnePoint) {
-  const auto o = test::branin();
+  const test::Problem o = test::problem(test::builtin_host(), "branin");
   for (const char* kind : {"bayes", "tpe"}) {
     SCOPED_TRACE(kind);
     auto s = strategy(kind, o.space, 2, 40);
