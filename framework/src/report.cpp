@@ -269,7 +269,13 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
       double order = 0;
       for (std::size_t i = 0; i < params.size(); ++i) {
         if (i == compare) continue;
-        key += (key.empty() ? "" : ", ") + params[i].name + " " + t.values[i];
+        std::string shown = t.values[i];
+        if (auto x = parse_number(shown)) {
+          char text[32];
+          std::snprintf(text, sizeof text, "%.3g", *x);
+          shown = text;
+        }
+        key += (key.empty() ? "" : ", ") + params[i].name + " " + shown;
         if (order == 0) order = parse_number(t.values[i]).value_or(0);
       }
       groups[key].push_back(&t);
