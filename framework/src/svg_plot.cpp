@@ -46,6 +46,16 @@ void ranges(const Panel& p, double& x0, double& x1, double& y0, double& y1) {
       y1 = std::max(y1, s.y[i]);
     }
   }
+  // Dots on the frame are hard to see: point charts get a margin of 4 % of each span.
+  bool points = false;
+  for (const auto& s : p.series) points = points || s.points;
+  if (points && std::isfinite(x0) && std::isfinite(y0)) {
+    const double dx = 0.04 * std::max(x1 - x0, 1e-9), dy = 0.04 * std::max(y1 - y0, 1e-9);
+    x0 -= dx;
+    x1 += dx;
+    y0 -= dy;
+    y1 += dy;
+  }
   if (p.y_range) std::tie(y0, y1) = *p.y_range;
   if (p.x_range) std::tie(x0, x1) = *p.x_range;
   if (!std::isfinite(x0)) x0 = 0, x1 = 1;
@@ -274,7 +284,7 @@ std::string parallel_coordinates(const std::vector<Axis>& axes, double width, do
     out << "</svg>";
     return out.str();
   }
-  const double top = 30, bottom = height - 30, left = 60, right = width - 60;
+  const double top = 30, bottom = height - 30, left = 90, right = width - 90;
   const double gap = (right - left) / static_cast<double>(axes.size() - 1);
   // Each axis maps its values to [0, 1] (log10 first where log_axis).
   std::vector<double> lo(axes.size()), hi(axes.size());
@@ -326,8 +336,11 @@ std::string parallel_coordinates(const std::vector<Axis>& axes, double width, do
     const double x = left + gap * static_cast<double>(a);
     out << "<line class=\"axis\" x1=\"" << num(x) << "\" x2=\"" << num(x) << "\" y1=\"" << num(top)
         << "\" y2=\"" << num(bottom) << "\" stroke=\"#333\"/>";
+    // Long key paths keep their informative end: "...body[2].ratio".
+    const std::string& name = axes[a].name;
+    const std::string shown = name.size() > 26 ? "..." + name.substr(name.size() - 23) : name;
     out << "<text x=\"" << num(x) << "\" y=\"" << num(top - 12)
-        << "\" font-size=\"10\" text-anchor=\"middle\">" << escape(axes[a].name) << "</text>";
+        << "\" font-size=\"10\" text-anchor=\"middle\">" << escape(shown) << "</text>";
     if (!axes[a].categories.empty()) {
       for (std::size_t c = 0; c < axes[a].categories.size(); ++c) {
         out << "<text x=\"" << num(x + 4) << "\" y=\"" << num(pos(a, static_cast<double>(c)) + 3)
