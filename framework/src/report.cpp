@@ -23,28 +23,6 @@ namespace {
 
 using Steps = std::map<std::int64_t, std::vector<std::pair<double, double>>>;
 
-/// trial -> metric -> (epoch, value) in file order.
-using Curves = std::map<std::int64_t, std::map<std::string, std::vector<std::pair<double, double>>>>;
-
-Curves read_curves(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(path + ": cannot read (is this a results folder?)");
-  Curves curves;
-  std::string line;
-  std::getline(in, line);
-  if (line != "trial,epoch,metric,value")
-    throw Error(path + ": not an nnlab curves file (header '" + line + "')");
-  while (std::getline(in, line)) {
-    std::stringstream row(line);
-    std::string trial, epoch, metric, value;
-    if (!std::getline(row, trial, ',') || !std::getline(row, epoch, ',') ||
-        !std::getline(row, metric, ',') || !std::getline(row, value))
-      continue;  // a cut-short last line
-    curves[std::stoll(trial)][metric].push_back({std::stod(epoch), std::stod(value)});
-  }
-  return curves;
-}
-
 /// steps.csv: trial -> (iteration, minibatch loss); empty when the run logged no steps.
 std::map<std::int64_t, std::vector<std::pair<double, double>>> read_steps(const std::string& path) {
   std::map<std::int64_t, std::vector<std::pair<double, double>>> steps;

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace nnlab {
 
@@ -40,6 +41,25 @@ void StepsWriter::write(std::int64_t trial,
                  static_cast<long long>(iteration), loss);
   }
   if (std::fflush(file_) != 0) throw Error(path_ + ": write failed: " + std::strerror(errno));
+}
+
+Curves read_curves(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error(path + ": cannot read (is this a results folder?)");
+  Curves curves;
+  std::string line;
+  std::getline(in, line);
+  if (line != "trial,epoch,metric,value")
+    throw Error(path + ": not an nnlab curves file (header '" + line + "')");
+  while (std::getline(in, line)) {
+    std::stringstream row(line);
+    std::string trial, epoch, metric, value;
+    if (!std::getline(row, trial, ',') || !std::getline(row, epoch, ',') ||
+        !std::getline(row, metric, ',') || !std::getline(row, value))
+      continue;  // a cut-short last line
+    curves[std::stoll(trial)][metric].push_back({std::stod(epoch), std::stod(value)});
+  }
+  return curves;
 }
 
 CurvesWriter::~CurvesWriter() {

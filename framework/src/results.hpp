@@ -3,7 +3,10 @@
 /// evaluation, flushed as produced so an interrupted run keeps every row it reached.
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "trainer.hpp"
 
@@ -27,6 +30,14 @@ class CurvesWriter {
   std::string path_;
   std::FILE* file_ = nullptr;
 };
+
+/// A curves.csv read back: trial -> metric -> (epoch, value), in file order.
+using Curves =
+    std::map<std::int64_t, std::map<std::string, std::vector<std::pair<double, double>>>>;
+
+/// Reads a curves.csv (a cut-short last line, from a run still going or killed, is skipped). Throws
+/// Error naming the file when it cannot be read or is not a curves file.
+Curves read_curves(const std::string& path);
 
 /// steps.csv, `trial,iteration,loss`: the minibatch loss every train.log_every updates (E2, E4).
 class StepsWriter {

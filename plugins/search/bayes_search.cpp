@@ -35,7 +35,7 @@ class BayesSearch final : public SearchStrategy {
         starts_(params.integer("local_starts")) {}
 
   void setup(const SearchSpace& space, const SearchSetup& setup) override {
-    if (setup.trials <= 0) throw Error("search.trials: bayes needs a trial budget (trials: N)");
+    require_budget(setup, "bayes");
     space_ = space;
     seed_ = setup.seed;
     maximize_ = setup.maximize;
@@ -53,18 +53,13 @@ class BayesSearch final : public SearchStrategy {
     Rng rng(derive_seed(seed_, "bayes/trial/" + std::to_string(trial)));
     // The initial design: Sobol' point `trial` (each trial is asked once, in order).
     const std::vector<double> u = sobol_->point(trial);
-    std::int64_t complete = 0;
-    for (const auto& [k, r] : told_) complete += r.state == TrialState::complete;
     Assignment a = decode(u);
-    if (trial >= initial_ && complete >= 2) a = maximize_ei(rng);
-    running_[trial] = a;
+    if (trial >= initial_ && history_.count(TrialState::complete) >= 2) a = maximize_ei(rng);
+    history_.asked(trial, a);
     return a;
   }
 
-  void tell(const TrialResult& result) override {
-    running_.erase(result.trial);
-    told_[result.trial] = result;
-  }
+  void tell(const TrialResult& result) override { history_.tell(result); }
 
  private:
   Assignment decode(const std::vector<double>& u) const {
@@ -97,20 +92,20 @@ class BayesSearch final : public SearchStrategy {
     std::vector<Eigen::VectorXd> rows;
     std::vector<double> ys;
     double worst = -HUGE_VAL, best = HUGE_VAL;
-    for (const auto& [k, r] : told_) {
+    for (const auto& [k, r] : history_.told) {
       if (r.state != TrialState::complete || !std::isfinite(r.objective)) continue;
       const double y = maximize_ ? -r.objective : r.objective;
       worst = std::max(worst, y);
       best = std::min(best, y);
     }
     std::set<std::string> seen;
-    for (const auto& [k, r] : told_) {
+    for (const auto& [k, r] : history_.told) {
       const bool ok = r.state == TrialState::complete && std::isfinite(r.objective);
       rows.push_back(encode(r.assignment));
       ys.push_back(ok ? (maximize_ ? -r.objective : r.objective) : worst);
       seen.insert(key_of(r.assignment));
     }
-    for (const auto& [k, a] : running_) {
+    for (const auto& [k, a] : history_.running) {
       rows.push_back(encode(a));
       ys.push_back(worst);
       seen.insert(key_of(a));
@@ -187,8 +182,7 @@ class BayesSearch final : public SearchStrategy {
   std::vector<Eigen::Index> offset_;
   std::optional<SobolPoints> sobol_;
   GaussianProcess gp_;
-  std::map<std::int64_t, TrialResult> told_;
-  std::map<std::int64_t, Assignment> running_;
+  TrialHistory history_;
 };
 
 }  // namespace

@@ -15,8 +15,7 @@ class RandomSearch final : public SearchStrategy {
 
   void setup(const SearchSpace& space, const SearchSetup& setup) override {
     // A continuous space never runs out: without a budget the sweep would not end.
-    if (setup.trials <= 0)
-      throw Error("search.trials: random search needs a trial budget (trials: N)");
+    require_budget(setup, "random search");
     space_ = space;
     seed_ = setup.seed;
   }

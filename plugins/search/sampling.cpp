@@ -89,6 +89,11 @@ double position_of(const SearchParameter& p, const std::string& value) {
   return std::clamp((v - p.low) / (p.high - p.low), 0.0, 1.0);
 }
 
+void require_budget(const SearchSetup& setup, const std::string& strategy) {
+  if (setup.trials <= 0)
+    throw Error("search.trials: " + strategy + " needs a trial budget (trials: N)");
+}
+
 std::vector<std::string> grid_values(const SearchParameter& p) {
   std::vector<std::string> values;
   if (p.kind == SearchParameter::Kind::categorical) return p.choices;

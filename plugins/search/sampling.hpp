@@ -1,5 +1,7 @@
 #pragma once
 // Turning search-space parameters into values: sampling (random search) and enumeration (grid).
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,29 @@ std::string value_at(const SearchParameter& p, double u);
 /// The inverse of value_at: a value's coordinate in [0, 1] (a discrete value's cell centre).
 /// Throws nnlab::Error for a value outside the range or not among the choices.
 double position_of(const SearchParameter& p, const std::string& value);
+
+/// Throws the error a strategy that never runs out of proposals gives without a budget (the sweep
+/// would not end): "search.trials: <strategy> needs a trial budget (trials: N)".
+void require_budget(const SearchSetup& setup, const std::string& strategy);
+
+/// What a learning strategy knows of the sweep: the results told, and the trials asked but not told
+/// yet (running, or held back by the sweep), which the constant liar counts as bad.
+struct TrialHistory {
+  std::map<std::int64_t, TrialResult> told;
+  std::map<std::int64_t, Assignment> running;
+
+  void asked(std::int64_t trial, const Assignment& a) { running[trial] = a; }
+  void tell(const TrialResult& result) {
+    running.erase(result.trial);
+    told[result.trial] = result;
+  }
+  /// Told trials in `state`.
+  std::int64_t count(TrialState state) const {
+    std::int64_t n = 0;
+    for (const auto& [trial, r] : told) n += r.state == state;
+    return n;
+  }
+};
 
 /// A canonical text of an assignment, to recognise a configuration seen before.
 std::string key_of(const Assignment& assignment);

@@ -16,8 +16,7 @@ class SobolSearch final : public SearchStrategy {
   explicit SobolSearch(const Params&) {}
 
   void setup(const SearchSpace& space, const SearchSetup& setup) override {
-    if (setup.trials <= 0)
-      throw Error("search.trials: sobol search needs a trial budget (trials: N)");
+    require_budget(setup, "sobol search");
     space_ = space;
     points_.emplace(space.parameters.size(), derive_seed(setup.seed, "sobol/shift"));
   }

@@ -28,7 +28,7 @@ class Tpe final : public SearchStrategy {
         constant_liar_(params.boolean("constant_liar")) {}
 
   void setup(const SearchSpace& space, const SearchSetup& setup) override {
-    if (setup.trials <= 0) throw Error("search.trials: tpe needs a trial budget (trials: N)");
+    require_budget(setup, "tpe");
     space_ = space;
     seed_ = setup.seed;
     maximize_ = setup.maximize;
@@ -38,8 +38,8 @@ class Tpe final : public SearchStrategy {
     Rng rng(derive_seed(seed_, "tpe/trial/" + std::to_string(trial)));
     Assignment a;
     // Optuna counts finished trials that can be ranked (complete and pruned) against the start-up.
-    std::int64_t ranked = 0;
-    for (const auto& [k, r] : told_) ranked += r.state != TrialState::failed;
+    const std::int64_t ranked = static_cast<std::int64_t>(history_.told.size()) -
+                                history_.count(TrialState::failed);
     if (ranked < startup_) {
       for (const auto& p : space_.parameters) {
         if (is_active(p, a)) a[p.name] = sample(p, rng);
@@ -50,14 +50,11 @@ class Tpe final : public SearchStrategy {
         if (is_active(p, a)) a[p.name] = propose(p, below, above, rng);
       }
     }
-    running_[trial] = a;
+    history_.asked(trial, a);
     return a;
   }
 
-  void tell(const TrialResult& result) override {
-    running_.erase(result.trial);
-    told_[result.trial] = result;
-  }
+  void tell(const TrialResult& result) override { history_.tell(result); }
 
  private:
   using Group = std::vector<const Assignment*>;
@@ -71,20 +68,20 @@ class Tpe final : public SearchStrategy {
       const Assignment* assignment;
     };
     std::vector<Ranked> ranked;
-    for (const auto& [k, r] : told_) {
+    for (const auto& [k, r] : history_.told) {
       const int tier = r.state == TrialState::complete ? 0 : r.state == TrialState::pruned ? 1 : 2;
       const double score = std::isfinite(r.objective) ? (maximize_ ? -r.objective : r.objective)
                                                       : HUGE_VAL;
       ranked.push_back({tier, tier == 2 ? 0.0 : score, k, &r.assignment});
     }
     if (constant_liar_) {
-      for (const auto& [k, a] : running_) ranked.push_back({3, 0.0, k, &a});
+      for (const auto& [k, a] : history_.running) ranked.push_back({3, 0.0, k, &a});
     }
     std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& x, const Ranked& y) {
       return x.tier != y.tier ? x.tier < y.tier : x.score < y.score;
     });
     // gamma(n) counts finished trials only; running ones (the liar's) always rank below them.
-    const auto n = static_cast<double>(told_.size());
+    const auto n = static_cast<double>(history_.told.size());
     const auto n_below = static_cast<std::size_t>(std::min(std::ceil(0.1 * n), 25.0));
     std::vector<Ranked> below(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n_below));
     std::vector<Ranked> above(ranked.begin() + static_cast<std::ptrdiff_t>(n_below), ranked.end());
@@ -128,8 +125,7 @@ class Tpe final : public SearchStrategy {
   SearchSpace space_;
   std::uint64_t seed_ = 0;
   bool maximize_ = true;
-  std::map<std::int64_t, TrialResult> told_;
-  std::map<std::int64_t, Assignment> running_;
+  TrialHistory history_;
 };
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <map>
 
+#include "results.hpp"
 #include "runner.hpp"
 #include "sweep.hpp"
 #include "test_support.hpp"
@@ -62,17 +63,8 @@ inline SweepResult run_sweep_file(const std::string& experiment, int seed,
   SweepResult r;
   for (const auto& p : spec.search->space.parameters) r.names.push_back(p.name);
   r.trials = TrialsTable::read(options.out_dir + "/trials.csv", r.names);
-  std::ifstream curves(options.out_dir + "/curves.csv");
-  std::string line;
-  std::getline(curves, line);
-  while (std::getline(curves, line)) {
-    std::stringstream row(line);
-    std::string trial, epoch, metric, value;
-    std::getline(row, trial, ',');
-    std::getline(row, epoch, ',');
-    std::getline(row, metric, ',');
-    std::getline(row, value);
-    r.last[std::stoll(trial)][metric] = std::stod(value);
+  for (const auto& [trial, metrics] : read_curves(options.out_dir + "/curves.csv")) {
+    for (const auto& [metric, points] : metrics) r.last[trial][metric] = points.back().second;
   }
   return r;
 }

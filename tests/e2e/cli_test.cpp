@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "results.hpp"
 #include "test_support.hpp"
 
 namespace nnlab {
@@ -38,22 +39,14 @@ int lines(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
 }
 
-/// metric -> values per epoch, from a long-form curves.csv.
-std::map<std::string, std::vector<double>> read_curves(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  EXPECT_EQ(line, "trial,epoch,metric,value");
+/// metric -> values per epoch, from a single run's long-form curves.csv (every row trial 0).
+std::map<std::string, std::vector<double>> run_curves(const std::string& path) {
+  const Curves all = read_curves(path);
+  EXPECT_EQ(all.size(), 1u);
+  EXPECT_EQ(all.begin()->first, 0);
   std::map<std::string, std::vector<double>> curves;
-  while (std::getline(in, line)) {
-    std::stringstream row(line);
-    std::string trial, epoch, metric, value;
-    std::getline(row, trial, ',');
-    std::getline(row, epoch, ',');
-    std::getline(row, metric, ',');
-    std::getline(row, value, ',');
-    EXPECT_EQ(trial, "0");
-    curves[metric].push_back(std::stod(value));
+  for (const auto& [metric, points] : all.begin()->second) {
+    for (const auto& point : points) curves[metric].push_back(point.second);
   }
   return curves;
 }
@@ -65,7 +58,7 @@ TEST(Cli, RunWritesCurvesAndTheResolvedExperiment) {
   const Outcome r = nnlab("run " + file + " --out " + out + " --set train.epochs=12");
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("results: " + out + "/curves.csv"), std::string::npos) << r.out;
-  const auto curves = read_curves(out + "/curves.csv");
+  const auto curves = run_curves(out + "/curves.csv");
   EXPECT_EQ(curves.size(), 4u);  // train_acc, train_loss, test_acc, test_loss
   ASSERT_EQ(curves.at("test_acc").size(), 12u);
   // It learns: the clusters are separable.
@@ -151,7 +144,7 @@ TEST(Cli, ADivergingRunStopsWithOneLineAndKeepsItsRows) {
   EXPECT_NE(r.err.find("nnlab: error: training diverged at iteration "), std::string::npos) << r.err;
   const std::string last_line = r.err.substr(r.err.rfind('\n', r.err.size() - 2) + 1);
   EXPECT_EQ(last_line.rfind("nnlab: error: training diverged", 0), 0u) << "progress, then one error line:\n" << r.err;
-  EXPECT_GE(read_curves(dir.file("o") + "/curves.csv").at("train_acc").size(), 1u) << "evaluations before the divergence are kept";
+  EXPECT_GE(run_curves(dir.file("o") + "/curves.csv").at("train_acc").size(), 1u) << "evaluations before the divergence are kept";
 }
 
 TEST(Cli, EvaluatingASplitTheDataLacksIsAnError) {
@@ -257,7 +250,7 @@ TEST(Cli, AUserPluginFromPluginPathWorksInAnExperiment) {
   const std::string plugin = std::string(NNLAB_TEST_FIXTURES) + "/test_sign_sgd.so";
   const Outcome with = nnlab("run " + file + " --out " + dir.file("b") + " --plugin-path " + plugin);
   ASSERT_EQ(with.status, 0) << with.err;
-  EXPECT_GT(read_curves(dir.file("b") + "/curves.csv").at("train_acc").back(), 0.6);  // chance: 1/3
+  EXPECT_GT(run_curves(dir.file("b") + "/curves.csv").at("train_acc").back(), 0.6);  // chance: 1/3
   EXPECT_EQ(nnlab("run " + file + " --out " + dir.file("c"), "NNLAB_PLUGIN_PATH=" + std::string(NNLAB_TEST_FIXTURES) + "/test_sign_sgd.so").status, 0);
 }
 
