@@ -1,8 +1,7 @@
 // The `nnlab` command: parses arguments, calls the core, and turns any error into one line on
 // stderr and a non-zero exit. All behaviour lives in libnnlab.
-#include <unistd.h>
-
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -13,6 +12,8 @@
 #include "experiment.hpp"
 #include "optimizer_paths.hpp"
 #include "plugin_host.hpp"
+#include "progress.hpp"
+#include "progress_printer.hpp"
 #include "report.hpp"
 #include "runner.hpp"
 #include "sweep.hpp"
@@ -154,29 +155,39 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
     std::cout << file << ": ok (" << validate_experiment(spec, host) << ")\n";
     return 0;
   }
-  const bool quiet = vm.count("quiet") != 0;
-  const bool tty = isatty(STDERR_FILENO) != 0;
+  ProgressPrinter progress(vm.count("quiet") != 0);
   RunOptions run;
   run.out_dir = out;
   run.overwrite = vm.count("overwrite") != 0;
-  run.log = [&](const std::string& line) {
-    if (!quiet) std::cerr << line << "\n";
-  };
+  run.log = [&](const std::string& line) { progress.message(line); };
   const std::int64_t epochs = spec.train.epochs;
   const std::int64_t every = std::max<std::int64_t>(1, epochs / 10);
+  const auto start = std::chrono::steady_clock::now();
+  // Book mode evaluates at epochs 0..epochs-1, modern mode at 1..epochs: count evaluations.
+  std::int64_t evaluations = 0;
   run.on_eval = [&](const EvalPoint& point) {
-    if (quiet) return;
-    const bool last = point.epoch + 1 >= epochs;
-    if (!tty && point.epoch % every != 0 && !last) return;
-    std::fprintf(stderr, "%sepoch %4lld/%lld  iter %5lld", tty ? "\r" : "",
-                 static_cast<long long>(point.epoch), static_cast<long long>(epochs),
-                 static_cast<long long>(point.iteration));
+    ++evaluations;
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    char head[96];
+    std::snprintf(head, sizeof head, "epoch %4lld/%lld  iter %5lld",
+                  static_cast<long long>(point.epoch), static_cast<long long>(epochs),
+                  static_cast<long long>(point.iteration));
+    std::string line = head;
     for (const auto& [metric, value] : point.metrics) {
-      if (metric.ends_with("_acc")) std::fprintf(stderr, "  %s %.4f", metric.c_str(), value);
+      if (metric.measure != Measure::accuracy) continue;
+      char shown[64];
+      std::snprintf(shown, sizeof shown, "  %s %.4f", metric.name().c_str(), value);
+      line += shown;
     }
-    std::fprintf(stderr, "%s", tty && !last ? "" : "\n");
+    line += "  " + format_clock(elapsed) + " elapsed";
+    if (const auto left = remaining_seconds(elapsed, evaluations, epochs - evaluations))
+      line += ", ~" + format_clock(*left) + " left";
+    const bool last = evaluations >= epochs;
+    progress.update(line, point.epoch % every == 0 || last);
   };
   const RunResult result = run_experiment(spec, host, run);
+  progress.finish();
   if (spec.train.epochs == 0) {  // a probe only (E3)
     std::printf("probed the untrained model; results: %s/histograms.csv, %s/probe.csv\n",
                 result.out_dir.c_str(), result.out_dir.c_str());
@@ -186,7 +197,7 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   std::printf("done: %lld updates in %.2f s (%.1f GFLOP/s)", static_cast<long long>(s.iterations),
               s.seconds, s.flops / s.seconds / 1e9);
   for (const auto& [metric, value] : s.last.metrics) {
-    if (metric.ends_with("_acc")) std::printf(", %s %.4f", metric.c_str(), value);
+    if (metric.measure == Measure::accuracy) std::printf(", %s %.4f", metric.name().c_str(), value);
   }
   std::printf("\nresults: %s/curves.csv, %s/experiment.yaml\n", result.out_dir.c_str(),
               result.out_dir.c_str());
@@ -225,27 +236,27 @@ int cmd_sweep(const std::vector<std::string>& args) {
   const ExperimentSpec spec = load_experiment(file, sets);
   PluginHost host;
   host.load_for(spec, common.plugin_path);
-  const bool quiet = vm.count("quiet") != 0;
-  const bool tty = isatty(STDERR_FILENO) != 0;
+  ProgressPrinter progress(vm.count("quiet") != 0);
   SweepOptions sweep;
   sweep.out_dir = out;
   sweep.resume = vm.count("resume") != 0;
   sweep.retry_failed = vm.count("retry-failed") != 0;
   sweep.overwrite = vm.count("overwrite") != 0;
-  sweep.log = [&](const std::string& line) {
-    if (!quiet) std::cerr << line << "\n";
-  };
-  sweep.progress = [&](const std::string& line) {
-    if (!quiet) std::fprintf(stderr, tty ? "\r%s\033[K" : "%s\n", line.c_str());
+  sweep.log = [&](const std::string& line) { progress.message(line); };
+  std::int64_t shown_done = -1;
+  sweep.progress = [&](const SweepProgress& p) {
+    // Off a terminal, a line per finished trial; the once-a-second redraws are for terminals.
+    progress.update(p.line(), p.done != shown_done);
+    shown_done = p.done;
   };
   const SweepSummary s = run_sweep(spec, host, sweep);
-  if (tty && !quiet) std::fprintf(stderr, "\n");
+  progress.finish();
   std::printf("done: %lld complete, %lld pruned, %lld failed", static_cast<long long>(s.complete),
               static_cast<long long>(s.pruned), static_cast<long long>(s.failed));
   if (s.reused > 0) std::printf(" (%lld from before)", static_cast<long long>(s.reused));
   std::printf(" in %.1f s", s.seconds);
   if (s.best_trial >= 0) {
-    std::printf("; best %s %.4f (trial %lld)", spec.search->metric.c_str(), s.best_objective,
+    std::printf("; best %s %.4f (trial %lld)", spec.search->metric.name().c_str(), s.best_objective,
                 static_cast<long long>(s.best_trial));
   }
   std::printf("\nresults: %s/trials.csv, %s/curves.csv, %s/best.yaml\n", s.out_dir.c_str(),

@@ -43,9 +43,12 @@ void affine(LabeledSet& set, const std::vector<float>& shift, const std::vector<
 
 }  // namespace
 
-const LabeledSet& PreparedData::split(const std::string& name) const {
-  if (name == "train") return train;
-  if (name == "val") return val;
+const LabeledSet& PreparedData::split(Split split) const {
+  switch (split) {
+    case Split::train: return train;
+    case Split::val: return val;
+    case Split::test: return test;
+  }
   return test;
 }
 

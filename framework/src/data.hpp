@@ -20,8 +20,8 @@ struct PreparedData {
   std::string description;
 
   std::int64_t features() const { return train.features.cols(); }
-  /// The split named "train", "val" or "test".
-  const LabeledSet& split(const std::string& name) const;
+  /// The rows of `split`.
+  const LabeledSet& split(Split split) const;
 };
 
 /// @param experiment_seed seeds generation and the split unless the data names its own seed

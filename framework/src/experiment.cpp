@@ -400,11 +400,12 @@ class Loader {
       const std::vector<ParamValue> items =
           eval->is_list ? eval->items : std::vector<ParamValue>{*eval};
       for (const auto& item : items) {
-        if (item.text != "train" && item.text != "val" && item.text != "test") {
+        const auto split = parse_split(item.text);
+        if (!split) {
           throw ConfigError(item.where, "train.eval",
                             "expected train, val or test, got '" + item.text + "'");
         }
-        spec.eval.push_back(item.text);
+        spec.eval.push_back(*split);
       }
     }
     return spec;
@@ -445,19 +446,17 @@ class Loader {
     const YAML::Node objective = required_map(node, "search", "objective");
     check_keys(objective, "search.objective", {"metric", "mode"});
     Params o = scalars(objective, "search.objective");
-    spec.metric = o.string("metric");
+    const std::string metric = o.string("metric");
     spec.maximize = o.choice("mode", "max", {"max", "min"}) == "max";
-    const auto underscore = spec.metric.find('_');
-    const std::string split = spec.metric.substr(0, underscore);
-    const std::string measure =
-        underscore == std::string::npos ? "" : spec.metric.substr(underscore + 1);
-    if ((measure != "acc" && measure != "loss") ||
-        (split != "train" && split != "val" && split != "test")) {
+    const auto parsed = parse_metric(metric);
+    if (!parsed) {
       o.fail("metric", "expected <split>_acc or <split>_loss with split train, val or test, got '" +
-                           spec.metric + "'");
+                           metric + "'");
     }
-    if (std::find(train.eval.begin(), train.eval.end(), split) == train.eval.end()) {
-      o.fail("metric", "'" + spec.metric + "' needs '" + split + "' in train.eval");
+    spec.metric = *parsed;
+    if (std::find(train.eval.begin(), train.eval.end(), spec.metric.split) == train.eval.end()) {
+      o.fail("metric", "'" + metric + "' needs '" + std::string(split_name(spec.metric.split)) +
+                           "' in train.eval");
     }
 
     const YAML::Node space = required_map(node, "search", "space");

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "metric.hpp"
 #include "nnlab/params.hpp"
 #include "nnlab/search_strategy.hpp"
 
@@ -53,7 +54,7 @@ struct TrainSpec {
   std::int64_t epochs = 1;
   std::int64_t batch_size = 100;
   Sampling sampling = Sampling::with_replacement;
-  std::vector<std::string> eval = {"train", "test"};  ///< splits evaluated: train, val, test
+  std::vector<Split> eval = {Split::train, Split::test};  ///< splits evaluated, in this order
   SourceLocation eval_where;                          ///< for errors about `eval`
   std::int64_t eval_batch_size =
       256;  ///< rows per inference pass; small keeps activations in cache
@@ -98,7 +99,7 @@ struct SearchSpec {
   std::optional<ComponentSpec> pruner;  ///< `pruner: {kind: asha, ...}`: early stopping
   std::int64_t trials = 0;   ///< the trial budget (0: as many as the strategy proposes)
   std::int64_t repeats = 1;  ///< seeds per configuration; the objective is their mean
-  std::string metric;        ///< e.g. val_acc: its value at the last evaluation is the objective
+  Metric metric;             ///< e.g. val_acc: its value at the last evaluation is the objective
   bool maximize = true;
   SearchSpace space;
   std::vector<SearchTarget> targets;  ///< every path of every parameter

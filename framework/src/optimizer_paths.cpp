@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "nnlab/parameter.hpp"
-#include "results.hpp"
+#include "results/csv.hpp"
 
 namespace nnlab {
 
@@ -60,24 +60,7 @@ std::string run_paths(const ExperimentSpec& spec, const PluginHost& host, const 
   fs::create_directories(out_dir, ec);
   if (ec) throw Error(out_dir + ": cannot create the results folder: " + ec.message());
   write_file_atomically((fs::path(out_dir) / "experiment.yaml").string(), spec.resolved_yaml);
-  std::string text = "path,optimizer,step,value";
-  for (std::size_t i = 0; i < paths.front().points.front().x.size(); ++i)
-    text += ",x" + std::to_string(i + 1);
-  text += "\n";
-  char number[40];
-  for (std::size_t p = 0; p < paths.size(); ++p) {
-    for (const PathPoint& point : paths[p].points) {
-      std::snprintf(number, sizeof number, "%.9g", point.value);
-      text += std::to_string(p) + ",\"" + paths[p].label + "\"," + std::to_string(point.step) + "," +
-              number;
-      for (double x : point.x) {
-        std::snprintf(number, sizeof number, "%.9g", x);  // float32 points: 9 digits are exact
-        text += std::string(",") + number;
-      }
-      text += "\n";
-    }
-  }
-  write_file_atomically(file.string(), text);
+  write_paths(file.string(), paths);
   return out_dir;
 }
 

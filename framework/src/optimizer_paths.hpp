@@ -7,20 +7,10 @@
 
 #include "experiment.hpp"
 #include "plugin_host.hpp"
+#include "results/paths_file.hpp"
 #include "runner.hpp"
 
 namespace nnlab {
-
-struct PathPoint {
-  std::int64_t step = 0;  ///< 0 is the start
-  double value = 0;
-  std::vector<double> x;
-};
-
-struct OptimizerPath {
-  std::string label;  ///< e.g. "sgd lr=0.95"
-  std::vector<PathPoint> points;
-};
 
 /// Walks every optimizer of `spec.paths` for its steps. The optimizers update the point as they
 /// update weights (a 1 x d Parameter, float64 master copy included), with the objective's exact

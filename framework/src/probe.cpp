@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "results.hpp"
+
 
 namespace nnlab {
 
@@ -57,27 +57,6 @@ std::vector<NodeActivations> probe_activations(Graph& graph, Compute& compute,
     out.push_back(std::move(s));
   }
   return out;
-}
-
-void write_probe(const std::string& dir, const std::vector<NodeActivations>& nodes) {
-  std::string stats = "node,stat,value\n", histograms = "node,bin_low,bin_high,count\n";
-  char line[256];
-  for (const auto& s : nodes) {
-    for (const auto& [stat, value] :
-         {std::pair{"mean", s.mean}, {"std", s.std}, {"min", s.min}, {"max", s.max}}) {
-      std::snprintf(line, sizeof line, "%s,%s,%.9g\n", s.node.c_str(), stat, value);
-      stats += line;
-    }
-    const double width = (s.high - s.low) / static_cast<double>(s.counts.size());
-    for (std::size_t b = 0; b < s.counts.size(); ++b) {
-      std::snprintf(line, sizeof line, "%s,%.9g,%.9g,%lld\n", s.node.c_str(),
-                    s.low + width * static_cast<double>(b), s.low + width * static_cast<double>(b + 1),
-                    static_cast<long long>(s.counts[b]));
-      histograms += line;
-    }
-  }
-  write_file_atomically((std::filesystem::path(dir) / "probe.csv").string(), stats);
-  write_file_atomically((std::filesystem::path(dir) / "histograms.csv").string(), histograms);
 }
 
 }  // namespace nnlab

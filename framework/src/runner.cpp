@@ -1,22 +1,17 @@
 #include "runner.hpp"
 
-#include <omp.h>
-
 #include <filesystem>
 
+#include "compute_threads.hpp"
 #include "plugin_host.hpp"
 #include "probe.hpp"
-#include "results.hpp"
-#include "sweep.hpp"
+#include "results/curves_file.hpp"
+#include "results/steps_file.hpp"
+#include "search_components.hpp"
 
 namespace nnlab {
 
 namespace fs = std::filesystem;
-
-void set_compute_threads(int threads) {
-  // Debian's oneDNN runs on OpenMP, whose team size is per calling thread: set it for this thread.
-  omp_set_num_threads(threads);
-}
 
 std::string validate_experiment(const ExperimentSpec& spec, const PluginHost& host) {
   if (spec.search) {  // a sweep's strategy (and pruner) must accept its space and settings too
@@ -82,6 +77,7 @@ RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
       [&](const EvalPoint& point) {
         writer.write(0, point);
         if (options.on_eval) options.on_eval(point);
+        return EvalAction::proceed;
       },
       [&](std::int64_t iteration, double loss) { steps->write(0, {{iteration, loss}}); });
   return result;

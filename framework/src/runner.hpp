@@ -31,7 +31,4 @@ RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
 /// `nnlab validate`. Returns a one-line summary of the model.
 std::string validate_experiment(const ExperimentSpec& spec, const PluginHost& host);
 
-/// Sets the OpenMP thread count oneDNN uses on the calling thread.
-void set_compute_threads(int threads);
-
 }  // namespace nnlab

@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-#include "runner.hpp"
+#include "compute_threads.hpp"
 
 namespace nnlab {
 

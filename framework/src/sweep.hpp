@@ -1,13 +1,14 @@
 #pragma once
-/// A sweep: the experiment's `search:` block run as many trials in parallel, with results in
-/// trials.csv (one row per trial), curves.csv (long form, as a single run) and best.yaml,
-/// resumable.
+/// A sweep: the experiment's `search:` block run as many trials in parallel. Thin wiring of three
+/// parts: the AskTellQueue orders calls to the strategy and pruner, the TrialRunner trains one
+/// trial (a value in, a value out), and the SweepLog owns the results folder. The scheduler runs
+/// trials on a TBB arena; Trial k's randomness comes from (sweep seed, k) alone.
+#include <cstdint>
 #include <functional>
-#include <memory>
 #include <string>
 
 #include "experiment.hpp"
-#include "nnlab/pruner.hpp"
+#include "progress.hpp"
 
 namespace nnlab {
 
@@ -17,9 +18,10 @@ struct SweepOptions {
   std::string out_dir;     ///< default: results/<experiment name>
   bool resume = false;     ///< continue the sweep in out_dir: keep finished trials, rerun the rest
   bool overwrite = false;  ///< discard an earlier sweep in out_dir
-  bool retry_failed = false;                         ///< with resume: run FAIL trials again
-  std::function<void(const std::string&)> log;       ///< one-line messages (may be empty)
-  std::function<void(const std::string&)> progress;  ///< the progress line, after each trial
+  bool retry_failed = false;                      ///< with resume: run failed trials again
+  std::function<void(const std::string&)> log;    ///< one-line messages (may be empty)
+  /// After each finished trial, and every second while trials run (may be empty).
+  std::function<void(const SweepProgress&)> progress;
 };
 
 struct SweepSummary {
@@ -29,13 +31,6 @@ struct SweepSummary {
   double best_objective = 0;
   double seconds = 0;
 };
-
-/// The experiment's search strategy, created from its plugin and set up for its space; a space the
-/// strategy cannot search (a grid over a range without points) is a ConfigError with the line.
-std::unique_ptr<SearchStrategy> make_strategy(const ExperimentSpec& spec, const PluginHost& host);
-
-/// The sweep's `search.pruner`, set up; nullptr when there is none.
-std::unique_ptr<Pruner> make_pruner(const ExperimentSpec& spec, const PluginHost& host);
 
 /// Runs the sweep. Throws ConfigError (with file and line) for a bad experiment or search space
 /// before any trial runs; a trial that fails is recorded as FAIL and the sweep goes on.

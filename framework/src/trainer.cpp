@@ -11,6 +11,9 @@
 
 namespace nnlab {
 
+DivergedError::DivergedError(const std::string& message, std::int64_t iterations)
+    : Error(message), iterations_(iterations) {}
+
 DivergedError::~DivergedError() = default;
 
 Trainer::Trainer(const ExperimentSpec& spec, const PreparedData& data, const PluginHost& host)
@@ -34,12 +37,12 @@ Trainer::Trainer(const ExperimentSpec& spec, const PreparedData& data, const Plu
   batch_x_ = Matrix(spec.train.batch_size, data.features());
   batch_y_.resize(static_cast<std::size_t>(spec.train.batch_size));
   for (const auto& split : spec.train.eval) {
-    if (split == "val" && data.val.features.rows() == 0) {
+    if (split == Split::val && data.val.features.rows() == 0) {
       throw ConfigError(
           spec.train.eval_where, "train.eval",
           "'val' is evaluated but the data has no validation split (set data.val_size)");
     }
-    if (split == "test" && data.test.features.rows() == 0) {
+    if (split == Split::test && data.test.features.rows() == 0) {
       throw ConfigError(spec.train.eval_where, "train.eval",
                         "'test' is evaluated but the dataset has no test rows");
     }
@@ -96,8 +99,8 @@ EvalPoint Trainer::evaluate_all(Compute& compute, std::int64_t epoch, std::int64
   const double decay = penalty();  // the same weights for every split: once
   for (const auto& split : spec_.train.eval) {
     const auto [loss, accuracy] = data_loss_and_accuracy(compute, data_.split(split));
-    point.metrics.emplace_back(split + "_acc", accuracy);
-    point.metrics.emplace_back(split + "_loss", loss + decay);
+    point.metrics.emplace_back(Metric{split, Measure::accuracy}, accuracy);
+    point.metrics.emplace_back(Metric{split, Measure::loss}, loss + decay);
   }
   return point;
 }
@@ -169,7 +172,7 @@ std::vector<Trainer::GradientCheck> Trainer::gradient_check(Compute& compute, st
   return out;
 }
 
-TrainSummary Trainer::run(Compute& compute, const std::function<void(const EvalPoint&)>& on_eval,
+TrainSummary Trainer::run(Compute& compute, const std::function<EvalAction(const EvalPoint&)>& on_eval,
                           const std::function<void(std::int64_t, double)>& on_step) {
   const auto start = std::chrono::steady_clock::now();
   const LabeledSet& train = data_.train;
@@ -193,15 +196,18 @@ TrainSummary Trainer::run(Compute& compute, const std::function<void(const EvalP
                                    {batch_y_.data(), static_cast<std::size_t>(count)});
     if (!std::isfinite(loss)) {
       throw DivergedError("training diverged at iteration " + std::to_string(summary.iterations) +
-                          ": the loss is " + (std::isnan(loss) ? "nan" : "infinite"));
+                              ": the loss is " + (std::isnan(loss) ? "nan" : "infinite"),
+                          summary.iterations);
     }
     ++summary.iterations;
     if (log_every > 0 && on_step && summary.iterations % log_every == 0)
       on_step(summary.iterations, loss);
   };
+  // Returns whether training goes on: the callback may stop it (a pruned trial).
   auto eval = [&](std::int64_t epoch) {
     summary.last = evaluate_all(compute, epoch, summary.iterations);
-    on_eval(summary.last);
+    summary.stopped = on_eval(summary.last) == EvalAction::stop;
+    return !summary.stopped;
   };
 
   std::vector<std::int64_t> rows(static_cast<std::size_t>(std::max(batch, n)));
@@ -217,7 +223,7 @@ TrainSummary Trainer::run(Compute& compute, const std::function<void(const EvalP
       step(rows.data(), batch);
       const bool last = budget > 0 && summary.iterations >= budget;
       if (std::fmod(static_cast<double>(i), per_epoch) == 0.0 || last) {
-        eval(epoch);
+        if (!eval(epoch)) break;
         if (++epoch >= spec_.train.epochs || last) break;
       }
     }
@@ -230,8 +236,7 @@ TrainSummary Trainer::run(Compute& compute, const std::function<void(const EvalP
         step(rows.data() + first, std::min(batch, n - first));
         last = budget > 0 && summary.iterations >= budget;
       }
-      eval(epoch);
-      if (last) break;
+      if (!eval(epoch) || last) break;
     }
   }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

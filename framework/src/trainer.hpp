@@ -11,31 +11,34 @@
 #include "data.hpp"
 #include "experiment.hpp"
 #include "graph.hpp"
+#include "metric.hpp"
 #include "nnlab/loss.hpp"
 #include "nnlab/optimizer.hpp"
 #include "nnlab/regularizer.hpp"
 
 namespace nnlab {
 
-/// The metrics of one evaluation, e.g. {"train_acc", 0.91}, {"test_loss", 0.7}.
-struct EvalPoint {
-  std::int64_t epoch = 0;
-  std::int64_t iteration = 0;  ///< updates done so far
-  std::vector<std::pair<std::string, double>> metrics;
-};
+/// What training does after an evaluation: go on, or stop here (a pruned trial).
+enum class EvalAction { proceed, stop };
 
 struct TrainSummary {
   std::int64_t iterations = 0;
   double seconds = 0;
   double flops = 0;  ///< matmul work, 2 per multiply-add (forward 1x, training step 3x)
   EvalPoint last;
+  bool stopped = false;  ///< the evaluation callback stopped training before the schedule's end
 };
 
 /// Training diverged: the loss became NaN or infinite.
 class DivergedError : public Error {
  public:
-  using Error::Error;
+  /// @param iterations the updates completed before the one whose loss was not finite
+  DivergedError(const std::string& message, std::int64_t iterations);
   ~DivergedError() override;
+  std::int64_t iterations() const { return iterations_; }
+
+ private:
+  std::int64_t iterations_;
 };
 
 class Trainer {
@@ -44,10 +47,11 @@ class Trainer {
   Trainer(const ExperimentSpec& spec, const PreparedData& data, const PluginHost& host);
   ~Trainer();
 
-  /// Trains to the end of the schedule, calling `on_eval` after each evaluation.
-  /// Throws DivergedError when the loss stops being finite.
+  /// Trains to the end of the schedule, calling `on_eval` after each evaluation; training stops
+  /// early when it answers EvalAction::stop. Throws DivergedError when the loss stops being
+  /// finite.
   /// With train.log_every, `on_step(iteration, minibatch loss)` every log_every updates.
-  TrainSummary run(Compute& compute, const std::function<void(const EvalPoint&)>& on_eval,
+  TrainSummary run(Compute& compute, const std::function<EvalAction(const EvalPoint&)>& on_eval,
                    const std::function<void(std::int64_t, double)>& on_step = {});
 
   Graph& graph() { return *graph_; }

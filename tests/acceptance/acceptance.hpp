@@ -12,11 +12,11 @@
 #include <filesystem>
 #include <map>
 
-#include "results.hpp"
+#include "results/curves_file.hpp"
 #include "runner.hpp"
 #include "sweep.hpp"
 #include "test_support.hpp"
-#include "trials_table.hpp"
+#include "results/trials_file.hpp"
 
 namespace nnlab::acceptance {
 
@@ -62,9 +62,9 @@ inline SweepResult run_sweep_file(const std::string& experiment, int seed,
   run_sweep(spec, test::builtin_host(), options);
   SweepResult r;
   for (const auto& p : spec.search->space.parameters) r.names.push_back(p.name);
-  r.trials = TrialsTable::read(options.out_dir + "/trials.csv", r.names);
+  r.trials = read_trials(options.out_dir + "/trials.csv", r.names);
   for (const auto& [trial, metrics] : read_curves(options.out_dir + "/curves.csv")) {
-    for (const auto& [metric, points] : metrics) r.last[trial][metric] = points.back().second;
+    for (const auto& [metric, points] : metrics) r.last[trial][metric.name()] = points.back().second;
   }
   return r;
 }

@@ -16,7 +16,7 @@ TEST_F(Acceptance, E5_BatchNormBeatsPlainInTwelveOfSixteenPanels) {
     std::map<std::string, std::map<std::string, double>> by_std;  // std -> normalization -> acc
     for (const auto& t : r.trials) {
       by_std[r.value(t, "init_std")][r.value(t, "normalization")] =
-          t.state == "COMPLETE" ? r.last.at(t.trial).at("train_acc") : 0.0;
+          t.state == TrialState::complete ? r.last.at(t.trial).at("train_acc") : 0.0;
     }
     ASSERT_EQ(by_std.size(), 16u);
     int wins = 0;
@@ -33,7 +33,7 @@ TEST_F(Acceptance, E8_DropoutNarrowsTheGap) {
     const SweepResult r = run_sweep_file("dropout.yaml", seed, dir);
     ASSERT_EQ(r.trials.size(), 3u);
     for (const auto& t : r.trials) {
-      ASSERT_EQ(t.state, "COMPLETE");
+      ASSERT_EQ(t.state, TrialState::complete);
       const double train = r.last.at(t.trial).at("train_acc");
       const double test = r.last.at(t.trial).at("test_acc");
       const std::string ratio = r.value(t, "model.layers[0].body[2].ratio");

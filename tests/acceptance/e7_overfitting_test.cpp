@@ -21,8 +21,8 @@ Final run_seed(const std::string& experiment, int seed) {
   const RunResult result = run_experiment(spec, test::builtin_host(), options);
   Final f;
   for (const auto& [metric, value] : result.summary.last.metrics) {
-    if (metric == "train_acc") f.train_acc = value;
-    if (metric == "test_acc") f.test_acc = value;
+    if (metric.name() == "train_acc") f.train_acc = value;
+    if (metric.name() == "test_acc") f.test_acc = value;
   }
   EXPECT_EQ(result.summary.iterations, 601) << "201 epochs of 3 updates, evaluated after the first";
   return f;

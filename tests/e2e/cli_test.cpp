@@ -6,7 +6,7 @@
 #include <map>
 #include <sstream>
 
-#include "results.hpp"
+#include "results/curves_file.hpp"
 #include "test_support.hpp"
 
 namespace nnlab {
@@ -46,7 +46,7 @@ std::map<std::string, std::vector<double>> run_curves(const std::string& path) {
   EXPECT_EQ(all.begin()->first, 0);
   std::map<std::string, std::vector<double>> curves;
   for (const auto& [metric, points] : all.begin()->second) {
-    for (const auto& point : points) curves[metric].push_back(point.second);
+    for (const auto& point : points) curves[metric.name()].push_back(point.second);
   }
   return curves;
 }

@@ -9,11 +9,13 @@
 #include <sstream>
 #include <thread>
 
+#include "results/curves_file.hpp"
 #include "runner.hpp"
+#include "search_components.hpp"
 #include "scheduler.hpp"
 #include "sweep.hpp"
 #include "test_support.hpp"
-#include "trials_table.hpp"
+#include "results/trials_file.hpp"
 
 namespace nnlab {
 namespace {
@@ -47,7 +49,7 @@ Sweep sweep(const std::string& yaml, const std::string& out,
   s.summary = run_sweep(spec, test::builtin_host(), options);
   std::vector<std::string> names;
   for (const auto& p : spec.search->space.parameters) names.push_back(p.name);
-  s.trials = TrialsTable::read(out + "/trials.csv", names);
+  s.trials = read_trials(out + "/trials.csv", names);
   return s;
 }
 
@@ -76,7 +78,7 @@ TEST(Sweep, RandomSearchWritesOneRowPerTrialAndARunnableBest) {
   std::set<std::int64_t> numbers;
   for (const auto& t : s.trials) {
     numbers.insert(t.trial);
-    EXPECT_EQ(t.state, "COMPLETE");
+    EXPECT_EQ(t.state, TrialState::complete);
     const double lr = std::stod(t.values[0]);
     EXPECT_GE(lr, 1e-3);
     EXPECT_LE(lr, 0.5);
@@ -102,7 +104,7 @@ TEST(Sweep, RandomSearchWritesOneRowPerTrialAndARunnableBest) {
   const auto result = run_experiment(best, test::builtin_host(), run);
   double test_acc = -1;
   for (const auto& [metric, value] : result.summary.last.metrics) {
-    if (metric == "test_acc") test_acc = value;
+    if (metric.name() == "test_acc") test_acc = value;
   }
   EXPECT_DOUBLE_EQ(test_acc, s.summary.best_objective);
 }
@@ -151,11 +153,11 @@ TEST(Sweep, AshaStopsWeakTrialsEarlyAndRecordsWhereTheyStopped) {
   ASSERT_EQ(s.trials.size(), 12u);
   std::int64_t full_updates = -1, pruned = 0;
   for (const auto& t : s.trials) {
-    if (t.state == "COMPLETE") {
+    if (t.state == TrialState::complete) {
       EXPECT_EQ(t.last_epoch, 7);  // book mode: epochs 0..7
       full_updates = t.updates;
     } else {
-      ASSERT_EQ(t.state, "PRUNED");
+      ASSERT_EQ(t.state, TrialState::pruned);
       ++pruned;
       EXPECT_LT(t.last_epoch, 7);
       EXPECT_TRUE(t.last_epoch == 1 || t.last_epoch == 2 || t.last_epoch == 4) << t.last_epoch;
@@ -163,7 +165,7 @@ TEST(Sweep, AshaStopsWeakTrialsEarlyAndRecordsWhereTheyStopped) {
   }
   EXPECT_GT(pruned, 3);
   for (const auto& t : s.trials) {
-    if (t.state == "PRUNED") {
+    if (t.state == TrialState::pruned) {
       EXPECT_LT(t.updates, full_updates);
     }
   }
@@ -186,7 +188,8 @@ TEST(Sweep, ADivergingTrialAndAThrowingTrialFailWhileTheRestComplete) {
   ASSERT_EQ(s.trials.size(), 4u);
   std::map<std::string, std::string> by_config;
   for (const auto& t : s.trials)
-    by_config[t.values[0] + "/" + t.values[1]] = t.state + ":" + t.fail_reason;
+    by_config[t.values[0] + "/" + t.values[1]] =
+        std::string(trial_state_name(t.state)) + ":" + t.fail_reason;
   EXPECT_EQ(by_config["0.1/3"], "COMPLETE:");
   EXPECT_EQ(by_config["1.0e+30/3"], "FAIL:nan");
   EXPECT_NE(by_config["0.1/4"].find("FAIL:exception: "), std::string::npos);
@@ -194,6 +197,15 @@ TEST(Sweep, ADivergingTrialAndAThrowingTrialFailWhileTheRestComplete) {
             std::string::npos);
   EXPECT_EQ(s.summary.failed, 3);
   EXPECT_EQ(s.summary.complete, 1);
+  // The diverged trial trained before its loss went NaN: its row and curve say how far it got.
+  const Curves curves = read_curves(dir.file("out") + "/curves.csv");
+  for (const auto& t : s.trials) {
+    if (t.fail_reason != "nan") continue;
+    EXPECT_GE(t.updates, 1) << "trial " << t.trial;
+    EXPECT_GE(t.last_epoch, 0) << "trial " << t.trial;
+    ASSERT_TRUE(curves.count(t.trial)) << "trial " << t.trial << " keeps its curve";
+    EXPECT_EQ(curves.at(t.trial).begin()->second.back().first, static_cast<double>(t.last_epoch));
+  }
 }
 
 TEST(Sweep, GridFollowsConditionsAndDeclarationOrder) {
@@ -245,7 +257,7 @@ TEST(Sweep, RepeatsAverageSeveralSeeds) {
     run.out_dir = dir.file("r" + std::to_string(r));
     for (const auto& [metric, value] :
          run_experiment(spec, test::builtin_host(), run).summary.last.metrics) {
-      if (metric == "train_loss") sum += value;
+      if (metric.name() == "train_loss") sum += value;
     }
   }
   EXPECT_NEAR(*s.trials[0].objective, sum / 3, 1e-6);
@@ -370,7 +382,7 @@ TEST(Sweep, ASearchedKindMakesItsParametersConditionalByThemselves) {
   for (const auto& t : s.trials) rows.push_back(t.values[0] + "," + t.values[1]);
   EXPECT_EQ(rows, (std::vector<std::string>{"sgd,", "momentum,0.5", "momentum,0.9",
                                             "nesterov,0.5", "nesterov,0.9"}));
-  for (const auto& t : s.trials) EXPECT_EQ(t.state, "COMPLETE") << t.values[0];
+  for (const auto& t : s.trials) EXPECT_EQ(t.state, TrialState::complete) << t.values[0];
 }
 
 TEST(Sweep, RandomSearchNeedsABudget) {
@@ -407,7 +419,7 @@ TEST(Sweep, APrunedTrialStopsEarlyAndIsRecordedAsPruned) {
   host.load_search_path(
       {PluginHost::builtin_plugin_dir(), std::string(NNLAB_TEST_FIXTURES) + "/test_prune_odd.so"});
   const std::string search =
-      "  kind: prune_odd\n  objective: {metric: test_acc, mode: max}\n"
+      "  kind: grid\n  objective: {metric: test_acc, mode: max}\n  pruner: {kind: prune_odd}\n"
       "  space:\n    optimizer.lr: {values: [0.05, 0.1, 0.2, 0.3]}\n";
   const auto spec = parse_experiment(sweep_yaml(search), "s.yaml");
   SweepOptions options;
@@ -415,10 +427,10 @@ TEST(Sweep, APrunedTrialStopsEarlyAndIsRecordedAsPruned) {
   const SweepSummary summary = run_sweep(spec, host, options);
   EXPECT_EQ(summary.complete, 2);
   EXPECT_EQ(summary.pruned, 2);
-  for (const auto& t : TrialsTable::read(dir.file("out") + "/trials.csv", {"optimizer.lr"})) {
-    EXPECT_EQ(t.state, t.trial % 2 == 1 ? "PRUNED" : "COMPLETE") << t.trial;
+  for (const auto& t : read_trials(dir.file("out") + "/trials.csv", {"optimizer.lr"})) {
+    EXPECT_EQ(t.state, t.trial % 2 == 1 ? TrialState::pruned : TrialState::complete) << t.trial;
     EXPECT_TRUE(t.objective.has_value()) << "a pruned trial keeps its last value";
-    if (t.state == "PRUNED") {
+    if (t.state == TrialState::pruned) {
       EXPECT_LE(t.best_epoch, 2);
     }
   }
@@ -471,7 +483,7 @@ TEST(SweepCli, KillNineThenResumeEndsWithEveryTrialExactlyOnce) {
   const std::string resume = std::string(NNLAB_CLI) + " sweep " + file + " --out " + out +
                              " -q --resume --set train.epochs=30 >/dev/null 2>&1";
   ASSERT_EQ(std::system(resume.c_str()), 0);
-  const auto trials = TrialsTable::read(out + "/trials.csv", {"optimizer.lr"});
+  const auto trials = read_trials(out + "/trials.csv", {"optimizer.lr"});
   std::set<std::int64_t> numbers;
   for (const auto& t : trials)
     EXPECT_TRUE(numbers.insert(t.trial).second) << "trial " << t.trial << " twice";

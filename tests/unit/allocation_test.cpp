@@ -51,7 +51,10 @@ TEST(Allocation, NoHeapAllocationPerTrainingStep) {
   Compute compute = Compute::make();
   std::vector<long> at_eval;
   at_eval.reserve(16);
-  trainer.run(compute, [&](const EvalPoint&) { at_eval.push_back(allocations.load()); });
+  trainer.run(compute, [&](const EvalPoint&) {
+    at_eval.push_back(allocations.load());
+    return EvalAction::proceed;
+  });
   ASSERT_EQ(at_eval.size(), 6u);
   EXPECT_GT(at_eval[0], 0) << "the first epoch allocates the workspaces: the counter works";
   // After two epochs every workspace, primitive and optimizer state exists.

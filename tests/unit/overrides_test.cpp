@@ -24,7 +24,7 @@ TEST(Overrides, ReplaceValuesAndAreResolvedIntoTheSavedExperiment) {
       {"optimizer.lr=0.25", "regularizers[0].lambda=0.125", "train.eval=[test]"});
   EXPECT_EQ(spec.optimizer.params.number("lr"), 0.25);
   EXPECT_EQ(spec.regularizers[0].params.number("lambda"), 0.125);
-  EXPECT_EQ(spec.train.eval, std::vector<std::string>{"test"});
+  EXPECT_EQ(spec.train.eval, std::vector<Split>{Split::test});
   // The saved experiment carries the overrides: loading it again gives the same values.
   const auto again = parse_experiment(spec.resolved_yaml, "resolved.yaml");
   EXPECT_EQ(again.optimizer.params.number("lr"), 0.25);

@@ -19,7 +19,10 @@ Trace train(const std::vector<std::string>& overrides) {
   Trainer trainer(spec, data, test::builtin_host());
   Compute compute = Compute::make();
   Trace trace;
-  trace.summary = trainer.run(compute, [&](const EvalPoint& p) { trace.points.push_back(p); });
+  trace.summary = trainer.run(compute, [&](const EvalPoint& p) {
+    trace.points.push_back(p);
+    return EvalAction::proceed;
+  });
   for (const Parameter* p : trainer.graph().parameters()) {
     if (p->role != ParameterRole::weight) continue;
     for (std::int64_t i = 0; i < p->value.size(); ++i)
@@ -64,7 +67,7 @@ TEST(Trainer, ModernModeMakesFullPassesIncludingAPartialLastBatch) {
 TEST(Trainer, MetricsFollowTheEvalList) {
   const Trace t = train({"train.eval=[test, train]"});
   std::vector<std::string> names;
-  for (const auto& [name, value] : t.points.back().metrics) names.push_back(name);
+  for (const auto& [metric, value] : t.points.back().metrics) names.push_back(metric.name());
   EXPECT_EQ(names, (std::vector<std::string>{"test_acc", "test_loss", "train_acc", "train_loss"}));
 }
 
@@ -106,7 +109,7 @@ std::vector<std::pair<std::int64_t, double>> logged_steps(const std::vector<std:
   Compute compute = Compute::make();
   std::vector<std::pair<std::int64_t, double>> steps;
   const TrainSummary s = trainer.run(
-      compute, [](const EvalPoint&) {},
+      compute, [](const EvalPoint&) { return EvalAction::proceed; },
       [&](std::int64_t iteration, double loss) { steps.push_back({iteration, loss}); });
   if (summary) *summary = s;
   return steps;

@@ -1,7 +1,6 @@
 #pragma once
-/// The SearchStrategy interface: ask/tell over a search space, with a hook to prune a running trial
-/// from its intermediate results. Grid and random search implement it now; model-based strategies
-/// (Bayesian optimization, TPE) and early stopping (successive halving) fit the same calls.
+/// The SearchStrategy interface: ask/tell over a search space. Grid, random, Sobol', TPE and
+/// Bayesian optimization implement it; early stopping is a Pruner's job (nnlab/pruner.hpp).
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -60,13 +59,7 @@ class SearchStrategy {
   /// once deterministic: ask(k) is called only after the results of trials 0..k-P are told (in
   /// trial order), and no others; a strategy that ignores results (grid, random) is never held up.
   virtual bool uses_results() const { return true; }
-  /// An intermediate objective value after `epoch`; true stops the trial as PRUNED.
-  virtual bool should_prune(std::int64_t trial, std::int64_t epoch, double value) {
-    (void)trial;
-    (void)epoch;
-    (void)value;
-    return false;
-  }
+  // Early stopping is the Pruner's (nnlab/pruner.hpp), one hook for every strategy.
 };
 
 /// Whether `parameter` is active under `assignment` (its `when` conditions hold).

@@ -11,9 +11,14 @@
 
 #include "experiment.hpp"
 #include "nnlab/error.hpp"
-#include "results.hpp"
+#include "plugin_host.hpp"
+#include "results/csv.hpp"
+#include "results/curves_file.hpp"
+#include "results/paths_file.hpp"
+#include "results/probe_files.hpp"
+#include "results/steps_file.hpp"
+#include "results/trials_file.hpp"
 #include "svg_plot.hpp"
-#include "trials_table.hpp"
 
 namespace nnlab {
 
@@ -21,29 +26,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Steps = std::map<std::int64_t, std::vector<std::pair<double, double>>>;
-
-/// steps.csv: trial -> (iteration, minibatch loss); empty when the run logged no steps.
-std::map<std::int64_t, std::vector<std::pair<double, double>>> read_steps(const std::string& path) {
-  std::map<std::int64_t, std::vector<std::pair<double, double>>> steps;
-  std::ifstream in(path);
-  std::string line;
-  if (!std::getline(in, line) || line != "trial,iteration,loss") return steps;
-  while (std::getline(in, line)) {
-    std::stringstream row(line);
-    std::string trial, iteration, loss;
-    if (!std::getline(row, trial, ',') || !std::getline(row, iteration, ',') ||
-        !std::getline(row, loss))
-      continue;
-    steps[std::stoll(trial)].push_back({std::stod(iteration), std::stod(loss)});
-  }
-  return steps;
-}
+using Steps = std::map<std::int64_t, StepLosses>;
 
 /// A centred moving average over `window` points (shrinking at the ends), as the book smooths
 /// its E2 and E4 loss curves before plotting them.
-std::vector<std::pair<double, double>> smooth(const std::vector<std::pair<double, double>>& points,
-                                              std::size_t window) {
+std::vector<std::pair<double, double>> smooth(const StepLosses& points, std::size_t window) {
   std::vector<std::pair<double, double>> out;
   const std::size_t half = window / 2;
   for (std::size_t i = 0; i < points.size(); ++i) {
@@ -51,16 +38,9 @@ std::vector<std::pair<double, double>> smooth(const std::vector<std::pair<double
     const std::size_t to = std::min(points.size(), i + half + 1);
     double sum = 0;
     for (std::size_t k = from; k < to; ++k) sum += points[k].second;
-    out.push_back({points[i].first, sum / static_cast<double>(to - from)});
+    out.push_back({static_cast<double>(points[i].first), sum / static_cast<double>(to - from)});
   }
   return out;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 svg::Series series_of(const std::vector<std::pair<double, double>>& points, const std::string& label) {
@@ -73,16 +53,18 @@ svg::Series series_of(const std::vector<std::pair<double, double>>& points, cons
   return s;
 }
 
-/// The metrics of one trial whose names end in `suffix` (_acc, _loss), train first.
-std::vector<svg::Series> metric_series(const Curves::mapped_type& metrics, const std::string& suffix) {
+/// One trial's curves of `measure`, a line per split, train first.
+std::vector<svg::Series> metric_series(const Curves::mapped_type& metrics, Measure measure) {
   std::vector<svg::Series> out;
-  for (const char* split : {"train", "val", "test"}) {
-    auto it = metrics.find(std::string(split) + suffix);
-    if (it != metrics.end()) out.push_back(series_of(it->second, it->first));
-  }
   // Same colours in every panel: train blue, val orange, test red.
-  for (auto& s : out) {
-    s.color = s.label.starts_with("train") ? "#1f77b4" : s.label.starts_with("val") ? "#ff7f0e" : "#d62728";
+  for (const auto& [split, color] : {std::pair{Split::train, "#1f77b4"},
+                                     std::pair{Split::val, "#ff7f0e"},
+                                     std::pair{Split::test, "#d62728"}}) {
+    const Metric metric{split, measure};
+    auto it = metrics.find(metric);
+    if (it == metrics.end()) continue;
+    out.push_back(series_of(it->second, metric.name()));
+    out.back().color = color;
   }
   return out;
 }
@@ -92,7 +74,7 @@ std::string figure(const std::string& svg, const std::string& caption) {
 }
 
 /// The minibatch-loss figure (E2, E4): one smoothed line per trial, labelled by `label`.
-std::string steps_figure(const std::map<std::int64_t, std::vector<std::pair<double, double>>>& steps,
+std::string steps_figure(const Steps& steps,
                          const std::function<std::string(std::int64_t)>& label) {
   if (steps.empty()) return "";
   svg::Panel panel{"minibatch loss", {}, "iteration", "loss (smoothed)", std::nullopt};
@@ -100,7 +82,8 @@ std::string steps_figure(const std::map<std::int64_t, std::vector<std::pair<doub
   for (const auto& [trial, points] : steps) {
     panel.series.push_back(series_of(smooth(points, 25), label(trial)));
     // Clip the first updates' spike so the differences later on stay visible.
-    for (std::size_t i = points.size() / 10; i < points.size(); ++i) top = std::max(top, points[i].second);
+    for (std::size_t i = points.size() / 10; i < points.size(); ++i)
+      top = std::max(top, points[i].second);
   }
   panel.y_range = std::pair{0.0, std::max(top * 1.05, 0.1)};
   return figure(svg::chart(panel, 720, 400),
@@ -123,10 +106,10 @@ std::string run_report(const Curves& curves, const ExperimentSpec& spec, const S
   const auto& metrics = curves.begin()->second;
   std::string body = "<p>Single run of <code>" + svg::escape(spec.file) + "</code>.</p>\n";
   body += steps_figure(steps, [](std::int64_t) { return std::string("minibatch loss"); });
-  svg::Panel acc{"accuracy", metric_series(metrics, "_acc"), "epoch", "accuracy",
+  svg::Panel acc{"accuracy", metric_series(metrics, Measure::accuracy), "epoch", "accuracy",
                  std::pair{0.0, 1.0}};
   body += figure(svg::chart(acc, 640, 380), "Accuracy per epoch (the book's figure for E7 and E8).");
-  svg::Panel loss{"loss", metric_series(metrics, "_loss"), "epoch", "loss (with the penalty)",
+  svg::Panel loss{"loss", metric_series(metrics, Measure::loss), "epoch", "loss (with the penalty)",
                   std::nullopt};
   body += figure(svg::chart(loss, 640, 380), "Loss per epoch.");
   return page(spec.name, body);
@@ -139,20 +122,20 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
   const bool maximize = search.maximize;
   std::vector<const TrialRecord*> complete;
   for (const auto& t : trials) {
-    if (t.state == "COMPLETE" && t.objective) complete.push_back(&t);
+    if (t.state == TrialState::complete && t.objective) complete.push_back(&t);
   }
   std::sort(complete.begin(), complete.end(), [&](auto a, auto b) {
     return maximize ? *a->objective > *b->objective : *a->objective < *b->objective;
   });
   std::string body = "<p>Sweep of <code>" + svg::escape(spec.file) + "</code>: " +
                      std::to_string(trials.size()) + " trials, " + std::to_string(complete.size()) +
-                     " complete; objective " + svg::escape(search.metric) + " (" +
+                     " complete; objective " + search.metric.name() + " (" +
                      (maximize ? "max" : "min") + ").</p>\n";
 
   // The best trials, as a table.
   body += "<table><tr><th>rank</th><th>trial</th>";
   for (const auto& p : params) body += "<th>" + svg::escape(p.name) + "</th>";
-  body += "<th>" + svg::escape(search.metric) + "</th></tr>\n";
+  body += "<th>" + search.metric.name() + "</th></tr>\n";
   for (std::size_t i = 0; i < complete.size() && i < 10; ++i) {
     body += "<tr><td>" + std::to_string(i + 1) + "</td><td>" + std::to_string(complete[i]->trial) + "</td>";
     for (const auto& v : complete[i]->values) {
@@ -177,12 +160,14 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
   });
 
   // Objective per trial.
-  svg::Panel per_trial{"objective per trial", {}, "trial", search.metric, std::nullopt};
-  for (const char* state : {"COMPLETE", "PRUNED"}) {
+  svg::Panel per_trial{"objective per trial", {}, "trial", search.metric.name(), std::nullopt};
+  for (const auto& [state, label, color] :
+       {std::tuple{TrialState::complete, "complete", "#1f77b4"},
+        std::tuple{TrialState::pruned, "pruned (last value)", "#aaaaaa"}}) {
     svg::Series s;
-    s.label = std::string(state) == "COMPLETE" ? "complete" : "pruned (last value)";
+    s.label = label;
     s.points = true;
-    s.color = std::string(state) == "COMPLETE" ? "#1f77b4" : "#aaaaaa";
+    s.color = color;
     for (const auto& t : trials) {
       if (t.state == state && t.objective) {
         s.x.push_back(static_cast<double>(t.trial));
@@ -222,7 +207,7 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
     axes.push_back(axis);
   }
   svg::Axis objective_axis;
-  objective_axis.name = search.metric;
+  objective_axis.name = search.metric.name();
   for (const auto* t : complete) objective_axis.values.push_back(*t->objective);
   axes.push_back(objective_axis);
   body += figure(svg::parallel_coordinates(axes, 780, 360),
@@ -264,8 +249,8 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
     std::stable_sort(keys.begin(), keys.end(),
                      [&](const auto& a, const auto& b) { return group_order[a] > group_order[b]; });
     for (const auto& key : keys) {
-      svg::Panel panel{key, {}, "epoch", search.metric, std::nullopt};
-      if (search.metric.ends_with("_acc")) panel.y_range = std::pair{0.0, 1.0};
+      svg::Panel panel{key, {}, "epoch", search.metric.name(), std::nullopt};
+      if (search.metric.measure == Measure::accuracy) panel.y_range = std::pair{0.0, 1.0};
       for (std::size_t c = 0; c < params[compare].choices.size(); ++c) {
         svg::Series s;
         s.label = params[compare].name + " " + params[compare].choices[c];
@@ -286,7 +271,7 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
       }
       panels.push_back(panel);
     }
-    caption = search.metric + " per epoch, one panel per setting of the other parameters, one "
+    caption = search.metric.name() + " per epoch, one panel per setting of the other parameters, one "
               "line per " + params[compare].name + " (the book's figure for E5).";
   } else {
     for (std::size_t i = 0; i < complete.size() && i < 20; ++i) {
@@ -294,7 +279,7 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
       std::string title = "#" + std::to_string(i + 1) + " trial " + std::to_string(t.trial);
       auto curve = curves.find(t.trial);
       svg::Panel panel{title, {}, "epoch", "", std::pair{0.0, 1.0}};
-      if (curve != curves.end()) panel.series = metric_series(curve->second, "_acc");
+      if (curve != curves.end()) panel.series = metric_series(curve->second, Measure::accuracy);
       panels.push_back(panel);
     }
     caption = "Accuracy per epoch of the best " + std::to_string(panels.size()) +
@@ -309,47 +294,29 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
 
 /// E3: a histogram per probed node, in a row, as the book draws them.
 std::string probe_report(const fs::path& dir, const ExperimentSpec& spec) {
-  std::ifstream in(dir / "histograms.csv");
-  std::string line;
-  std::getline(in, line);
   std::vector<svg::Panel> panels;
   double top = 0;
-  while (std::getline(in, line)) {
-    std::stringstream row(line);
-    std::string node, low, high, count;
-    std::getline(row, node, ',');
-    std::getline(row, low, ',');
-    std::getline(row, high, ',');
-    std::getline(row, count);
-    if (panels.empty() || panels.back().title != node) {
-      svg::Panel panel{node, {}, "activation", "count", std::nullopt};
-      svg::Series bars;
-      bars.label = node;
-      bars.bars = true;
-      bars.color = "#1f77b4";
-      panel.series.push_back(bars);
-      panels.push_back(panel);
+  std::string stats = "<table><tr><th>node</th><th>stat</th><th>value</th></tr>\n";
+  for (const NodeActivations& node : read_probe(dir.string())) {
+    svg::Panel panel{node.node, {}, "activation", "count", std::pair{node.low, node.high}};
+    svg::Series bars;
+    bars.label = node.node;
+    bars.bars = true;
+    bars.color = "#1f77b4";
+    const double width = (node.high - node.low) / static_cast<double>(node.counts.size());
+    for (std::size_t b = 0; b < node.counts.size(); ++b) {
+      bars.x.push_back(node.low + width * static_cast<double>(b));
+      bars.y.push_back(static_cast<double>(node.counts[b]));
+      top = std::max(top, bars.y.back());
     }
-    auto& bars = panels.back().series.front();
-    bars.x.push_back(std::stod(low));
-    bars.y.push_back(std::stod(count));
-    top = std::max(top, bars.y.back());
-    panels.back().x_range = std::pair{bars.x.front(), std::stod(high)};
+    panel.series.push_back(bars);
+    panels.push_back(panel);
+    for (const auto& [stat, value] : {std::pair{"mean", node.mean}, std::pair{"std", node.std}}) {
+      stats += "<tr><td>" + svg::escape(node.node) + "</td><td>" + stat + "</td><td>" +
+               csv_number(value) + "</td></tr>\n";
+    }
   }
   for (auto& p : panels) p.y_range = std::pair{0.0, top * 1.05};
-  std::string stats;
-  std::ifstream probe(dir / "probe.csv");
-  std::getline(probe, line);
-  stats = "<table><tr><th>node</th><th>stat</th><th>value</th></tr>\n";
-  while (std::getline(probe, line)) {
-    std::stringstream row(line);
-    std::string node, stat, value;
-    std::getline(row, node, ',');
-    std::getline(row, stat, ',');
-    std::getline(row, value);
-    if (stat == "std" || stat == "mean")
-      stats += "<tr><td>" + svg::escape(node) + "</td><td>" + stat + "</td><td>" + value + "</td></tr>\n";
-  }
   stats += "</table>\n";
   std::string body = "<p>Activations of the untrained model of <code>" + svg::escape(spec.file) +
                      "</code>, one inference pass over the training rows.</p>\n";
@@ -361,25 +328,8 @@ std::string probe_report(const fs::path& dir, const ExperimentSpec& spec) {
 
 /// E1: each optimizer's path over the objective's contours, and f per step.
 std::string paths_report(const std::string& csv, const ExperimentSpec& spec, const PluginHost* host) {
-  std::ifstream in(csv);
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::string> labels;
-  std::vector<std::vector<std::vector<double>>> rows;  // path -> step -> value, x1, x2, ...
-  while (std::getline(in, line)) {
-    const auto q1 = line.find('"'), q2 = line.find('"', q1 + 1);
-    const std::size_t path = std::stoul(line.substr(0, q1 - 1));
-    if (path >= labels.size()) {
-      labels.push_back(line.substr(q1 + 1, q2 - q1 - 1));
-      rows.emplace_back();
-    }
-    std::stringstream rest(line.substr(q2 + 2));
-    std::vector<double> fields;
-    for (std::string f; std::getline(rest, f, ',');) fields.push_back(std::stod(f));
-    fields.erase(fields.begin());  // the step
-    rows[path].push_back(fields);
-  }
-  if (rows.empty()) throw Error(csv + ": no paths");
+  const std::vector<OptimizerPath> paths = read_paths(csv);
+  if (paths.empty()) throw Error(csv + ": no paths");
   // Contours of the objective over its box, when the plugin can be created.
   std::optional<std::pair<double, double>> x_range, y_range;
   std::vector<std::array<double, 4>> contours;
@@ -422,25 +372,25 @@ std::string paths_report(const std::string& csv, const ExperimentSpec& spec, con
   }
   std::vector<svg::Panel> panels;
   svg::Panel values{"f per step", {}, "step", "f(x)", std::nullopt};
-  for (std::size_t p = 0; p < rows.size(); ++p) {
-    svg::Panel panel{labels[p], {}, "x1", "x2", y_range};
+  for (std::size_t p = 0; p < paths.size(); ++p) {
+    svg::Panel panel{paths[p].label, {}, "x1", "x2", y_range};
     panel.x_range = x_range;
     panel.contours = contours;
     svg::Series line, dots;
-    line.label = labels[p];
+    line.label = paths[p].label;
     line.color = dots.color = svg::palette(p);
     dots.points = true;
     svg::Series f;
-    f.label = labels[p];
+    f.label = paths[p].label;
     f.color = svg::palette(p);
-    for (std::size_t s = 0; s < rows[p].size(); ++s) {
-      const auto& r = rows[p][s];
-      if (r.size() >= 3) {
-        line.x.push_back(r[1]);
-        line.y.push_back(r[2]);
+    for (std::size_t s = 0; s < paths[p].points.size(); ++s) {
+      const PathPoint& point = paths[p].points[s];
+      if (point.x.size() >= 2) {
+        line.x.push_back(point.x[0]);
+        line.y.push_back(point.x[1]);
       }
       f.x.push_back(static_cast<double>(s));
-      f.y.push_back(r[0]);
+      f.y.push_back(point.value);
     }
     dots.x = line.x;
     dots.y = line.y;
@@ -492,7 +442,7 @@ std::string write_report(const std::string& results_dir, const std::string& out_
     const ExperimentSpec spec = parse_experiment(read_text(file), file);
     std::vector<std::string> names;
     for (const auto& p : spec.search->space.parameters) names.push_back(p.name);
-    html = sweep_report(curves, spec, TrialsTable::read((dir / "trials.csv").string(), names, false),
+    html = sweep_report(curves, spec, read_trials((dir / "trials.csv").string(), names, false),
                         read_steps((dir / "steps.csv").string()));
   } else if (fs::exists(dir / "experiment.yaml")) {
     const std::string file = (dir / "experiment.yaml").string();

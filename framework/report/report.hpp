@@ -2,9 +2,9 @@
 /// `nnlab report RESULTS_DIR`: a results folder as one self-contained HTML page of SVG figures.
 #include <string>
 
-#include "plugin_host.hpp"
-
 namespace nnlab {
+
+class PluginHost;
 
 /// Writes the report of the run or sweep in `results_dir` to `out_file` (default
 /// RESULTS_DIR/report.html) and returns its path. A single run gives accuracy and loss per epoch

@@ -1,0 +1,164 @@
+#include "sweep_log.hpp"
+
+#include <filesystem>
+
+#include "nnlab/error.hpp"
+#include "results/csv.hpp"
+
+namespace nnlab {
+
+namespace fs = std::filesystem;
+
+TrialResult result_of(const TrialRecord& record, const Assignment& assignment) {
+  return {record.trial, assignment, record.state, record.objective.value_or(0)};
+}
+
+SweepLog::SweepLog(const ExperimentSpec& spec, std::string out_dir, EarlierSweep earlier,
+                   bool retry_failed)
+    : spec_(spec), search_(*spec.search), out_dir_(std::move(out_dir)) {
+  for (const auto& p : search_.space.parameters) parameters_.push_back(p.name);
+  const fs::path dir(out_dir_);
+  trials_path_ = (dir / "trials.csv").string();
+  curves_path_ = (dir / "curves.csv").string();
+  steps_path_ = (dir / "steps.csv").string();
+  best_path_ = (dir / "best.yaml").string();
+  sweep_path_ = (dir / "sweep.yaml").string();
+  std::error_code ec;
+  if (!fs::exists(trials_path_, ec)) return;
+  if (earlier == EarlierSweep::refuse) {
+    throw Error(out_dir_ +
+                ": already holds a sweep (trials.csv); pass --resume to continue it, or "
+                "--overwrite to start over");
+  }
+  if (earlier == EarlierSweep::overwrite) {
+    for (const auto& f : {trials_path_, curves_path_, steps_path_, best_path_}) fs::remove(f, ec);
+    return;
+  }
+  resume_ = true;
+  auto differences = experiment_differences(read_text(sweep_path_), spec_.resolved_yaml);
+  // How many trials run at once changes no result: a sweep may resume on a bigger machine.
+  std::erase_if(differences, [](const std::string& d) {
+    return d.starts_with("execution.parallel_trials:");
+  });
+  if (!differences.empty()) {
+    std::string message = "cannot resume: the experiment differs from the sweep in " + out_dir_ + ":";
+    for (const auto& d : differences) message += " " + d + ";";
+    message.back() = '.';
+    throw Error(message + " Run it with --overwrite to start over, or --out another folder.");
+  }
+  // Read without repairing: nothing is written before open(), so a refused resume changes nothing.
+  finished_ = read_trials(trials_path_, parameters_, false);
+  for (const auto& r : finished_) {
+    if (r.state == TrialState::failed && retry_failed) continue;
+    earlier_[r.trial] = r;
+  }
+}
+
+SweepLog::~SweepLog() = default;
+
+std::optional<TrialResult> SweepLog::recorded(std::int64_t k, const Assignment& proposed,
+                                              bool learns_from_results) {
+  auto it = earlier_.find(k);
+  if (it == earlier_.end()) return std::nullopt;
+  const TrialRecord& r = it->second;
+  for (std::size_t i = 0; i < parameters_.size(); ++i) {
+    auto v = proposed.find(parameters_[i]);
+    const std::string now = v == proposed.end() ? "" : v->second;
+    if (now != r.values[i]) {
+      throw Error(trials_path_ + ": trial " + std::to_string(k) + " has " + parameters_[i] +
+                  " = '" + r.values[i] + "', but the strategy now proposes '" + now +
+                  "'; the search changed, so the sweep cannot be resumed (use --overwrite)" +
+                  (learns_from_results ? "; a strategy that learns from results proposes the same "
+                                         "trials only at the parallel_trials the sweep started with"
+                                       : ""));
+    }
+  }
+  kept_.insert(k);
+  return result_of(r, proposed);
+}
+
+void SweepLog::open(const std::function<std::string(std::int64_t)>& best_yaml) {
+  std::error_code ec;
+  fs::create_directories(out_dir_, ec);
+  if (ec) throw Error(out_dir_ + ": cannot create the results folder: " + ec.message());
+  write_file_atomically(sweep_path_, spec_.resolved_yaml);
+  if (resume_) {
+    // Cut a row a kill left half-written, then drop rows of trials that will run again.
+    read_trials(trials_path_, parameters_, true);
+    keep_trial_rows(curves_path_, kept_);
+    keep_trial_rows(steps_path_, kept_);
+    if (kept_.size() != finished_.size()) {
+      // --retry-failed: the failures' rows go; their reruns write new ones.
+      const std::string temporary = trials_path_ + ".tmp";
+      fs::remove(temporary, ec);
+      {
+        TrialsWriter rewritten(temporary, parameters_);
+        for (const auto& r : finished_) {
+          if (kept_.count(r.trial)) rewritten.append(r);
+        }
+      }
+      fs::rename(temporary, trials_path_);
+    }
+    for (const std::int64_t k : kept_) {
+      count(earlier_.at(k));
+      ++counts_.reused;
+    }
+    // best.yaml may be missing (a kill between a row and its best.yaml): rebuild it.
+    if (counts_.best_trial >= 0)
+      write_file_atomically(best_path_, best_yaml(counts_.best_trial));
+  }
+  trials_ = std::make_unique<TrialsWriter>(trials_path_, parameters_);
+  curves_ = std::make_unique<CurvesWriter>(curves_path_, true);
+  if (spec_.train.log_every > 0) steps_ = std::make_unique<StepsWriter>(steps_path_, true);
+}
+
+void SweepLog::record(const TrialOutcome& out, const Assignment& assignment, std::uint64_t seed,
+                      int threads) {
+  TrialRecord r;
+  r.trial = out.trial;
+  r.state = out.state;
+  r.fail_reason = out.fail_reason;
+  r.seed = seed;
+  for (const auto& name : parameters_) {
+    auto it = assignment.find(name);
+    r.values.push_back(it == assignment.end() ? "" : it->second);
+  }
+  r.objective = out.objective;
+  r.best_epoch = out.best_epoch;
+  r.last_epoch = out.last_epoch;
+  r.updates = out.updates;
+  r.duration_s = out.duration_s;
+  r.started_at = out.started_at;
+  r.finished_at = out.finished_at;
+  r.threads = threads;
+  if (!out.resolved_yaml.empty()) r.config_hash = config_hash(out.resolved_yaml);
+  if (!out.curve.empty()) curves_->write(r.trial, out.curve);
+  if (steps_ && !out.steps.empty()) steps_->write(r.trial, out.steps);
+  trials_->append(r);
+  const std::int64_t best_before = counts_.best_trial;
+  count(r);
+  if (counts_.best_trial != best_before) write_file_atomically(best_path_, out.resolved_yaml);
+  session_seconds_ += out.duration_s;
+  ++session_trials_;
+}
+
+void SweepLog::count(const TrialRecord& r) {
+  switch (r.state) {
+    case TrialState::complete: ++counts_.complete; break;
+    case TrialState::pruned: ++counts_.pruned; break;
+    case TrialState::failed: ++counts_.failed; break;
+  }
+  if (r.state == TrialState::complete && r.objective &&
+      (counts_.best_trial < 0 || (search_.maximize ? *r.objective > counts_.best_objective
+                                                   : *r.objective < counts_.best_objective))) {
+    counts_.best_trial = r.trial;
+    counts_.best_objective = *r.objective;
+  }
+}
+
+std::optional<double> SweepLog::mean_trial_seconds() const {
+  if (session_trials_ == 0) return std::nullopt;
+  return session_seconds_ / static_cast<double>(session_trials_);
+}
+
+}  // namespace nnlab

@@ -1,0 +1,77 @@
+#pragma once
+/// One trial of a sweep, as a value in and a value out: (the sweep's experiment, the trial's
+/// assignment and seeds) -> its outcome (state, objective, curve, updates). No locks, no files:
+/// this is the unit a TBB slot runs today, and a worker process or an MPI rank will run later;
+/// TrialRequest and TrialOutcome are plain data so they can cross a pipe or a message.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "experiment.hpp"
+#include "metric.hpp"
+#include "nnlab/search_strategy.hpp"
+
+namespace nnlab {
+
+class PluginHost;
+struct PreparedData;
+
+struct TrialRequest {
+  std::int64_t trial = 0;
+  Assignment assignment;
+  std::vector<std::uint64_t> seeds;  ///< one per repeat; the objective is the repeats' mean
+};
+
+struct TrialOutcome {
+  std::int64_t trial = 0;
+  TrialState state = TrialState::complete;
+  std::string fail_reason;          ///< failed: "nan", or "exception: <message>"
+  std::optional<double> objective;  ///< the metric at the last evaluation (none when failed)
+  std::int64_t best_epoch = -1;     ///< where the metric was best
+  std::int64_t last_epoch = -1;     ///< the last evaluation's epoch: where the trial stopped
+  std::int64_t updates = 0;         ///< optimizer steps over all repeats, up to any failure
+  std::vector<EvalPoint> curve;     ///< per evaluation, the mean over the repeats that reached it
+  std::vector<std::pair<std::int64_t, double>> steps;  ///< repeat 0's logged minibatch losses
+  std::string resolved_yaml;  ///< repeat 0's experiment, without the search: runnable alone
+  double duration_s = 0;
+  std::string started_at, finished_at;  ///< ISO 8601, UTC
+};
+
+/// Asked after every evaluation of repeat 0 with (epoch, objective metric); true stops the trial
+/// as pruned. The sweep answers it from its pruner.
+using PruneCheck = std::function<bool(std::int64_t epoch, double value)>;
+
+class TrialRunner {
+ public:
+  /// @param sweep the sweep's experiment (with its search: block); `data` and `host` are shared
+  ///              read-only by every trial and must outlive the runner
+  TrialRunner(const ExperimentSpec& sweep, const PreparedData& data, const PluginHost& host);
+
+  /// Trial `request.trial`'s experiment for `seed`: the sweep's experiment with the assignment's
+  /// values set at their key paths, and the sweep's data seed (every trial sees the same data).
+  ExperimentSpec trial_spec(const Assignment& assignment, std::uint64_t seed) const;
+
+  /// Trains the trial, every repeat in turn. Never throws: a diverging or throwing trial is a
+  /// failed outcome that keeps the curve, epochs and updates it reached.
+  TrialOutcome run(const TrialRequest& request, const PruneCheck& should_prune) const;
+
+ private:
+  const ExperimentSpec& sweep_;
+  const SearchSpec& search_;
+  const PreparedData& data_;
+  const PluginHost& host_;
+  std::uint64_t data_seed_;
+};
+
+/// Trial `trial`'s seed for repeat `repeat`, from (sweep seed, trial, repeat) alone: results do
+/// not depend on how many trials run at once. 52 bits, so readers that go through a double keep
+/// it exact.
+std::uint64_t trial_seed(std::uint64_t sweep_seed, std::int64_t trial, std::int64_t repeat);
+
+/// The hash in trials.csv's config_hash column: 16 hex digits of FNV-1a over the trial's YAML.
+std::string config_hash(const std::string& resolved_yaml);
+
+}  // namespace nnlab
