@@ -1,5 +1,6 @@
 #include "sweep.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -56,6 +57,10 @@ class Sweep {
                  options_.retry_failed);
     AskTellQueue queue(*strategy, pruner.get(), parallel_, search_.trials);
     const bool learns = strategy->uses_results();
+    // The total the progress line shows: the budget, or all a grid holds (whichever is smaller).
+    total_ = search_.trials;
+    if (const auto planned = strategy->planned_trials())
+      total_ = total_ > 0 ? std::min(total_, *planned) : *planned;
     std::map<std::int64_t, Assignment> kept;
     std::int64_t last = -1;
     if (!log.earlier().empty()) last = log.earlier().rbegin()->first;
@@ -155,7 +160,7 @@ class Sweep {
     const SweepCounts& c = log_->counts();
     SweepProgress p;
     p.done = c.done();
-    p.total = search_.trials;
+    p.total = total_;
     p.failed = c.failed;
     p.pruned = c.pruned;
     p.running = static_cast<std::int64_t>(running_.size());
@@ -163,11 +168,11 @@ class Sweep {
     p.best_trial = c.best_trial;
     p.best_objective = c.best_objective;
     p.elapsed_s = seconds_since(start_);
-    if (search_.trials > 0) {
+    if (total_ > 0) {
       std::vector<double> ages;
       for (const auto& [trial, r] : running_) ages.push_back(seconds_since(r.started));
       p.remaining_s = sweep_remaining_seconds(log_->mean_trial_seconds(),
-                                              search_.trials - p.done - p.running, ages, parallel_);
+                                              total_ - p.done - p.running, ages, parallel_);
     }
     options_.progress(p);
   }
@@ -185,6 +190,7 @@ class Sweep {
   const PluginHost& host_;
   const SweepOptions& options_;
   int threads_ = 1, parallel_ = 1;
+  std::int64_t total_ = 0;  ///< trials the sweep will run (0: not known)
   Clock::time_point start_;
   SweepLog* log_ = nullptr;
   AskTellQueue* queue_ = nullptr;

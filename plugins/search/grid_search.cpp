@@ -32,6 +32,9 @@ class GridSearch final : public SearchStrategy {
 
   void tell(const TrialResult&) override {}
   bool uses_results() const override { return false; }
+  std::optional<std::int64_t> planned_trials() const override {
+    return static_cast<std::int64_t>(points_.size());
+  }
 
  private:
   void expand(const SearchSpace& space, const std::vector<std::vector<std::string>>& values,

@@ -59,6 +59,9 @@ class SearchStrategy {
   /// once deterministic: ask(k) is called only after the results of trials 0..k-P are told (in
   /// trial order), and no others; a strategy that ignores results (grid, random) is never held up.
   virtual bool uses_results() const { return true; }
+  /// How many trials the strategy proposes in all, when it knows before asking (a grid's size);
+  /// progress lines show it as the total when the experiment sets no trial budget.
+  virtual std::optional<std::int64_t> planned_trials() const { return std::nullopt; }
   // Early stopping is the Pruner's (nnlab/pruner.hpp), one hook for every strategy.
 };
 

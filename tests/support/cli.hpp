@@ -1,0 +1,37 @@
+#pragma once
+// Running the `nnlab` executable from a test, the way a user does.
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "test_support.hpp"
+
+namespace nnlab::test {
+
+/// A finished command: exit status, stdout and stderr.
+struct CliOutcome {
+  int status = -1;
+  std::string out, err;
+};
+
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// Runs `nnlab <args>` (with `env` prepended) and collects its exit status, stdout and stderr.
+inline CliOutcome run_cli(const std::string& args, const std::string& env = "") {
+  TempDir logs;
+  const std::string command =
+      env + " " + NNLAB_CLI + " " + args + " >" + logs.file("out") + " 2>" + logs.file("err");
+  const int raw = std::system(command.c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(logs.file("out")),
+          slurp(logs.file("err"))};
+}
+
+}  // namespace nnlab::test
