@@ -109,7 +109,7 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   po::options_description options(validate_only ? "nnlab validate options" : "nnlab run options");
   add_common(options, common);
   options.add_options()("set", po::value(&sets)->composing(),
-                        "override a value: key.path=value (repeatable)");
+                        "set a value, key.path=value, or delete a key, ~key.path (repeatable)");
   if (!validate_only) {
     options.add_options()("out", po::value(&out),
                           "results folder (default: results/<experiment name>)")(
@@ -215,7 +215,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   po::options_description options("nnlab sweep options");
   add_common(options, common);
   options.add_options()("set", po::value(&sets)->composing(),
-                        "override a value: key.path=value (repeatable)")(
+                        "set a value, key.path=value, or delete a key, ~key.path (repeatable)")(
       "out", po::value(&out), "results folder (default: results/<experiment name>)")(
       "seed", po::value(&seed), "the sweep's seed (same as --set seed=N)")(
       "parallel", po::value(&parallel),
@@ -275,7 +275,7 @@ int cmd_gradcheck(const std::vector<std::string>& args) {
   po::options_description options("nnlab gradcheck options");
   add_common(options, common);
   options.add_options()("set", po::value(&sets)->composing(),
-                        "override a value: key.path=value (repeatable)")(
+                        "set a value, key.path=value, or delete a key, ~key.path (repeatable)")(
       "rows", po::value(&rows), "training rows in the batch (default 10; at least 2)")(
       "samples", po::value(&samples), "elements checked per parameter tensor (default 200)")(
       "h", po::value(&h), "central-difference step (default 1e-3: the layers are float32)")(

@@ -11,6 +11,45 @@ namespace {
   throw ConfigError({"--set", 0, 0}, path, message);
 }
 
+// `~path` deletes the key or list item at path (Hydra's spelling). It walks through const views,
+// whose lookups insert nothing, and a path that names nothing is an error, as in Hydra: a typo
+// must not pass as a deletion that did nothing.
+std::string delete_key(YAML::Node& root, const std::string& path) {
+  const std::string shown = "~" + path;
+  if (path.find('=') != std::string::npos) bad(shown, "a deletion takes no value: ~key.path");
+  const auto steps = parse_key_path(path);
+  YAML::Node node;
+  node.reset(root);
+  for (std::size_t s = 0; s < steps.size(); ++s) {
+    const bool last = s + 1 == steps.size();
+    const YAML::Node& view = node;
+    YAML::Node child;
+    if (const auto* key = std::get_if<std::string>(&steps[s])) {
+      if (!node.IsMap()) bad(shown, "'" + *key + "' is not inside a mapping");
+      const YAML::Node found = view[*key];
+      if (!found) bad(shown, "nothing to delete: no key '" + *key + "'");
+      if (last) {
+        node.remove(*key);
+        break;
+      }
+      child.reset(found);
+    } else {
+      const std::size_t index = std::get<std::size_t>(steps[s]);
+      if (!node.IsSequence()) bad(shown, "[" + std::to_string(index) + "] is not inside a list");
+      if (index >= node.size())
+        bad(shown, "nothing to delete: index " + std::to_string(index) + " is past the list's " +
+                       std::to_string(node.size()) + " items");
+      if (last) {
+        node.remove(index);
+        break;
+      }
+      child.reset(view[index]);
+    }
+    node.reset(child);
+  }
+  return shown;
+}
+
 }  // namespace
 
 std::vector<PathStep> parse_key_path(const std::string& path) {
@@ -40,6 +79,7 @@ std::vector<PathStep> parse_key_path(const std::string& path) {
 }
 
 std::string apply_override(YAML::Node& root, const std::string& assignment) {
+  if (assignment.starts_with('~')) return delete_key(root, assignment.substr(1));
   const std::size_t eq = assignment.find('=');
   if (eq == std::string::npos) bad(assignment, "expected key.path=value");
   std::string path = assignment.substr(0, eq);

@@ -1,6 +1,7 @@
 #pragma once
-/// `--set key.path=value` overrides, applied to the YAML tree before it is validated. Paths use the
-/// same spelling as error messages and search spaces: `optimizer.lr`, `regularizers[0].lambda`.
+/// `--set key.path=value` and `--set ~key.path` (delete) overrides, applied to the YAML tree before
+/// it is validated. Paths use the same spelling as error messages and search spaces:
+/// `optimizer.lr`, `regularizers[0].lambda`.
 #include <string>
 #include <utility>
 #include <variant>
@@ -20,6 +21,11 @@ std::vector<PathStep> parse_key_path(const std::string& path);
 
 /// Applies "path=value" (value parsed as YAML, so lists work) to `root`, creating a missing last
 /// mapping key. Returns the path. Throws ConfigError naming the override if the path leads nowhere.
+///
+/// "~path" (Hydra's spelling) deletes the mapping key or list item at path instead; later list
+/// items move up one. Deleting what is not there is an error naming the path. Returns "~path",
+/// which names no key: nothing left in the tree came from this override, so errors about it keep
+/// pointing into the file.
 std::string apply_override(YAML::Node& root, const std::string& assignment);
 
 }  // namespace nnlab

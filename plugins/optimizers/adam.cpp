@@ -2,7 +2,7 @@
 // sqrt(1-b2^t)/(1-b1^t); m += (1-b1)(g-m); v += (1-b2)(g^2-v); W -= lr_t m / (sqrt(v) + eps), eps =
 // 1e-7 on the uncorrected sqrt(v). Textbook mode: W -= lr m_hat / (sqrt(v_hat) + eps), eps = 1e-8
 // on the corrected moments.
-#include "state.hpp"
+#include "update_loop.hpp"
 
 namespace nnlab::optimizers {
 namespace {
@@ -21,22 +21,23 @@ class Adam final : public Optimizer {
     const double correction1 = 1 - std::pow(beta1_, static_cast<double>(t_));
     const double correction2 = 1 - std::pow(beta2_, static_cast<double>(t_));
     const double lr_t = lr_ * std::sqrt(correction2) / correction1;
-    for (Parameter* p : params) {
-      auto& s = state_.of(*p);
-      s.sync(p->value.data());
-      float* w = p->value.data();
-      const float* g = p->grad.data();
-      double* m = s.slot[0].data();
-      double* v = s.slot[1].data();
-      for (std::size_t i = 0, n = static_cast<std::size_t>(p->value.size()); i < n; ++i) {
-        const double gi = g[i];
-        m[i] += (1 - beta1_) * (gi - m[i]);
-        v[i] += (1 - beta2_) * (gi * gi - v[i]);
-        const double update =
-            textbook_ ? lr_ * (m[i] / correction1) / (std::sqrt(v[i] / correction2) + eps_)
-                      : lr_t * m[i] / (std::sqrt(v[i]) + eps_);
-        s.store(w, i, s.master[i] - update);
-      }
+    // The mode is chosen here, not per element, so each loop has one straight-line body.
+    if (textbook_) {
+      update(state_, params,
+             [lr = lr_, beta1 = beta1_, beta2 = beta2_, eps = eps_, correction1, correction2](
+                 double& w, double g, double& m, double& v) {
+               m += (1 - beta1) * (g - m);
+               v += (1 - beta2) * (g * g - v);
+               w -= lr * (m / correction1) / (std::sqrt(v / correction2) + eps);
+             });
+    } else {
+      update(state_, params,
+             [lr_t, beta1 = beta1_, beta2 = beta2_, eps = eps_](double& w, double g, double& m,
+                                                                double& v) {
+               m += (1 - beta1) * (g - m);
+               v += (1 - beta2) * (g * g - v);
+               w -= lr_t * m / (std::sqrt(v) + eps);
+             });
     }
   }
 

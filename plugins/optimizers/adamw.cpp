@@ -1,7 +1,7 @@
 // AdamW (Loshchilov & Hutter 2019): textbook Adam plus decoupled weight decay,
 // W <- W - lr (m_hat / (sqrt(v_hat) + eps) + weight_decay W). Distinct from L2, which adds to the
 // gradient and so is rescaled by Adam. Like the regularizers, it decays weights only.
-#include "state.hpp"
+#include "update_loop.hpp"
 
 namespace nnlab::optimizers {
 namespace {
@@ -21,21 +21,14 @@ class AdamW final : public Optimizer {
     const double correction2 = 1 - std::pow(beta2_, static_cast<double>(t_));
     for (Parameter* p : params) {
       const double decay = p->role == ParameterRole::weight ? weight_decay_ : 0.0;
-      auto& s = state_.of(*p);
-      s.sync(p->value.data());
-      float* w = p->value.data();
-      const float* g = p->grad.data();
-      double* m = s.slot[0].data();
-      double* v = s.slot[1].data();
-      for (std::size_t i = 0, n = static_cast<std::size_t>(p->value.size()); i < n; ++i) {
-        const double gi = g[i];
-        const double wi = s.master[i];
-        m[i] += (1 - beta1_) * (gi - m[i]);
-        v[i] += (1 - beta2_) * (gi * gi - v[i]);
-        s.store(w, i,
-                wi - lr_ * ((m[i] / correction1) / (std::sqrt(v[i] / correction2) + eps_) +
-                            decay * wi));
-      }
+      update_parameter(state_, *p,
+                       [lr = lr_, beta1 = beta1_, beta2 = beta2_, eps = eps_, decay, correction1,
+                        correction2](double& w, double g, double& m, double& v) {
+                         m += (1 - beta1) * (g - m);
+                         v += (1 - beta2) * (g * g - v);
+                         w -= lr *
+                              ((m / correction1) / (std::sqrt(v / correction2) + eps) + decay * w);
+                       });
     }
   }
 

@@ -1,5 +1,5 @@
 // Momentum (Polyak 1964), the book's form: v <- alpha v - lr g; W <- W + v.
-#include "state.hpp"
+#include "update_loop.hpp"
 
 namespace nnlab::optimizers {
 namespace {
@@ -10,17 +10,10 @@ class Momentum final : public Optimizer {
       : lr_(params.number("lr")), alpha_(params.number("momentum")) {}
 
   void step(std::span<Parameter* const> params) override {
-    for (Parameter* p : params) {
-      auto& s = state_.of(*p);
-      s.sync(p->value.data());
-      float* w = p->value.data();
-      const float* g = p->grad.data();
-      double* v = s.slot[0].data();
-      for (std::size_t i = 0, n = static_cast<std::size_t>(p->value.size()); i < n; ++i) {
-        v[i] = alpha_ * v[i] - lr_ * g[i];
-        s.store(w, i, s.master[i] + v[i]);
-      }
-    }
+    update(state_, params, [lr = lr_, alpha = alpha_](double& w, double g, double& v) {
+      v = alpha * v - lr * g;
+      w += v;
+    });
   }
 
  private:

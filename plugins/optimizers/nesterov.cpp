@@ -1,6 +1,6 @@
 // Nesterov's accelerated gradient (Sutskever et al. 2013 reformulation, as the seed file states
 // it): W <- W + alpha^2 v - (1 + alpha) lr g, then v <- alpha v - lr g.
-#include "state.hpp"
+#include "update_loop.hpp"
 
 namespace nnlab::optimizers {
 namespace {
@@ -11,17 +11,10 @@ class Nesterov final : public Optimizer {
       : lr_(params.number("lr")), alpha_(params.number("momentum")) {}
 
   void step(std::span<Parameter* const> params) override {
-    for (Parameter* p : params) {
-      auto& s = state_.of(*p);
-      s.sync(p->value.data());
-      float* w = p->value.data();
-      const float* g = p->grad.data();
-      double* v = s.slot[0].data();
-      for (std::size_t i = 0, n = static_cast<std::size_t>(p->value.size()); i < n; ++i) {
-        s.store(w, i, s.master[i] + alpha_ * alpha_ * v[i] - (1 + alpha_) * lr_ * g[i]);
-        v[i] = alpha_ * v[i] - lr_ * g[i];
-      }
-    }
+    update(state_, params, [lr = lr_, alpha = alpha_](double& w, double g, double& v) {
+      w = w + alpha * alpha * v - (1 + alpha) * lr * g;
+      v = alpha * v - lr * g;
+    });
   }
 
  private:

@@ -1,5 +1,5 @@
 // RMSProp (Tieleman & Hinton 2012): h <- rho h + (1 - rho) g^2; W <- W - lr g / (sqrt(h) + 1e-7).
-#include "state.hpp"
+#include "update_loop.hpp"
 
 namespace nnlab::optimizers {
 namespace {
@@ -10,18 +10,10 @@ class RmsProp final : public Optimizer {
       : lr_(params.number("lr")), rho_(params.number("rho")) {}
 
   void step(std::span<Parameter* const> params) override {
-    for (Parameter* p : params) {
-      auto& s = state_.of(*p);
-      s.sync(p->value.data());
-      float* w = p->value.data();
-      const float* g = p->grad.data();
-      double* h = s.slot[0].data();
-      for (std::size_t i = 0, n = static_cast<std::size_t>(p->value.size()); i < n; ++i) {
-        const double gi = g[i];
-        h[i] = rho_ * h[i] + (1 - rho_) * gi * gi;
-        s.store(w, i, s.master[i] - lr_ * gi / (std::sqrt(h[i]) + 1e-7));
-      }
-    }
+    update(state_, params, [lr = lr_, rho = rho_](double& w, double g, double& h) {
+      h = rho * h + (1 - rho) * g * g;
+      w -= lr * g / (std::sqrt(h) + 1e-7);
+    });
   }
 
  private:

@@ -13,17 +13,14 @@
 #include <vector>
 
 #include "nnlab/registry.hpp"
-#include "nnlab/vectorize.hpp"
-
-/// Per-element update loops are compiled for AVX-512, AVX2 and baseline x86-64, picked at load
-/// time: the float64 master copy costs 8 lanes per instruction instead of 1.
-#define NNLAB_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
 
 namespace nnlab::optimizers {
 
-/// Copies into `master` every value whose float32 rounding no longer matches `value`. The check is
-/// a branch-free count, so it vectorizes; the copy runs only when something changed.
-NNLAB_MULTIVERSION inline void sync_master(double* master, const float* value, std::size_t n) {
+/// Copies into `master` every value whose float32 rounding no longer matches `value`: a float32
+/// value changed outside the optimizer (a user's re-initialisation) wins over the master copy. The
+/// check is a branch-free count, so it vectorizes; the copy runs only when something changed. Not
+/// multiversioned itself: it is inlined into update_elements' clones (update_loop.hpp).
+inline void sync_master(double* master, const float* value, std::size_t n) {
   std::size_t changed = 0;
   for (std::size_t i = 0; i < n; ++i) changed += static_cast<float>(master[i]) != value[i];
   if (changed == 0) return;
@@ -36,15 +33,6 @@ template <std::size_t Slots>
 struct SlotState {
   std::vector<double> master;                   ///< float64 copy of the weights
   std::array<std::vector<double>, Slots> slot;  ///< velocities, squared-gradient sums, moments
-
-  /// Before an update: a float32 value changed outside the optimizer (a user's re-initialisation)
-  /// wins over the master copy.
-  void sync(const float* value) { sync_master(master.data(), value, master.size()); }
-  /// Stores weight i in both precisions.
-  void store(float* value, std::size_t i, double w) {
-    master[i] = w;
-    value[i] = static_cast<float>(w);
-  }
 };
 
 template <std::size_t Slots>

@@ -80,6 +80,38 @@ TEST(Cli, TheSavedExperimentRepeatsTheRunExactly) {
   EXPECT_NE(slurp(dir.file("a") + "/curves.csv"), slurp(dir.file("c") + "/curves.csv"));
 }
 
+TEST(Cli, AShippedExperimentRunsOnOtherFilesByDeletingItsDatasetKey) {
+  const fs::path package = "/usr/share/datasets/fashion-mnist";
+  if (!fs::exists(package)) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  // "My" copy of the files, in a folder of its own: `dir:` must be what the run reads.
+  test::TempDir dir;
+  fs::create_directory(dir.path() / "mine");
+  for (const auto& file : fs::directory_iterator(package))
+    fs::create_symlink(file.path(), dir.path() / "mine" / file.path().filename());
+  const std::string experiment = std::string(NNLAB_SOURCE_DIR) + "/experiments/overfit.yaml";
+  const std::string mine = " --set '~data.dataset' --set data.dir=" + dir.file("mine");
+  // Without the deletion the idx dataset refuses both forms.
+  const Outcome both = nnlab("run " + experiment + " --out " + dir.file("r") +
+                             " --set data.dir=" + dir.file("mine") + " --set train.epochs=1");
+  EXPECT_EQ(both.status, 1);
+  EXPECT_NE(both.err.find("give either dataset or dir"), std::string::npos) << both.err;
+  const Outcome r =
+      nnlab("run " + experiment + " --out " + dir.file("a") + mine + " --set train.epochs=1");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(run_curves(dir.file("a") + "/curves.csv").at("test_acc").size(), 1u);
+  const std::string saved = slurp(dir.file("a") + "/experiment.yaml");
+  EXPECT_EQ(saved.find("dataset:"), std::string::npos) << saved;
+  EXPECT_NE(saved.find("dir: " + dir.file("mine")), std::string::npos) << saved;
+  // The saved experiment repeats the run exactly.
+  ASSERT_EQ(nnlab("run " + dir.file("a") + "/experiment.yaml --out " + dir.file("b")).status, 0);
+  EXPECT_EQ(slurp(dir.file("a") + "/curves.csv"), slurp(dir.file("b") + "/curves.csv"));
+  // Deleting a key that is not there is one line naming it.
+  const Outcome missing =
+      nnlab("run " + experiment + " --out " + dir.file("c") + " --set '~data.dir'");
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_EQ(missing.err, "nnlab: error: --set: ~data.dir: nothing to delete: no key 'dir'\n");
+}
+
 TEST(Cli, AnEarlierRunIsNotOverwrittenUnlessAsked) {
   test::TempDir dir;
   const auto file = dir.write("tiny.yaml", test::synthetic_experiment());
