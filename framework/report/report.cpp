@@ -77,7 +77,7 @@ std::string figure(const std::string& svg, const std::string& caption) {
 std::string steps_figure(const Steps& steps,
                          const std::function<std::string(std::int64_t)>& label) {
   if (steps.empty()) return "";
-  svg::Panel panel{"minibatch loss", {}, "iteration", "loss (smoothed)", std::nullopt};
+  svg::Panel panel{.title = "minibatch loss", .x_label = "iteration", .y_label = "loss (smoothed)"};
   double top = 0;
   for (const auto& [trial, points] : steps) {
     panel.series.push_back(series_of(smooth(points, 25), label(trial)));
@@ -106,11 +106,9 @@ std::string run_report(const Curves& curves, const ExperimentSpec& spec, const S
   const auto& metrics = curves.begin()->second;
   std::string body = "<p>Single run of <code>" + svg::escape(spec.file) + "</code>.</p>\n";
   body += steps_figure(steps, [](std::int64_t) { return std::string("minibatch loss"); });
-  svg::Panel acc{"accuracy", metric_series(metrics, Measure::accuracy), "epoch", "accuracy",
-                 std::pair{0.0, 1.0}};
+  svg::Panel acc{.title = "accuracy", .series = metric_series(metrics, Measure::accuracy), .x_label = "epoch", .y_label = "accuracy", .y_range = std::pair{0.0, 1.0}};
   body += figure(svg::chart(acc, 640, 380), "Accuracy per epoch (the book's figure for E7 and E8).");
-  svg::Panel loss{"loss", metric_series(metrics, Measure::loss), "epoch", "loss (with the penalty)",
-                  std::nullopt};
+  svg::Panel loss{.title = "loss", .series = metric_series(metrics, Measure::loss), .x_label = "epoch", .y_label = "loss (with the penalty)"};
   body += figure(svg::chart(loss, 640, 380), "Loss per epoch.");
   return page(spec.name, body);
 }
@@ -160,7 +158,7 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
   });
 
   // Objective per trial.
-  svg::Panel per_trial{"objective per trial", {}, "trial", search.metric.name(), std::nullopt};
+  svg::Panel per_trial{.title = "objective per trial", .x_label = "trial", .y_label = search.metric.name()};
   for (const auto& [state, label, color] :
        {std::tuple{TrialState::complete, "complete", "#1f77b4"},
         std::tuple{TrialState::pruned, "pruned (last value)", "#aaaaaa"}}) {
@@ -249,7 +247,7 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
     std::stable_sort(keys.begin(), keys.end(),
                      [&](const auto& a, const auto& b) { return group_order[a] > group_order[b]; });
     for (const auto& key : keys) {
-      svg::Panel panel{key, {}, "epoch", search.metric.name(), std::nullopt};
+      svg::Panel panel{.title = key, .x_label = "epoch", .y_label = search.metric.name()};
       if (search.metric.measure == Measure::accuracy) panel.y_range = std::pair{0.0, 1.0};
       for (std::size_t c = 0; c < params[compare].choices.size(); ++c) {
         svg::Series s;
@@ -278,7 +276,7 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
       const TrialRecord& t = *complete[i];
       std::string title = "#" + std::to_string(i + 1) + " trial " + std::to_string(t.trial);
       auto curve = curves.find(t.trial);
-      svg::Panel panel{title, {}, "epoch", "", std::pair{0.0, 1.0}};
+      svg::Panel panel{.title = title, .x_label = "epoch", .y_label = "", .y_range = std::pair{0.0, 1.0}};
       if (curve != curves.end()) panel.series = metric_series(curve->second, Measure::accuracy);
       panels.push_back(panel);
     }
@@ -298,7 +296,8 @@ std::string probe_report(const fs::path& dir, const ExperimentSpec& spec) {
   double top = 0;
   std::string stats = "<table><tr><th>node</th><th>stat</th><th>value</th></tr>\n";
   for (const NodeActivations& node : read_probe(dir.string())) {
-    svg::Panel panel{node.node, {}, "activation", "count", std::pair{node.low, node.high}};
+    svg::Panel panel{.title = node.node, .x_label = "activation", .y_label = "count",
+                     .x_range = std::pair{node.low, node.high}};
     svg::Series bars;
     bars.label = node.node;
     bars.bars = true;
@@ -371,9 +370,9 @@ std::string paths_report(const std::string& csv, const ExperimentSpec& spec, con
     }
   }
   std::vector<svg::Panel> panels;
-  svg::Panel values{"f per step", {}, "step", "f(x)", std::nullopt};
+  svg::Panel values{.title = "f per step", .x_label = "step", .y_label = "f(x)"};
   for (std::size_t p = 0; p < paths.size(); ++p) {
-    svg::Panel panel{paths[p].label, {}, "x1", "x2", y_range};
+    svg::Panel panel{.title = paths[p].label, .x_label = "x1", .y_label = "x2", .y_range = y_range};
     panel.x_range = x_range;
     panel.contours = contours;
     svg::Series line, dots;

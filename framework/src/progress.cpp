@@ -52,8 +52,15 @@ std::string SweepProgress::line() const {
   } else {
     text += "none yet";
   }
-  text += ", " + format_clock(elapsed_s) + " elapsed";
-  if (remaining_s) text += ", ~" + format_clock(*remaining_s) + " left";
+  // Appended piece by piece: `"literal" + std::string&&` trips GCC 12's -Wrestrict (PR 105329).
+  text += ", ";
+  text += format_clock(elapsed_s);
+  text += " elapsed";
+  if (remaining_s) {
+    text += ", ~";
+    text += format_clock(*remaining_s);
+    text += " left";
+  }
   return text;
 }
 

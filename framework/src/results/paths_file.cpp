@@ -12,14 +12,20 @@ constexpr std::size_t kFixedColumns = 4;  // path, optimizer, step, value
 void write_paths(const std::string& path, const std::vector<OptimizerPath>& paths) {
   std::string text = "path,optimizer,step,value";
   const std::size_t dimensions = paths.empty() ? 0 : paths.front().points.front().x.size();
-  for (std::size_t i = 0; i < dimensions; ++i) text += ",x" + std::to_string(i + 1);
+  for (std::size_t i = 0; i < dimensions; ++i) {
+    text += ",x";  // appended apart: `"literal" + std::string&&` trips GCC 12's -Wrestrict
+    text += std::to_string(i + 1);
+  }
   text += "\n";
   for (std::size_t p = 0; p < paths.size(); ++p) {
     for (const PathPoint& point : paths[p].points) {
       // Labels hold spaces and '=': always quoted, as earlier files were.
       text += std::to_string(p) + ",\"" + paths[p].label + "\"," + std::to_string(point.step) +
               "," + csv_number(point.value);
-      for (double x : point.x) text += "," + csv_number(x);  // float32 points: 9 digits are exact
+      for (double x : point.x) {
+        text += ',';
+        text += csv_number(x);  // float32 points: 9 digits are exact
+      }
       text += "\n";
     }
   }
