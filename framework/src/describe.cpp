@@ -4,35 +4,37 @@
 #include <array>
 #include <cstdio>
 #include <sstream>
+#include <utility>
+
+#include "component_slots.hpp"
+#include "nnlab/text.hpp"
 
 namespace nnlab {
 
 namespace {
 
-/// Where a component of each registry goes in an experiment, for the example line.
-std::string example(const std::string& kind_name, const std::string& key, const Schema& schema) {
+/// Where a component of `slot` goes in an experiment, for the example lines.
+std::string example(const SlotInfo& slot, const std::string& key, const Schema& schema) {
   std::string fields = "kind: " + key;
   for (const auto& p : schema.params()) {
     if (p.required) fields += ", " + p.name + ": <" + p.type_name() + ">";
   }
-  const std::string map = "{" + fields + "}";
-  if (kind_name == "layer") return "model:\n  layers:\n    - " + map;
-  if (kind_name == "loss") return "model:\n  loss: " + map;
-  if (kind_name == "regularizer") return "regularizers: [" + map + "]";
-  if (kind_name == "optimizer") return "optimizer: " + map;
-  if (kind_name == "dataset") return "data: " + map;
-  if (kind_name == "pruner") return "search:\n  pruner: " + map;
-  if (kind_name == "objective") return "objective: " + map;
-  return "search:\n  " + fields + "\n  trials: 20\n  objective: {metric: val_acc, mode: max}";
+  std::string text(slot.example);
+  for (const auto& [placeholder, value] :
+       {std::pair<std::string, std::string>{"{map}", "{" + fields + "}"}, {"{fields}", fields}}) {
+    if (auto at = text.find(placeholder); at != std::string::npos)
+      text.replace(at, placeholder.size(), value);
+  }
+  return text;
 }
 
 template <class T>
-void describe(const Registry<T>& registry, const PluginHost& host, const std::string& key,
-              std::ostringstream& out) {
+void describe(const SlotInfo& slot, const Registry<T>& registry, const PluginHost& host,
+              const std::string& key, std::ostringstream& out) {
   const auto* entry = registry.find(key);
   if (!entry) return;
   if (out.tellp() > 0) out << "\n";
-  out << registry.kind_name() << " '" << key << "': " << entry->schema.summary() << "\n";
+  out << slot.kind_name << " '" << key << "': " << entry->schema.summary() << "\n";
   out << "  plugin: " << entry->plugin;
   for (const auto& p : host.plugins()) {
     if (p.path == entry->plugin) out << " (" << p.name << " " << p.version << ")";
@@ -63,15 +65,16 @@ void describe(const Registry<T>& registry, const PluginHost& host, const std::st
     }
   }
   out << "  example:\n";
-  std::istringstream lines(example(registry.kind_name(), key, entry->schema));
+  std::istringstream lines(example(slot, key, entry->schema));
   for (std::string line; std::getline(lines, line);) out << "    " << line << "\n";
 }
 
 template <class T>
-void list(const Registry<T>& registry, std::ostringstream& out) {
+void list(const SlotInfo& slot, const Registry<T>& registry, std::ostringstream& out) {
+  const std::string kind_name(slot.kind_name);
   for (const auto& [key, entry] : registry.entries()) {
     char line[512];
-    std::snprintf(line, sizeof line, "%-16s %-22s %s\n", registry.kind_name().c_str(), key.c_str(),
+    std::snprintf(line, sizeof line, "%-16s %-22s %s\n", kind_name.c_str(), key.c_str(),
                   entry.schema.summary().c_str());
     out << line << std::string(40, ' ') << "(" << entry.plugin << ")\n";
   }
@@ -81,46 +84,22 @@ void list(const Registry<T>& registry, std::ostringstream& out) {
 
 std::string list_components(const PluginHost& host) {
   std::ostringstream out;
-  const Registries& r = host.registries();
-  list(r.layers, out);
-  list(r.losses, out);
-  list(r.regularizers, out);
-  list(r.optimizers, out);
-  list(r.datasets, out);
-  list(r.strategies, out);
-  list(r.pruners, out);
-  list(r.objectives, out);
+  for_each_slot([&](const auto& row) { list(row.info, host.registries().*row.registry, out); });
   return out.str();
 }
 
 std::string describe_component(const PluginHost& host, const std::string& key) {
   std::ostringstream out;
-  const Registries& r = host.registries();
-  describe(r.layers, host, key, out);
-  describe(r.losses, host, key, out);
-  describe(r.regularizers, host, key, out);
-  describe(r.optimizers, host, key, out);
-  describe(r.datasets, host, key, out);
-  describe(r.strategies, host, key, out);
-  describe(r.pruners, host, key, out);
-  describe(r.objectives, host, key, out);
+  for_each_slot([&](const auto& row) {
+    describe(row.info, host.registries().*row.registry, host, key, out);
+  });
   if (out.tellp() > 0) return out.str();
   std::vector<std::string> known;
-  auto add = [&](const auto& registry) {
-    for (const auto& k : registry.keys()) known.push_back(k);
-  };
-  add(r.layers);
-  add(r.losses);
-  add(r.regularizers);
-  add(r.optimizers);
-  add(r.datasets);
-  add(r.strategies);
-  add(r.pruners);
-  add(r.objectives);
-  std::string message = "no component '" + key + "' is registered";
-  if (auto near = nearest_key(key, known); !near.empty()) message += "; did you mean '" + near + "'?";
-  message += " ('nnlab plugins' lists them all)";
-  throw Error(message);
+  for_each_slot([&](const auto& row) {
+    for (const auto& k : (host.registries().*row.registry).keys()) known.push_back(k);
+  });
+  throw Error("no component '" + key + "' is registered" + did_you_mean(key, known) +
+              " ('nnlab plugins' lists them all)");
 }
 
 }  // namespace nnlab

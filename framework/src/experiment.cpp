@@ -13,8 +13,9 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <string_view>
 
-#include "nnlab/registry.hpp"
+#include "nnlab/text.hpp"
 #include "yaml_overrides.hpp"
 
 namespace nnlab {
@@ -156,9 +157,7 @@ class Loader {
     for (const auto& kv : map) {
       const auto key = kv.first.as<std::string>();
       if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-      std::string message = "unknown key '" + key + "'";
-      if (auto near = nearest_key(key, allowed); !near.empty())
-        message += "; did you mean '" + near + "'?";
+      std::string message = "unknown key '" + key + "'" + did_you_mean(key, allowed);
       std::sort(allowed.begin(), allowed.end());
       message += " (expected one of:";
       for (const auto& a : allowed) message += " " + a;
@@ -557,6 +556,19 @@ class Loader {
     return param;
   }
 
+  /// Whether `steps` lead into the place `yaml_path` ("model.layers") names: their first keys are
+  /// its keys.
+  static bool within(const std::vector<PathStep>& steps, std::string_view yaml_path) {
+    std::size_t step = 0;
+    for (std::size_t start = 0; start <= yaml_path.size(); ++step) {
+      const std::size_t end = std::min(yaml_path.find('.', start), yaml_path.size());
+      const auto* key = step < steps.size() ? std::get_if<std::string>(&steps[step]) : nullptr;
+      if (!key || *key != yaml_path.substr(start, end - start)) return false;
+      start = end + 1;
+    }
+    return true;
+  }
+
   /// A searched path must name a value of the experiment (or a new key of an existing mapping).
   /// Returns the component the path sets a key of.
   SearchTarget search_target(const YAML::Node& root, const std::string& target,
@@ -580,16 +592,11 @@ class Loader {
     const auto dot = target.rfind('.');
     result.component = dot == std::string::npos ? "" : target.substr(0, dot);
     result.key = dot == std::string::npos ? target : target.substr(dot + 1);
-    if (const auto* first = std::get_if<std::string>(&steps[0])) {
-      const auto* second = steps.size() > 1 ? std::get_if<std::string>(&steps[1]) : nullptr;
-      if (*first == "optimizer") result.registry = "optimizer";
-      if (*first == "regularizers") result.registry = "regularizer";
-      if (*first == "model" && second && *second == "loss") result.registry = "loss";
-      if (*first == "model" && second && *second == "layers") result.registry = "layer";
+    for (const SlotInfo& slot : kSlotInfos) {
+      if (slot.searchable && within(steps, slot.yaml_path)) result.slot = slot.slot;
     }
     auto kind_of = [&](const YAML::Node& mapping) {
-      if (!result.registry.empty() && mapping.IsMap() && mapping["kind"] &&
-          mapping["kind"].IsScalar())
+      if (result.slot && mapping.IsMap() && mapping["kind"] && mapping["kind"].IsScalar())
         result.kind = mapping["kind"].Scalar();
     };
     YAML::Node node;

@@ -6,19 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "component_slots.hpp"
+#include "component_spec.hpp"
 #include "metric.hpp"
 #include "nnlab/params.hpp"
 #include "nnlab/search_strategy.hpp"
 
 namespace nnlab {
-
-/// `{kind: <registry key>, ...params}`.
-struct ComponentSpec {
-  std::string kind;
-  Params params;
-  SourceLocation where;  ///< of the `kind` value
-  std::string path;      ///< e.g. "model.layers[2]"
-};
 
 /// One named node of the model graph.
 struct NodeSpec {
@@ -88,7 +82,7 @@ struct SearchTarget {
   std::string path;           ///< e.g. "optimizer.momentum"
   std::string component;      ///< the mapping it sits in, e.g. "optimizer"
   std::string key;            ///< the last key, e.g. "momentum"
-  std::string registry;  ///< "layer", "loss", "regularizer" or "optimizer"; "" for core settings
+  std::optional<ComponentSlot> slot;  ///< a searchable slot's; none for core settings
   std::string kind;      ///< the component's `kind` as written ("" when not a component)
   SourceLocation where;  ///< the search parameter's, for errors
 };

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "nnlab/objective.hpp"
+#include "nnlab/optimizer.hpp"
 #include "nnlab/parameter.hpp"
 #include "results/csv.hpp"
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "nnlab/registry.hpp"
+#include "nnlab/text.hpp"
 
 namespace nnlab {
 
@@ -123,8 +123,7 @@ std::string Params::choice(std::string_view key, std::string_view fallback,
   std::string message = "expected one of";
   for (const auto& a : allowed) message += " " + a;
   message += ", got '" + value + "'";
-  if (auto near = nearest_key(value, allowed); !near.empty())
-    message += "; did you mean '" + near + "'?";
+  message += did_you_mean(value, allowed);
   fail(key, message);
 }
 
@@ -133,8 +132,7 @@ void Params::reject_unread(const std::string& component_kind) const {
     if (read_.count(key) || value.defaulted) continue;
     std::vector<std::string> known(read_.begin(), read_.end());
     std::string message = "unknown key '" + key + "' for " + component_kind;
-    if (auto near = nearest_key(key, known); !near.empty())
-      message += "; did you mean '" + near + "'?";
+    message += did_you_mean(key, known);
     if (!known.empty()) {
       message += " (expected one of:";
       for (const auto& k : known) message += " " + k;

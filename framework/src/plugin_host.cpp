@@ -9,10 +9,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
+#include <set>
 
 #include <boost/dll/runtime_symbol_info.hpp>
 
+#include "experiment.hpp"
 #include "nnlab/plugin.hpp"
+#include "nnlab/text.hpp"
 
 namespace nnlab {
 
@@ -67,6 +71,41 @@ std::string mode_text(const struct stat& st) {
   char text[8];
   std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(st.st_mode & 07777));
   return text;
+}
+
+/// Moves what a plugin staged into the registries, all of it or (throwing PluginError) none: a
+/// key taken by another plugin, or staged twice by this one, is refused naming both plugins.
+void commit(const Registrar& registrar, Registries& registries) {
+  const std::string& plugin = registrar.plugin_path();
+  for_each_slot([&](const auto& row) {
+    const auto& registry = registries.*row.registry;
+    std::set<std::string> staged_keys;
+    for (const auto& staged : (registrar.*row.staged).staged()) {
+      std::string owner;
+      if (const auto* entry = registry.find(staged.key)) owner = entry->plugin;
+      if (!staged_keys.insert(staged.key).second) owner = plugin;
+      if (!owner.empty()) {
+        throw PluginError(plugin, "duplicate " + std::string(row.info.kind_name) + " '" +
+                                      staged.key + "': already registered by " + owner);
+      }
+    }
+  });
+  // Every key is free: inserting cannot clash, but may run out of memory; then take back what was
+  // inserted, so the registries never hold part of a plugin.
+  std::vector<std::function<void()>> undo;
+  try {
+    for_each_slot([&](const auto& row) {
+      auto& registry = registries.*row.registry;
+      for (const auto& staged : (registrar.*row.staged).staged()) {
+        // The key is free, so its undo erases only what this commit inserts.
+        undo.push_back([&registry, key = staged.key] { registry.erase(key); });
+        registry.insert(staged.key, {staged.factory, staged.schema, plugin});
+      }
+    });
+  } catch (...) {
+    for (auto& take_back : undo) take_back();
+    throw;
+  }
 }
 
 }  // namespace
@@ -186,14 +225,16 @@ void PluginHost::load_file(const std::string& path) {
                                      std::to_string(kAbiVersion) +
                                      " (" NNLAB_ABI_TAG "); rebuild the plugin");
   }
-  registries_->set_current_plugin(canonical);
+  Registrar registrar(canonical);
+  // Whatever the plugin throws becomes one line naming its file; nothing it staged is kept.
   try {
-    info->register_components(*registries_);
+    info->register_components(registrar);
+  } catch (const std::exception& e) {
+    throw PluginError(canonical, std::string("registering its components failed: ") + e.what());
   } catch (...) {
-    registries_->set_current_plugin("<core>");
-    throw;
+    throw PluginError(canonical, "registering its components threw a non-standard exception");
   }
-  registries_->set_current_plugin("<core>");
+  commit(registrar, *registries_);
   plugins_.push_back({canonical, info->name, info->version});
   libraries_.push_back(std::move(library));
 }
@@ -214,9 +255,7 @@ void PluginHost::load_for(const ExperimentSpec& spec, const std::vector<std::str
 
 std::string PluginHost::unknown_message(const std::string& kind_name, const std::string& key,
                                         const std::vector<std::string>& known) const {
-  std::string message = "unknown " + kind_name + " '" + key + "'";
-  if (auto near = nearest_key(key, known); !near.empty())
-    message += "; did you mean '" + near + "'?";
+  std::string message = "unknown " + kind_name + " '" + key + "'" + did_you_mean(key, known);
   if (known.empty()) {
     message += "; no plugin provides any " + kind_name;
   } else {

@@ -8,10 +8,23 @@
 
 #include <boost/dll/shared_library.hpp>
 
-#include "experiment.hpp"
+#include "component_slots.hpp"
+#include "component_spec.hpp"
 #include "nnlab/registry.hpp"
+// create<T> destroys the component it built when a parameter went unread, which needs T complete;
+// the host creates every kind, so it brings every interface to its callers.
+#include "nnlab/dataset.hpp"
+#include "nnlab/layer.hpp"
+#include "nnlab/loss.hpp"
+#include "nnlab/objective.hpp"
+#include "nnlab/optimizer.hpp"
+#include "nnlab/pruner.hpp"
+#include "nnlab/regularizer.hpp"
+#include "nnlab/search_strategy.hpp"
 
 namespace nnlab {
+
+struct ExperimentSpec;
 
 struct LoadedPlugin {
   std::string path;
@@ -41,7 +54,9 @@ class PluginHost {
   /// name their line), NNLAB_PLUGIN_PATH, then the built-in plugins.
   void load_for(const ExperimentSpec& spec, const std::vector<std::string>& extra);
   /// Loads one plugin file. Throws PluginError naming the file on any problem, and refuses a file
-  /// that other users could have written (see check_not_writable_by_others).
+  /// that other users could have written (see check_not_writable_by_others). What the plugin
+  /// registers is committed only if its register_components returns and no key is taken: on any
+  /// error the registries are as they were and the library is unloaded.
   void load_file(const std::string& path);
 
   /// Throws PluginError if `path` (a plugin file, or a folder whose every .so would be loaded) or a
@@ -62,11 +77,12 @@ class PluginHost {
   /// sought.
   template <class T>
   std::unique_ptr<T> create(const Registry<T>& registry, const ComponentSpec& spec) const {
+    const std::string kind_name(slot_of<T>().kind_name);
     const auto* entry = registry.find(spec.kind);
     if (!entry)
       throw ConfigError(spec.where, spec.path + ".kind",
-                        unknown_message(registry.kind_name(), spec.kind, registry.keys()));
-    const std::string component_name = registry.kind_name() + " '" + spec.kind + "'";
+                        unknown_message(kind_name, spec.kind, registry.keys()));
+    const std::string component_name = kind_name + " '" + spec.kind + "'";
     Params params = spec.params;
     entry->schema.apply(params, component_name);
     std::unique_ptr<T> component = entry->factory(params);

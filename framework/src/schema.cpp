@@ -4,8 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "nnlab/registry.hpp"
-#include "nnlab/search_strategy.hpp"
+#include "nnlab/text.hpp"
 
 namespace nnlab {
 
@@ -82,8 +81,7 @@ std::string ParamSpec::check(const ParamValue& value) const {
       std::string message = "expected one of";
       for (const auto& c : choices) message += " " + c;
       message += ", got " + shown;
-      if (auto near = nearest_key(value.text, choices); !near.empty())
-        message += "; did you mean '" + near + "'?";
+      message += did_you_mean(value.text, choices);
       return message;
     }
     default: return "";
@@ -194,8 +192,7 @@ void Schema::apply(Params& params, const std::string& component) const {
   for (const auto& [key, value] : params.values()) {
     if (find(key)) continue;
     std::string message = "unknown key '" + key + "' for " + component;
-    if (auto near = nearest_key(key, known); !near.empty())
-      message += "; did you mean '" + near + "'?";
+    message += did_you_mean(key, known);
     if (known.empty()) {
       message += ", which takes no parameters";
     } else {

@@ -1,25 +1,27 @@
 #include "search_schema.hpp"
 
 #include <algorithm>
+#include <cmath>
+
+#include "component_slots.hpp"
+#include "nnlab/text.hpp"
 
 namespace nnlab {
 
 namespace {
 
-/// The schema of `kind` in the registry named `registry`, or nullptr; `known` gets the registry's
-/// keys.
-const Schema* find_schema(const Registries& r, const std::string& registry, const std::string& kind,
+/// The schema of `kind` in the registry of `slot`, or nullptr; `known` gets the registry's keys.
+const Schema* find_schema(const Registries& r, ComponentSlot slot, const std::string& kind,
                           std::vector<std::string>* known = nullptr) {
-  auto look = [&](const auto& reg) -> const Schema* {
-    if (known) *known = reg.keys();
-    const auto* entry = reg.find(kind);
-    return entry ? &entry->schema : nullptr;
-  };
-  if (registry == "layer") return look(r.layers);
-  if (registry == "loss") return look(r.losses);
-  if (registry == "regularizer") return look(r.regularizers);
-  if (registry == "optimizer") return look(r.optimizers);
-  return nullptr;
+  const Schema* schema = nullptr;
+  for_each_slot([&](const auto& row) {
+    if (row.info.slot != slot) return;
+    const auto& registry = r.*row.registry;
+    if (known) *known = registry.keys();
+    const auto* entry = registry.find(kind);
+    schema = entry ? &entry->schema : nullptr;
+  });
+  return schema;
 }
 
 std::string join(const std::vector<std::string>& items, const char* separator = ", ") {
@@ -60,7 +62,8 @@ SearchSpace checked_search_space(const SearchSpec& search, const PluginHost& hos
   SearchSpace space = search.space;
   const Registries& r = host.registries();
   for (const SearchTarget& t : search.targets) {
-    if (t.registry.empty()) continue;  // a core setting (train.epochs): the trial's parse checks it
+    if (!t.slot) continue;  // a core setting (train.epochs): the trial's parse checks it
+    const std::string kind_name(slot_info(*t.slot).kind_name);
     SearchParameter& p = space.parameters[t.parameter];
     const std::string at = "search.space." + p.name;
     auto fail = [&](const std::string& message) { throw ConfigError(t.where, at, message); };
@@ -68,11 +71,9 @@ SearchSpace checked_search_space(const SearchSpec& search, const PluginHost& hos
     if (t.key == "kind") {
       std::vector<std::string> known;
       for (const auto& value : extreme_values(p)) {
-        if (!find_schema(r, t.registry, value, &known)) {
-          std::string message = "'" + value + "' is not a known " + t.registry;
-          if (auto near = nearest_key(value, known); !near.empty())
-            message += "; did you mean '" + near + "'?";
-          fail(message + " (known: " + join(known, " ") + ")");
+        if (!find_schema(r, *t.slot, value, &known)) {
+          fail("'" + value + "' is not a known " + kind_name + did_you_mean(value, known) +
+               " (known: " + join(known, " ") + ")");
         }
       }
       continue;
@@ -95,28 +96,26 @@ SearchSpace checked_search_space(const SearchSpec& search, const PluginHost& hos
 
     std::vector<std::string> declaring;
     for (const auto& kind : kinds) {
-      const Schema* schema = find_schema(r, t.registry, kind);
+      const Schema* schema = find_schema(r, *t.slot, kind);
       if (!schema) continue;  // an unknown kind is reported where the component is built
       const ParamSpec* spec = schema->find(t.key);
       if (!spec) {
         if (!kind_param || p.when.count(kind_param->name)) {
           std::vector<std::string> names;
           for (const auto& s : schema->params()) names.push_back(s.name);
-          std::string message = "'" + t.path + "': " + t.registry + " '" + kind +
-                                "' has no parameter '" + t.key + "'";
-          if (auto near = nearest_key(t.key, names); !near.empty())
-            message += "; did you mean '" + near + "'?";
-          fail(message + (names.empty() ? " (it takes none)" : " (it has: " + join(names) + ")"));
+          fail("'" + t.path + "': " + kind_name + " '" + kind + "' has no parameter '" + t.key +
+               "'" + did_you_mean(t.key, names) +
+               (names.empty() ? " (it takes none)" : " (it has: " + join(names) + ")"));
         }
         continue;
       }
       if (auto problem = misfit(p, *spec); !problem.empty())
-        fail("'" + t.path + "' for " + t.registry + " '" + kind + "': " + problem);
+        fail("'" + t.path + "' for " + kind_name + " '" + kind + "': " + problem);
       declaring.push_back(kind);
     }
     if (kind_param && !p.when.count(kind_param->name)) {
       if (declaring.empty()) {
-        fail("'" + t.path + "': none of the searched " + t.registry + "s (" + join(kinds) +
+        fail("'" + t.path + "': none of the searched " + kind_name + "s (" + join(kinds) +
              ") has a parameter '" + t.key + "'");
       }
       // Derived condition: set the key only for the kinds that have it.

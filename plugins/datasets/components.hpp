@@ -1,10 +1,10 @@
 #pragma once
 // The datasets plugin's components; plugin.cpp registers them.
-#include "nnlab/registry.hpp"
+#include "nnlab/registrar.hpp"
 
 namespace nnlab::datasets {
 
-void register_idx(Registries& r);
-void register_synthetic(Registries& r);
+void register_idx(Registrar& r);
+void register_synthetic(Registrar& r);
 
 }  // namespace nnlab::datasets

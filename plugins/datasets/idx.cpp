@@ -6,6 +6,7 @@
 
 #include "components.hpp"
 #include "idx_reader.hpp"
+#include "nnlab/dataset.hpp"
 
 namespace nnlab::datasets {
 namespace {
@@ -78,7 +79,7 @@ class Idx final : public Dataset {
 
 }  // namespace
 
-void register_idx(Registries& r) {
+void register_idx(Registrar& r) {
   r.datasets.add("idx", &make<Dataset, Idx>,
                  Schema("MNIST-format IDX files, gzip'd or not; give dataset, dir, or the four files")
                      .optional(ParamType::string, "dataset", "an installed Debian dataset package")

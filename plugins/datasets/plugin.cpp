@@ -3,7 +3,7 @@
 #include "components.hpp"
 
 namespace {
-void register_components(nnlab::Registries& r) {
+void register_components(nnlab::Registrar& r) {
   nnlab::datasets::register_idx(r);
   nnlab::datasets::register_synthetic(r);
 }

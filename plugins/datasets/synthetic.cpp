@@ -4,6 +4,8 @@
 #include <random>
 
 #include "components.hpp"
+#include "nnlab/dataset.hpp"
+#include "nnlab/random.hpp"
 
 namespace nnlab::datasets {
 namespace {
@@ -53,7 +55,7 @@ class Synthetic final : public Dataset {
 
 }  // namespace
 
-void register_synthetic(Registries& r) {
+void register_synthetic(Registrar& r) {
   r.datasets.add("synthetic", &make<Dataset, Synthetic>,
                  Schema("seeded Gaussian clusters (seeded by data.seed or the experiment's seed)")
                      .integer("classes", 3, "clusters, one per class")

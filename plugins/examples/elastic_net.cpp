@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <nnlab/plugin.hpp>
+#include <nnlab/regularizer.hpp>
 
 namespace {
 
@@ -39,7 +40,7 @@ class ElasticNet final : public nnlab::Regularizer {
   double l1_, l2_;
 };
 
-void register_components(nnlab::Registries& r) {
+void register_components(nnlab::Registrar& r) {
   r.regularizers.add("elastic_net", &nnlab::make<nnlab::Regularizer, ElasticNet>,
                      nnlab::Schema("elastic net, l1 sum |W| + 1/2 l2 sum W^2 over weights")
                          .number("l1", 0.0, "L1 strength")

@@ -8,6 +8,8 @@
 #include <random>
 
 #include <nnlab/plugin.hpp>
+#include <nnlab/search_strategy.hpp>
+#include <nnlab/text.hpp>
 
 namespace {
 
@@ -75,7 +77,7 @@ class LatinHypercube final : public nnlab::SearchStrategy {
   std::mt19937_64 rng_;
 };
 
-void register_components(nnlab::Registries& r) {
+void register_components(nnlab::Registrar& r) {
   r.strategies.add("latin_hypercube", &nnlab::make<nnlab::SearchStrategy, LatinHypercube>,
                    nnlab::Schema("Latin hypercube sampling: each of N strata of every range once"));
 }

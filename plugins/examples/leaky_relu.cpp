@@ -1,5 +1,6 @@
 // A layer: leaky ReLU, y = x for x > 0, alpha x otherwise. Plain loops; a layer may also call
 // oneDNN through compute.engine() / compute.stream() as the built-in ones do.
+#include <nnlab/layer.hpp>
 #include <nnlab/plugin.hpp>
 
 namespace {
@@ -30,7 +31,7 @@ class LeakyRelu final : public nnlab::Layer {
   float alpha_;
 };
 
-void register_components(nnlab::Registries& r) {
+void register_components(nnlab::Registrar& r) {
   r.layers.add("leaky_relu", &nnlab::make<nnlab::Layer, LeakyRelu>,
                nnlab::Schema("leaky ReLU, y = max(x, alpha x)")
                    .number("alpha", 0.01, "slope for x < 0")

@@ -5,6 +5,7 @@
 #include <numbers>
 #include <random>
 
+#include <nnlab/dataset.hpp>
 #include <nnlab/plugin.hpp>
 
 namespace {
@@ -47,7 +48,7 @@ class Spirals final : public nnlab::Dataset {
   double noise_;
 };
 
-void register_components(nnlab::Registries& r) {
+void register_components(nnlab::Registrar& r) {
   r.datasets.add("spirals", &nnlab::make<nnlab::Dataset, Spirals>,
                  nnlab::Schema("interleaved 2-D spirals, one arm per class (seeded)")
                      .integer("classes", 3, "arms")

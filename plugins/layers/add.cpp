@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "components.hpp"
+#include "nnlab/layer.hpp"
 #include "onednn_util.hpp"
 
 namespace nnlab::layers {
@@ -80,7 +81,7 @@ class Add final : public Layer {
 
 }  // namespace
 
-void register_add(Registries& r) {
+void register_add(Registrar& r) {
   r.layers.add("add", &make<Layer, Add>,
                Schema("element-wise sum of 2+ inputs of one width (oneDNN sum), for residual "
                       "graphs"));

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "components.hpp"
+#include "nnlab/layer.hpp"
 #include "onednn_util.hpp"
 
 namespace nnlab::layers {
@@ -189,7 +190,7 @@ class BatchNorm final : public Layer {
 
 }  // namespace
 
-void register_batch_norm(Registries& r) {
+void register_batch_norm(Registrar& r) {
   r.layers.add("batch_norm", &make<Layer, BatchNorm>,
                Schema("batch normalization over the batch, per feature (oneDNN)")
                    .number("epsilon", 1e-6, "added to the variance")

@@ -1,16 +1,16 @@
 #pragma once
 // The layer plugin's components; plugin.cpp registers them all.
-#include "nnlab/registry.hpp"
+#include "nnlab/registrar.hpp"
 
 namespace nnlab::layers {
 
-void register_add(Registries& r);
-void register_dense(Registries& r);
-void register_batch_norm(Registries& r);
-void register_eltwise(Registries& r);
-void register_identity(Registries& r);
-void register_dropout(Registries& r);
-void register_softmax_cross_entropy(Registries& r);
-void register_mse(Registries& r);
+void register_add(Registrar& r);
+void register_dense(Registrar& r);
+void register_batch_norm(Registrar& r);
+void register_eltwise(Registrar& r);
+void register_identity(Registrar& r);
+void register_dropout(Registrar& r);
+void register_softmax_cross_entropy(Registrar& r);
+void register_mse(Registrar& r);
 
 }  // namespace nnlab::layers

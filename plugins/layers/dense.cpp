@@ -7,6 +7,7 @@
 
 #include "components.hpp"
 #include "init.hpp"
+#include "nnlab/layer.hpp"
 #include "onednn_util.hpp"
 
 namespace nnlab::layers {
@@ -131,7 +132,7 @@ class Dense final : public Layer {
 
 }  // namespace
 
-void register_dense(Registries& r) {
+void register_dense(Registrar& r) {
   r.layers.add("dense", &make<Layer, Dense>,
                Schema("fully connected y = xW + b (oneDNN matmul)")
                    .required(ParamType::integer, "units", "output features")

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "components.hpp"
+#include "nnlab/layer.hpp"
 
 namespace nnlab::layers {
 namespace {
@@ -57,7 +58,7 @@ class Dropout final : public Layer {
 
 }  // namespace
 
-void register_dropout(Registries& r) {
+void register_dropout(Registrar& r) {
   r.layers.add("dropout", &make<Layer, Dropout>,
                Schema("dropout: zeroes a random fraction of the units in training")
                    .number("ratio", 0.5, "fraction of units dropped")

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "components.hpp"
+#include "nnlab/layer.hpp"
 #include "onednn_util.hpp"
 
 namespace nnlab::layers {
@@ -86,7 +87,7 @@ using Tanh = Eltwise<dnnl::algorithm::eltwise_tanh_use_dst_for_bwd, true>;
 
 }  // namespace
 
-void register_eltwise(Registries& r) {
+void register_eltwise(Registrar& r) {
   r.layers.add("relu", &make<Layer, Relu>,
                Schema("max(0, x) (oneDNN eltwise); derivative 0 at x = 0"));
   r.layers.add("sigmoid", &make<Layer, Sigmoid>, Schema("1 / (1 + e^-x) (oneDNN eltwise)"));

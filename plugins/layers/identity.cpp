@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "components.hpp"
+#include "nnlab/layer.hpp"
 
 namespace nnlab::layers {
 namespace {
@@ -27,7 +28,7 @@ class Identity final : public Layer {
 
 }  // namespace
 
-void register_identity(Registries& r) {
+void register_identity(Registrar& r) {
   r.layers.add("identity", &make<Layer, Identity>,
                Schema("y = x, to switch a layer off in a sweep"));
 }

@@ -2,6 +2,7 @@
 // dL/dz = (z - onehot) / N. The book's mean_squared_error is the same 1/2-sum per example; nnlab
 // averages over the batch, as its cross-entropy does, so learning rates carry over between the two.
 #include "components.hpp"
+#include "nnlab/loss.hpp"
 
 namespace nnlab::layers {
 namespace {
@@ -40,7 +41,7 @@ class MeanSquaredError final : public Loss {
 
 }  // namespace
 
-void register_mse(Registries& r) {
+void register_mse(Registrar& r) {
   r.losses.add("mse", &make<Loss, MeanSquaredError>,
                Schema("mean squared error to one-hot labels, (1/N) sum 1/2 (z - t)^2 on the raw "
                       "outputs"));

@@ -3,7 +3,7 @@
 #include "components.hpp"
 
 namespace {
-void register_components(nnlab::Registries& r) {
+void register_components(nnlab::Registrar& r) {
   nnlab::layers::register_add(r);
   nnlab::layers::register_dense(r);
   nnlab::layers::register_batch_norm(r);

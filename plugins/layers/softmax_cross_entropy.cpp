@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "components.hpp"
+#include "nnlab/loss.hpp"
 #include "onednn_util.hpp"
 
 namespace nnlab::layers {
@@ -71,7 +72,7 @@ class SoftmaxCrossEntropy final : public Loss {
 
 }  // namespace
 
-void register_softmax_cross_entropy(Registries& r) {
+void register_softmax_cross_entropy(Registrar& r) {
   r.losses.add(
       "softmax_cross_entropy", &make<Loss, SoftmaxCrossEntropy>,
       Schema("softmax then cross-entropy, mean over the batch, log(p + 1e-7) as the book"));

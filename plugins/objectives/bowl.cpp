@@ -1,6 +1,7 @@
 // The book's bowl, f(x, y) = a x^2 + b y^2 (a = 1/20, b = 1 by default): steep in y, flat in x, the
 // surface on which E1 shows SGD zig-zagging and momentum, AdaGrad and Adam doing better.
 #include "components.hpp"
+#include "nnlab/objective.hpp"
 
 namespace nnlab::objectives {
 namespace {
@@ -25,7 +26,7 @@ class Bowl final : public Objective {
 
 }  // namespace
 
-void register_bowl(Registries& r) {
+void register_bowl(Registrar& r) {
   r.objectives.add("bowl", &make<Objective, Bowl>,
                    Schema("a x^2 + b y^2, the book's x^2/20 + y^2 (E1); minimum 0 at the origin")
                        .number("a", 0.05, "curvature along x")

@@ -1,6 +1,7 @@
 // Branin-Hoo on [-5, 10] x [0, 15]: three global minima of 0.397887, the standard 2-D benchmark of
 // Bayesian optimization.
 #include "components.hpp"
+#include "nnlab/objective.hpp"
 
 namespace nnlab::objectives {
 namespace {
@@ -26,7 +27,7 @@ class Branin final : public Objective {
 
 }  // namespace
 
-void register_branin(Registries& r) {
+void register_branin(Registrar& r) {
   r.objectives.add("branin", &make<Objective, Branin>,
                    Schema("Branin-Hoo on [-5, 10] x [0, 15]; minimum 0.397887 (three of them)"));
 }

@@ -3,14 +3,14 @@
 // Virtual Library of Simulation Experiments); plugin.cpp registers them.
 #include <cmath>
 
-#include "nnlab/registry.hpp"
+#include "nnlab/registrar.hpp"
 
 namespace nnlab::objectives {
 
-void register_bowl(Registries& r);
-void register_rosenbrock(Registries& r);
-void register_branin(Registries& r);
-void register_rastrigin(Registries& r);
-void register_hartmann6(Registries& r);
+void register_bowl(Registrar& r);
+void register_rosenbrock(Registrar& r);
+void register_branin(Registrar& r);
+void register_rastrigin(Registrar& r);
+void register_hartmann6(Registrar& r);
 
 }  // namespace nnlab::objectives

@@ -1,6 +1,7 @@
 // Hartmann-6 on [0, 1]^6: four Gaussian wells, global minimum -3.32237; a standard 6-D benchmark of
 // Bayesian optimization.
 #include "components.hpp"
+#include "nnlab/objective.hpp"
 
 namespace nnlab::objectives {
 namespace {
@@ -46,7 +47,7 @@ class Hartmann6 final : public Objective {
 
 }  // namespace
 
-void register_hartmann6(Registries& r) {
+void register_hartmann6(Registrar& r) {
   r.objectives.add("hartmann6", &make<Objective, Hartmann6>,
                    Schema("Hartmann-6 on [0, 1]^6; minimum -3.32237"));
 }

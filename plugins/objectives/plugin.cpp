@@ -3,7 +3,7 @@
 #include "components.hpp"
 
 namespace {
-void register_components(nnlab::Registries& r) {
+void register_components(nnlab::Registrar& r) {
   nnlab::objectives::register_bowl(r);
   nnlab::objectives::register_rosenbrock(r);
   nnlab::objectives::register_branin(r);

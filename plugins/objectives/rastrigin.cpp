@@ -1,6 +1,7 @@
 // Rastrigin, 10 d + sum x_i^2 - 10 cos(2 pi x_i) on [-5.12, 5.12]^d: a bowl covered in local
 // minima. Minimum 0 at the origin.
 #include "components.hpp"
+#include "nnlab/objective.hpp"
 
 namespace nnlab::objectives {
 namespace {
@@ -29,7 +30,7 @@ class Rastrigin final : public Objective {
 
 }  // namespace
 
-void register_rastrigin(Registries& r) {
+void register_rastrigin(Registrar& r) {
   r.objectives.add("rastrigin", &make<Objective, Rastrigin>,
                    Schema("Rastrigin on [-5.12, 5.12]^d; minimum 0 at the origin")
                        .integer("dimensions", 2, "d")

@@ -1,6 +1,7 @@
 // Rosenbrock's valley, sum 100 (x_{i+1} - x_i^2)^2 + (1 - x_i)^2: a curved, flat-bottomed valley
 // that punishes optimizers without momentum. Minimum 0 at (1, ..., 1).
 #include "components.hpp"
+#include "nnlab/objective.hpp"
 
 namespace nnlab::objectives {
 namespace {
@@ -37,7 +38,7 @@ class Rosenbrock final : public Objective {
 
 }  // namespace
 
-void register_rosenbrock(Registries& r) {
+void register_rosenbrock(Registrar& r) {
   r.objectives.add("rosenbrock", &make<Objective, Rosenbrock>,
                    Schema("Rosenbrock's valley on [-2, 2]^d; minimum 0 at (1, ..., 1)")
                        .integer("dimensions", 2, "d")

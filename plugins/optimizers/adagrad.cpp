@@ -22,7 +22,7 @@ class AdaGrad final : public Optimizer {
 
 }  // namespace
 
-void register_adagrad(Registries& r) {
+void register_adagrad(Registrar& r) {
   r.optimizers.add("adagrad", &make<Optimizer, AdaGrad>,
                    optimizer_schema("AdaGrad, h += g^2, W -= lr g / (sqrt(h) + 1e-7)", 0.01));
 }

@@ -51,7 +51,7 @@ class Adam final : public Optimizer {
 
 }  // namespace
 
-void register_adam(Registries& r) {
+void register_adam(Registrar& r) {
   Schema schema = optimizer_schema("Adam (Kingma & Ba 2015)", 0.001);
   coefficient(schema, "beta1", 0.9, "decay of the first-moment average");
   coefficient(schema, "beta2", 0.999, "decay of the second-moment average");

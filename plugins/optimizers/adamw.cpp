@@ -40,7 +40,7 @@ class AdamW final : public Optimizer {
 
 }  // namespace
 
-void register_adamw(Registries& r) {
+void register_adamw(Registrar& r) {
   Schema schema = optimizer_schema("AdamW: textbook Adam plus decoupled weight decay", 0.001);
   coefficient(schema, "beta1", 0.9, "decay of the first-moment average");
   coefficient(schema, "beta2", 0.999, "decay of the second-moment average");

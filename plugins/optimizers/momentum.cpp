@@ -23,7 +23,7 @@ class Momentum final : public Optimizer {
 
 }  // namespace
 
-void register_momentum(Registries& r) {
+void register_momentum(Registrar& r) {
   Schema schema = optimizer_schema("momentum SGD, v = momentum v - lr g, W += v", 0.01);
   r.optimizers.add("momentum", &make<Optimizer, Momentum>,
                    coefficient(schema, "momentum", 0.9, "fraction of the velocity kept per step"));

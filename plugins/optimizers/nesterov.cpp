@@ -24,7 +24,7 @@ class Nesterov final : public Optimizer {
 
 }  // namespace
 
-void register_nesterov(Registries& r) {
+void register_nesterov(Registrar& r) {
   Schema schema = optimizer_schema("Nesterov momentum (the book's form)", 0.01);
   r.optimizers.add("nesterov", &make<Optimizer, Nesterov>,
                    coefficient(schema, "momentum", 0.9, "fraction of the velocity kept per step"));

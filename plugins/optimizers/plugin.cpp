@@ -3,7 +3,7 @@
 #include "state.hpp"
 
 namespace {
-void register_components(nnlab::Registries& r) {
+void register_components(nnlab::Registrar& r) {
   using namespace nnlab::optimizers;
   register_sgd(r);
   register_momentum(r);

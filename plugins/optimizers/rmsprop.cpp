@@ -23,7 +23,7 @@ class RmsProp final : public Optimizer {
 
 }  // namespace
 
-void register_rmsprop(Registries& r) {
+void register_rmsprop(Registrar& r) {
   Schema schema = optimizer_schema("RMSProp, h = rho h + (1 - rho) g^2, W -= lr g / (sqrt(h) + 1e-7)", 0.01);
   r.optimizers.add("rmsprop", &make<Optimizer, RmsProp>,
                    coefficient(schema, "rho", 0.99, "decay rate of the squared-gradient average"));

@@ -19,7 +19,7 @@ class Sgd final : public Optimizer {
 
 }  // namespace
 
-void register_sgd(Registries& r) {
+void register_sgd(Registrar& r) {
   r.optimizers.add("sgd", &make<Optimizer, Sgd>, optimizer_schema("SGD, W -= lr g", 0.01));
 }
 

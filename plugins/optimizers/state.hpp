@@ -12,7 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "nnlab/registry.hpp"
+#include "nnlab/optimizer.hpp"
+#include "nnlab/registrar.hpp"
 
 namespace nnlab::optimizers {
 
@@ -64,12 +65,12 @@ inline Schema& coefficient(Schema& schema, std::string name, double default_valu
   return schema.number(std::move(name), default_value, std::move(help)).min(0).less_than(1);
 }
 
-void register_sgd(Registries& r);
-void register_momentum(Registries& r);
-void register_nesterov(Registries& r);
-void register_adagrad(Registries& r);
-void register_rmsprop(Registries& r);
-void register_adam(Registries& r);
-void register_adamw(Registries& r);
+void register_sgd(Registrar& r);
+void register_momentum(Registrar& r);
+void register_nesterov(Registrar& r);
+void register_adagrad(Registrar& r);
+void register_rmsprop(Registrar& r);
+void register_adam(Registrar& r);
+void register_adamw(Registrar& r);
 
 }  // namespace nnlab::optimizers

@@ -30,7 +30,7 @@ class L1 final : public WeightDecay {
 
 }  // namespace
 
-void register_l1(Registries& r) {
+void register_l1(Registrar& r) {
   r.regularizers.add("l1", &make<Regularizer, L1>,
                      WeightDecay::schema("L1 weight decay, lambda sum |W| over weights"));
 }

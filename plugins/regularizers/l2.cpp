@@ -27,7 +27,7 @@ class L2 final : public WeightDecay {
 
 }  // namespace
 
-void register_l2(Registries& r) {
+void register_l2(Registrar& r) {
   r.regularizers.add("l2", &make<Regularizer, L2>,
                      WeightDecay::schema("L2 weight decay, 1/2 lambda sum W^2 over weights"));
 }

@@ -3,7 +3,7 @@
 #include "weight_decay.hpp"
 
 namespace {
-void register_components(nnlab::Registries& r) {
+void register_components(nnlab::Registrar& r) {
   nnlab::regularizers::register_l2(r);
   nnlab::regularizers::register_l1(r);
 }

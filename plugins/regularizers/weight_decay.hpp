@@ -4,7 +4,8 @@
 #include <cmath>
 #include <span>
 
-#include "nnlab/registry.hpp"
+#include "nnlab/registrar.hpp"
+#include "nnlab/regularizer.hpp"
 #include "nnlab/vectorize.hpp"
 
 namespace nnlab::regularizers {
@@ -46,7 +47,7 @@ class WeightDecay : public Regularizer {
   double lambda_;
 };
 
-void register_l2(Registries& r);
-void register_l1(Registries& r);
+void register_l2(Registrar& r);
+void register_l1(Registrar& r);
 
 }  // namespace nnlab::regularizers

@@ -21,6 +21,7 @@
 
 #include "components.hpp"
 #include "gaussian_process.hpp"
+#include "nnlab/search_strategy.hpp"
 #include "sampling.hpp"
 #include "sobol_points.hpp"
 
@@ -187,7 +188,7 @@ class BayesSearch final : public SearchStrategy {
 
 }  // namespace
 
-void register_bayes(Registries& r) {
+void register_bayes(Registrar& r) {
   r.strategies.add(
       "bayes", &make<SearchStrategy, BayesSearch>,
       Schema("Gaussian-process Bayesian optimization: Matern 5/2, expected improvement")

@@ -1,14 +1,14 @@
 #pragma once
 // The search-strategy plugin's components; plugin.cpp registers them.
-#include "nnlab/registry.hpp"
+#include "nnlab/registrar.hpp"
 
 namespace nnlab::search {
 
-void register_grid(Registries& r);
-void register_random(Registries& r);
-void register_sobol(Registries& r);
-void register_tpe(Registries& r);
-void register_bayes(Registries& r);
-void register_pruners(Registries& r);
+void register_grid(Registrar& r);
+void register_random(Registrar& r);
+void register_sobol(Registrar& r);
+void register_tpe(Registrar& r);
+void register_bayes(Registrar& r);
+void register_pruners(Registrar& r);
 
 }  // namespace nnlab::search

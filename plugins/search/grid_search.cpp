@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "components.hpp"
+#include "nnlab/search_strategy.hpp"
 #include "sampling.hpp"
 
 namespace nnlab::search {
@@ -61,7 +62,7 @@ class GridSearch final : public SearchStrategy {
 
 }  // namespace
 
-void register_grid(Registries& r) {
+void register_grid(Registrar& r) {
   r.strategies.add(
       "grid", &make<SearchStrategy, GridSearch>,
       Schema("grid search over choices, integer steps and `grid: N` points")

@@ -5,6 +5,8 @@
 #include <numeric>
 #include <random>
 
+#include "nnlab/text.hpp"
+
 namespace nnlab::search {
 
 namespace {

@@ -4,7 +4,7 @@
 #include "components.hpp"
 
 namespace {
-void register_components(nnlab::Registries& r) {
+void register_components(nnlab::Registrar& r) {
   nnlab::search::register_grid(r);
   nnlab::search::register_random(r);
   nnlab::search::register_sobol(r);

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "components.hpp"
+#include "nnlab/pruner.hpp"
+#include "nnlab/random.hpp"
 #include "successive_halving.hpp"
 
 namespace nnlab::search {
@@ -125,7 +127,7 @@ class HyperbandPruner final : public Pruner {
 
 }  // namespace
 
-void register_pruners(Registries& r) {
+void register_pruners(Registrar& r) {
   r.pruners.add("median", &make<Pruner, MedianPruner>,
                 Schema("median stopping: prune a trial whose best value so far is worse than the "
                        "median of complete trials at the same epoch")

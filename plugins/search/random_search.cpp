@@ -4,6 +4,7 @@
 #include <set>
 
 #include "components.hpp"
+#include "nnlab/search_strategy.hpp"
 #include "sampling.hpp"
 
 namespace nnlab::search {
@@ -44,7 +45,7 @@ class RandomSearch final : public SearchStrategy {
 
 }  // namespace
 
-void register_random(Registries& r) {
+void register_random(Registrar& r) {
   r.strategies.add(
       "random", &make<SearchStrategy, RandomSearch>,
       Schema("random search, no configuration twice")

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "nnlab/error.hpp"
+#include "nnlab/text.hpp"
 
 namespace nnlab::search {
 namespace {

@@ -5,6 +5,7 @@
 // leaves gaps and clumps. Values come from a coordinate through value_at (log space for
 // log_uniform, cells for integers and choices).
 #include "components.hpp"
+#include "nnlab/search_strategy.hpp"
 #include "sampling.hpp"
 #include "sobol_points.hpp"
 
@@ -42,7 +43,7 @@ class SobolSearch final : public SearchStrategy {
 
 }  // namespace
 
-void register_sobol(Registries& r) {
+void register_sobol(Registrar& r) {
   r.strategies.add("sobol", &make<SearchStrategy, SobolSearch>,
                    Schema("quasi-random search: a Sobol' sequence with a seeded digital shift"));
 }

@@ -13,6 +13,7 @@
 #include <map>
 
 #include "components.hpp"
+#include "nnlab/search_strategy.hpp"
 #include "parzen_estimator.hpp"
 #include "sampling.hpp"
 
@@ -130,7 +131,7 @@ class Tpe final : public SearchStrategy {
 
 }  // namespace
 
-void register_tpe(Registries& r) {
+void register_tpe(Registrar& r) {
   r.strategies.add(
       "tpe", &make<SearchStrategy, Tpe>,
       Schema("tree-structured Parzen estimator (Bergstra et al. 2011), Optuna's defaults")

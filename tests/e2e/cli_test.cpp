@@ -26,13 +26,18 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
-/// Runs `nnlab <args>` (with `env` prepended) and collects exit status, stdout and stderr.
-Outcome nnlab(const std::string& args, const std::string& env = "") {
+/// Runs `<program> <args>` (with `env` prepended) and collects exit status, stdout and stderr.
+Outcome run_program(const std::string& program, const std::string& args, const std::string& env) {
   test::TempDir logs;
   const std::string command =
-      env + " " + NNLAB_CLI + " " + args + " >" + logs.file("out") + " 2>" + logs.file("err");
+      env + " " + program + " " + args + " >" + logs.file("out") + " 2>" + logs.file("err");
   const int raw = std::system(command.c_str());
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(logs.file("out")), slurp(logs.file("err"))};
+}
+
+/// Runs `nnlab <args>` (with `env` prepended).
+Outcome nnlab(const std::string& args, const std::string& env = "") {
+  return run_program(NNLAB_CLI, args, env);
 }
 
 int lines(const std::string& text) {
@@ -204,37 +209,64 @@ TEST(Cli, AMissingDataFileNamesTheFile) {
       << r.err;
 }
 
-TEST(Cli, WithoutTheOptimizersPluginTheRunNamesTheMissingComponentAndWhereItLooked) {
-  // An install-like copy of nnlab (bin/, lib/, lib/nnlab/plugins/) with the optimizers plugin moved
-  // away.
+/// An install-like copy of nnlab (bin/, lib/, lib/nnlab/plugins/) with every built-in plugin but
+/// `left_out`.
+struct InstallCopy {
   test::TempDir prefix;
-  const fs::path build_lib = fs::path(PluginHost::builtin_plugin_dir()).parent_path().parent_path();
-  fs::create_directories(prefix.path() / "bin");
-  fs::create_directories(prefix.path() / "lib/nnlab/plugins");
-  fs::copy_file(NNLAB_CLI, prefix.path() / "bin/nnlab");
-  for (const auto& entry : fs::directory_iterator(build_lib)) {
-    if (entry.path().filename().string().starts_with("libnnlab.so"))
-      fs::copy(entry.path(), prefix.path() / "lib" / entry.path().filename(),
-               fs::copy_options::copy_symlinks);
+  fs::path plugins = prefix.path() / "lib/nnlab/plugins";
+
+  explicit InstallCopy(const std::string& left_out) {
+    const fs::path build_lib =
+        fs::path(PluginHost::builtin_plugin_dir()).parent_path().parent_path();
+    fs::create_directories(prefix.path() / "bin");
+    fs::create_directories(plugins);
+    fs::copy_file(NNLAB_CLI, prefix.path() / "bin/nnlab");
+    for (const auto& entry : fs::directory_iterator(build_lib)) {
+      if (entry.path().filename().string().starts_with("libnnlab.so"))
+        fs::copy(entry.path(), prefix.path() / "lib" / entry.path().filename(),
+                 fs::copy_options::copy_symlinks);
+    }
+    for (const auto& entry : fs::directory_iterator(build_lib / "nnlab/plugins")) {
+      if (entry.path().extension() == ".so" && entry.path().filename() != left_out)
+        fs::copy_file(entry.path(), plugins / entry.path().filename());
+    }
   }
-  for (const char* plugin : {"layers.so", "datasets.so", "regularizers.so"}) {
-    fs::copy_file(build_lib / "nnlab/plugins" / plugin,
-                  prefix.path() / "lib/nnlab/plugins" / plugin);
+
+  /// Runs the copy's `nnlab <args>`; LD_LIBRARY_PATH makes it load the copy's libnnlab (the build
+  /// tree's binary has the build folder in its RUNPATH), whose built-in plugins are the copy's.
+  Outcome nnlab(const std::string& args) const {
+    return run_program((prefix.path() / "bin/nnlab").string(), args,
+                       "LD_LIBRARY_PATH=" + (prefix.path() / "lib").string());
   }
+};
+
+TEST(Cli, WithoutTheOptimizersPluginTheRunNamesTheMissingComponentAndWhereItLooked) {
+  const InstallCopy copy("optimizers.so");
   test::TempDir dir;
   const auto file = dir.write("e.yaml", test::synthetic_experiment());
-  const std::string command = "LD_LIBRARY_PATH=" + (prefix.path() / "lib").string() + " " +
-                              (prefix.path() / "bin/nnlab").string() + " run " + file + " --out " +
-                              dir.file("o") + " 2>" + dir.file("err");
-  const int raw = std::system(command.c_str());
-  EXPECT_EQ(WEXITSTATUS(raw), 1);
-  const std::string err = slurp(dir.file("err"));
-  EXPECT_EQ(lines(err), 1) << err;
-  EXPECT_NE(
-      err.find("unknown optimizer 'sgd'; no plugin provides any optimizer; plugins searched in: " +
-               (prefix.path() / "lib/nnlab/plugins").string()),
-      std::string::npos)
-      << err;
+  const Outcome r = copy.nnlab("run " + file + " --out " + dir.file("o"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find(
+                "unknown optimizer 'sgd'; no plugin provides any optimizer; plugins searched in: " +
+                copy.plugins.string()),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(Cli, WithoutTheOptimizersPluginTheOverfitExperimentFailsWithOneLine) {
+  if (!fs::exists("/usr/share/datasets/fashion-mnist"))
+    GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  const InstallCopy copy("optimizers.so");
+  test::TempDir dir;
+  const Outcome r =
+      copy.nnlab("run " NNLAB_SOURCE_DIR "/experiments/overfit.yaml --set train.epochs=1 --out " +
+                 dir.file("o"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("unknown optimizer 'sgd'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("plugins searched in: " + copy.plugins.string()), std::string::npos)
+      << r.err;
 }
 
 TEST(Cli, PluginsListsEveryComponentWithItsPlugin) {
@@ -248,6 +280,26 @@ TEST(Cli, PluginsListsEveryComponentWithItsPlugin) {
   const Outcome bad = nnlab("plugins --plugin-path /nonexistent/x.so");
   EXPECT_EQ(bad.status, 1);
   EXPECT_EQ(bad.err, "nnlab: error: plugin /nonexistent/x.so: no such file\n");
+}
+
+TEST(Cli, APluginThatThrowsWhileRegisteringIsOneLineAndListsNothing) {
+  const std::string plugin =
+      fs::canonical(std::string(NNLAB_TEST_FIXTURES) + "/test_throws_after_two.so").string();
+  const Outcome r = nnlab("plugins --plugin-path " + plugin);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "nnlab: error: plugin " + plugin +
+                       ": registering its components failed: the fixture gives up after two "
+                       "components\n");
+  EXPECT_EQ(r.out.find("staged_optimizer"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("staged_regularizer"), std::string::npos) << r.out;
+
+  const std::string bad_schema =
+      fs::canonical(std::string(NNLAB_TEST_FIXTURES) + "/test_bad_schema.so").string();
+  const Outcome schema = nnlab("plugins --plugin-path " + bad_schema);
+  EXPECT_EQ(schema.status, 1);
+  EXPECT_EQ(lines(schema.err), 1) << schema.err;
+  EXPECT_NE(schema.err.find("plugin " + bad_schema + ": "), std::string::npos) << schema.err;
+  EXPECT_NE(schema.err.find("schema declares 'lr' twice"), std::string::npos) << schema.err;
 }
 
 TEST(Cli, DescribeShowsAComponentsParametersFromItsSchema) {

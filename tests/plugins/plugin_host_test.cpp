@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "nnlab/plugin.hpp"
+#include "nnlab/text.hpp"
 #include "test_support.hpp"
 
 namespace nnlab {
@@ -79,6 +80,41 @@ TEST(PluginHost, ADuplicateKeyNamesBothPlugins) {
       std::string::npos)
       << message;
   EXPECT_NE(message.find("optimizers.so"), std::string::npos) << message;
+}
+
+TEST(PluginHost, ADuplicateKeyWithinOnePluginNamesItAndKeepsNothing) {
+  PluginHost host;
+  const std::string file = std::filesystem::canonical(kFixtures + "/test_duplicate_within.so");
+  EXPECT_EQ(test::error_of([&] { host.load_file(file); }),
+            "plugin " + file + ": duplicate optimizer 'twice': already registered by " + file);
+  EXPECT_FALSE(host.registries().optimizers.contains("once"));
+  EXPECT_FALSE(host.registries().optimizers.contains("twice"));
+  EXPECT_TRUE(host.plugins().empty());
+}
+
+TEST(PluginHost, APluginThatThrowsWhileRegisteringLeavesNothingAndOneLineNamingIt) {
+  PluginHost host;
+  host.load_search_path({PluginHost::builtin_plugin_dir()});
+  const std::string file = std::filesystem::canonical(kFixtures + "/test_throws_after_two.so");
+  const auto message = test::error_of([&] { host.load_file(file); });
+  EXPECT_EQ(message, "plugin " + file +
+                         ": registering its components failed: the fixture gives up after two "
+                         "components");
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+  // Its two staged components were never committed; the built-ins are untouched.
+  EXPECT_FALSE(host.registries().optimizers.contains("staged_optimizer"));
+  EXPECT_FALSE(host.registries().regularizers.contains("staged_regularizer"));
+  EXPECT_TRUE(host.registries().optimizers.contains("sgd"));
+  EXPECT_EQ(host.plugins().size(), 6u);
+}
+
+TEST(PluginHost, ASchemaThatThrowsLogicErrorIsOneLineNamingThePlugin) {
+  PluginHost host;
+  const std::string file = std::filesystem::canonical(kFixtures + "/test_bad_schema.so");
+  const auto message = test::error_of([&] { host.load_file(file); });
+  EXPECT_EQ(message,
+            "plugin " + file + ": registering its components failed: schema declares 'lr' twice");
+  EXPECT_FALSE(host.registries().optimizers.contains("bad_schema"));
 }
 
 TEST(PluginHost, TheSameFileReachedTwiceLoadsOnce) {
@@ -216,6 +252,30 @@ TEST(Registry, NearestKeyFindsTyposOnly) {
   EXPECT_EQ(nearest_key("adma", known), "adam");
   EXPECT_EQ(nearest_key("momentun", known), "momentum");
   EXPECT_EQ(nearest_key("banana", known), "");
+}
+
+TEST(Registry, DidYouMeanIsTheHintOrNothing) {
+  const std::vector<std::string> known = {"adam", "sgd"};
+  EXPECT_EQ(did_you_mean("adma", known), "; did you mean 'adam'?");
+  EXPECT_EQ(did_you_mean("banana", known), "");
+}
+
+TEST(Registry, EverySlotNamesItsRegistryAndStagingArea) {
+  // The table's typed rows and its text agree, in ComponentSlot order.
+  Registries registries;
+  Registrar registrar("p.so");
+  std::size_t index = 0;
+  for_each_slot([&](const auto& row) {
+    using T = typename std::decay_t<decltype(row)>::Component;
+    EXPECT_EQ(static_cast<std::size_t>(row.info.slot), index++);
+    EXPECT_EQ(slot_of<T>().slot, row.info.slot);
+    EXPECT_EQ(slot_info(row.info.slot).kind_name, row.info.kind_name);
+    EXPECT_TRUE((registries.*row.registry).entries().empty());
+    EXPECT_TRUE((registrar.*row.staged).staged().empty());
+  });
+  EXPECT_EQ(index, kSlotInfos.size());
+  EXPECT_EQ(slot_info(ComponentSlot::strategy).kind_name, "search strategy");
+  EXPECT_EQ(registrar.plugin_path(), "p.so");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "nnlab/text.hpp"
 #include "test_support.hpp"
 
 namespace nnlab {
@@ -120,7 +121,7 @@ template <class T>
 void check_registry(const Registry<T>& registry,
                     const std::map<std::string, std::map<std::string, std::string>>& extra) {
   for (const auto& [key, entry] : registry.entries()) {
-    SCOPED_TRACE(registry.kind_name() + " " + key);
+    SCOPED_TRACE(std::string(slot_of<T>().kind_name) + " " + key);
     EXPECT_FALSE(entry.schema.summary().empty());
     ComponentSpec spec;
     spec.kind = key;

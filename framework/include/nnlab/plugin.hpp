@@ -2,16 +2,19 @@
 /// The plugin entry point. Each plugin .so exports exactly one symbol, `nnlab_plugin`, through
 /// BOOST_DLL_ALIAS: a function returning a PluginInfo. The host checks the ABI version and the
 /// compiler tag before calling register_components, and refuses a mismatch naming both sides.
+/// register_components stages what it adds on the Registrar it is handed; the host commits it when
+/// the call returns, and turns any exception from it into one PluginError naming the file.
 #include <cstdint>
 
 #include <boost/dll/alias.hpp>
 
-#include "nnlab/registry.hpp"
+#include "nnlab/registrar.hpp"
 
 namespace nnlab {
 
-/// Bumped whenever an SDK interface or struct changes layout.
-inline constexpr std::uint32_t kAbiVersion = 3;
+/// Bumped whenever an SDK interface or struct changes layout. 4: register_components takes a
+/// Registrar (staged registration) instead of the host's Registries.
+inline constexpr std::uint32_t kAbiVersion = 4;
 
 #define NNLAB_STRINGIFY_IMPL(x) #x
 #define NNLAB_STRINGIFY(x) NNLAB_STRINGIFY_IMPL(x)
@@ -25,7 +28,7 @@ struct PluginInfo {
   const char* abi_tag;        ///< NNLAB_ABI_TAG the plugin was built with
   const char* name;           ///< short plugin name, e.g. "optimizers"
   const char* version;        ///< the plugin's own version
-  void (*register_components)(Registries& registries);
+  void (*register_components)(Registrar& registrar);
 };
 
 using PluginEntryPoint = const PluginInfo*();

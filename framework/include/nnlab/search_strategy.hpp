@@ -68,7 +68,4 @@ class SearchStrategy {
 /// Whether `parameter` is active under `assignment` (its `when` conditions hold).
 bool is_active(const SearchParameter& parameter, const Assignment& assignment);
 
-/// Formats a real value as YAML text that reads back to the same double.
-std::string format_value(double value);
-
 }  // namespace nnlab

@@ -1,6 +1,8 @@
-#include "nnlab/registry.hpp"
+#include "nnlab/text.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 namespace nnlab {
 
@@ -32,6 +34,21 @@ std::string nearest_key(const std::string& key, const std::vector<std::string>& 
     }
   }
   return best;
+}
+
+std::string did_you_mean(const std::string& key, const std::vector<std::string>& known) {
+  const std::string near = nearest_key(key, known);
+  return near.empty() ? "" : "; did you mean '" + near + "'?";
+}
+
+std::string format_value(double value) {
+  // %.17g reads back to the same double; shorter forms first, so 0.5 stays "0.5".
+  char buffer[32];
+  for (int digits = 6; digits <= 17; ++digits) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);
+    if (std::strtod(buffer, nullptr) == value) break;
+  }
+  return buffer;
 }
 
 }  // namespace nnlab
