@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "describe.hpp"
 #include "data.hpp"
+#include "describe.hpp"
 #include "experiment.hpp"
 #include "optimizer_paths.hpp"
 #include "plugin_host.hpp"
@@ -62,10 +62,10 @@ bool parse_file_command(const std::string& command, const std::vector<std::strin
   po::notify(vm);
   if (!vm.count("help") && !file.empty()) return true;
   status = file.empty() && !vm.count("help") ? 2 : 0;
-  (status == 0 ? std::cout : std::cerr) << "usage: nnlab " << command
-                                        << (command == "report" ? " RESULTS_DIR" : " FILE")
-                                        << " [options]\n"
-                                        << options;
+  (status == 0 ? std::cout : std::cerr)
+      << "usage: nnlab " << command << (command == "report" ? " RESULTS_DIR" : " FILE")
+      << " [options]\n"
+      << options;
   return false;
 }
 
@@ -133,8 +133,8 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   if (spec.paths) {  // objective mode (E1): optimizer paths on an analytic function
     if (validate_only) {
       const auto paths = walk_paths(spec, host);
-      std::cout << file << ": ok (objective " << spec.paths->objective.kind << ", "
-                << paths.size() << " optimizer(s), " << spec.paths->steps << " steps)\n";
+      std::cout << file << ": ok (objective " << spec.paths->objective.kind << ", " << paths.size()
+                << " optimizer(s), " << spec.paths->steps << " steps)\n";
       return 0;
     }
     RunOptions run;

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -43,7 +43,8 @@ std::vector<std::pair<double, double>> smooth(const StepLosses& points, std::siz
   return out;
 }
 
-svg::Series series_of(const std::vector<std::pair<double, double>>& points, const std::string& label) {
+svg::Series series_of(const std::vector<std::pair<double, double>>& points,
+                      const std::string& label) {
   svg::Series s;
   s.label = label;
   for (const auto& [x, y] : points) {
@@ -57,9 +58,9 @@ svg::Series series_of(const std::vector<std::pair<double, double>>& points, cons
 std::vector<svg::Series> metric_series(const Curves::mapped_type& metrics, Measure measure) {
   std::vector<svg::Series> out;
   // Same colours in every panel: train blue, val orange, test red.
-  for (const auto& [split, color] : {std::pair{Split::train, "#1f77b4"},
-                                     std::pair{Split::val, "#ff7f0e"},
-                                     std::pair{Split::test, "#d62728"}}) {
+  for (const auto& [split, color] :
+       {std::pair{Split::train, "#1f77b4"}, std::pair{Split::val, "#ff7f0e"},
+        std::pair{Split::test, "#d62728"}}) {
     const Metric metric{split, measure};
     auto it = metrics.find(metric);
     if (it == metrics.end()) continue;
@@ -86,9 +87,10 @@ std::string steps_figure(const Steps& steps,
       top = std::max(top, points[i].second);
   }
   panel.y_range = std::pair{0.0, std::max(top * 1.05, 0.1)};
-  return figure(svg::chart(panel, 720, 400),
-                "Minibatch loss per update, moving average over 25 updates (the book's figure "
-                "for E2 and E4); every line saw the same minibatches when train.batch_seed is set.");
+  return figure(
+      svg::chart(panel, 720, 400),
+      "Minibatch loss per update, moving average over 25 updates (the book's figure "
+      "for E2 and E4); every line saw the same minibatches when train.batch_seed is set.");
 }
 
 std::string page(const std::string& title, const std::string& body) {
@@ -96,7 +98,8 @@ std::string page(const std::string& title, const std::string& body) {
          svg::escape(title) +
          "</title><style>body{font-family:sans-serif;margin:24px;color:#222;max-width:1200px}"
          "figure{margin:18px 0}figcaption{font-size:13px;color:#555;margin-top:4px}"
-         "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:3px 6px;"
+         "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:3px "
+         "6px;"
          "text-align:right}th{background:#f4f4f4}</style></head><body>\n<h1>" +
          svg::escape(title) + "</h1>\n" + body + "</body></html>\n";
 }
@@ -106,9 +109,17 @@ std::string run_report(const Curves& curves, const ExperimentSpec& spec, const S
   const auto& metrics = curves.begin()->second;
   std::string body = "<p>Single run of <code>" + svg::escape(spec.file) + "</code>.</p>\n";
   body += steps_figure(steps, [](std::int64_t) { return std::string("minibatch loss"); });
-  svg::Panel acc{.title = "accuracy", .series = metric_series(metrics, Measure::accuracy), .x_label = "epoch", .y_label = "accuracy", .y_range = std::pair{0.0, 1.0}};
-  body += figure(svg::chart(acc, 640, 380), "Accuracy per epoch (the book's figure for E7 and E8).");
-  svg::Panel loss{.title = "loss", .series = metric_series(metrics, Measure::loss), .x_label = "epoch", .y_label = "loss (with the penalty)"};
+  svg::Panel acc{.title = "accuracy",
+                 .series = metric_series(metrics, Measure::accuracy),
+                 .x_label = "epoch",
+                 .y_label = "accuracy",
+                 .y_range = std::pair{0.0, 1.0}};
+  body +=
+      figure(svg::chart(acc, 640, 380), "Accuracy per epoch (the book's figure for E7 and E8).");
+  svg::Panel loss{.title = "loss",
+                  .series = metric_series(metrics, Measure::loss),
+                  .x_label = "epoch",
+                  .y_label = "loss (with the penalty)"};
   body += figure(svg::chart(loss, 640, 380), "Loss per epoch.");
   return page(spec.name, body);
 }
@@ -125,17 +136,18 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
   std::sort(complete.begin(), complete.end(), [&](auto a, auto b) {
     return maximize ? *a->objective > *b->objective : *a->objective < *b->objective;
   });
-  std::string body = "<p>Sweep of <code>" + svg::escape(spec.file) + "</code>: " +
-                     std::to_string(trials.size()) + " trials, " + std::to_string(complete.size()) +
-                     " complete; objective " + search.metric.name() + " (" +
-                     (maximize ? "max" : "min") + ").</p>\n";
+  std::string body = "<p>Sweep of <code>" + svg::escape(spec.file) +
+                     "</code>: " + std::to_string(trials.size()) + " trials, " +
+                     std::to_string(complete.size()) + " complete; objective " +
+                     search.metric.name() + " (" + (maximize ? "max" : "min") + ").</p>\n";
 
   // The best trials, as a table.
   body += "<table><tr><th>rank</th><th>trial</th>";
   for (const auto& p : params) body += "<th>" + svg::escape(p.name) + "</th>";
   body += "<th>" + search.metric.name() + "</th></tr>\n";
   for (std::size_t i = 0; i < complete.size() && i < 10; ++i) {
-    body += "<tr><td>" + std::to_string(i + 1) + "</td><td>" + std::to_string(complete[i]->trial) + "</td>";
+    body += "<tr><td>" + std::to_string(i + 1) + "</td><td>" + std::to_string(complete[i]->trial) +
+            "</td>";
     for (const auto& v : complete[i]->values) {
       char shown[32];
       if (auto x = parse_number(v)) std::snprintf(shown, sizeof shown, "%.4g", *x);
@@ -158,7 +170,8 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
   });
 
   // Objective per trial.
-  svg::Panel per_trial{.title = "objective per trial", .x_label = "trial", .y_label = search.metric.name()};
+  svg::Panel per_trial{
+      .title = "objective per trial", .x_label = "trial", .y_label = search.metric.name()};
   for (const auto& [state, label, color] :
        {std::tuple{TrialState::complete, "complete", "#1f77b4"},
         std::tuple{TrialState::pruned, "pruned (last value)", "#aaaaaa"}}) {
@@ -269,14 +282,17 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
       }
       panels.push_back(panel);
     }
-    caption = search.metric.name() + " per epoch, one panel per setting of the other parameters, one "
-              "line per " + params[compare].name + " (the book's figure for E5).";
+    caption = search.metric.name() +
+              " per epoch, one panel per setting of the other parameters, one "
+              "line per " +
+              params[compare].name + " (the book's figure for E5).";
   } else {
     for (std::size_t i = 0; i < complete.size() && i < 20; ++i) {
       const TrialRecord& t = *complete[i];
       std::string title = "#" + std::to_string(i + 1) + " trial " + std::to_string(t.trial);
       auto curve = curves.find(t.trial);
-      svg::Panel panel{.title = title, .x_label = "epoch", .y_label = "", .y_range = std::pair{0.0, 1.0}};
+      svg::Panel panel{
+          .title = title, .x_label = "epoch", .y_label = "", .y_range = std::pair{0.0, 1.0}};
       if (curve != curves.end()) panel.series = metric_series(curve->second, Measure::accuracy);
       panels.push_back(panel);
     }
@@ -296,7 +312,9 @@ std::string probe_report(const fs::path& dir, const ExperimentSpec& spec) {
   double top = 0;
   std::string stats = "<table><tr><th>node</th><th>stat</th><th>value</th></tr>\n";
   for (const NodeActivations& node : read_probe(dir.string())) {
-    svg::Panel panel{.title = node.node, .x_label = "activation", .y_label = "count",
+    svg::Panel panel{.title = node.node,
+                     .x_label = "activation",
+                     .y_label = "count",
                      .x_range = std::pair{node.low, node.high}};
     svg::Series bars;
     bars.label = node.node;
@@ -319,14 +337,16 @@ std::string probe_report(const fs::path& dir, const ExperimentSpec& spec) {
   stats += "</table>\n";
   std::string body = "<p>Activations of the untrained model of <code>" + svg::escape(spec.file) +
                      "</code>, one inference pass over the training rows.</p>\n";
-  body += figure(svg::small_multiples(panels, static_cast<int>(std::min<std::size_t>(panels.size(), 5)),
-                                      200, 190, false),
-                 "Histogram of each probed node's activations (the book's figure for E3).");
+  body +=
+      figure(svg::small_multiples(panels, static_cast<int>(std::min<std::size_t>(panels.size(), 5)),
+                                  200, 190, false),
+             "Histogram of each probed node's activations (the book's figure for E3).");
   return page(spec.name, body + stats);
 }
 
 /// E1: each optimizer's path over the objective's contours, and f per step.
-std::string paths_report(const std::string& csv, const ExperimentSpec& spec, const PluginHost* host) {
+std::string paths_report(const std::string& csv, const ExperimentSpec& spec,
+                         const PluginHost* host) {
   const std::vector<OptimizerPath> paths = read_paths(csv);
   if (paths.empty()) throw Error(csv + ": no paths");
   // Contours of the objective over its box, when the plugin can be created.
@@ -343,7 +363,8 @@ std::string paths_report(const std::string& csv, const ExperimentSpec& spec, con
         y_range = box[1];
         const int n = 120;
         std::vector<double> xs(n), ys(n), z(n * n), point(objective->dimensions());
-        for (std::size_t i = 0; i < point.size(); ++i) point[i] = 0.5 * (box[i].first + box[i].second);
+        for (std::size_t i = 0; i < point.size(); ++i)
+          point[i] = 0.5 * (box[i].first + box[i].second);
         for (int i = 0; i < n; ++i) {
           xs[i] = box[0].first + (box[0].second - box[0].first) * i / (n - 1);
           ys[i] = box[1].first + (box[1].second - box[1].first) * i / (n - 1);
@@ -430,7 +451,8 @@ std::string write_report(const std::string& results_dir, const std::string& out_
   }
   if (fs::exists(dir / "paths.csv") && fs::exists(dir / "experiment.yaml")) {
     const std::string file = (dir / "experiment.yaml").string();
-    html = paths_report((dir / "paths.csv").string(), parse_experiment(read_text(file), file), host);
+    html =
+        paths_report((dir / "paths.csv").string(), parse_experiment(read_text(file), file), host);
     const std::string path = out_file.empty() ? (dir / "report.html").string() : out_file;
     write_file_atomically(path, html);
     return path;

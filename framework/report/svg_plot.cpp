@@ -128,9 +128,9 @@ void draw(std::ostringstream& out, const Panel& p, const Box& box) {
       const double w = s.x[1] - s.x[0];
       for (std::size_t k = 0; k < s.x.size() && k < s.y.size(); ++k) {
         const double top = sy(std::clamp(s.y[k], y0, y1)), base = sy(std::max(y0, 0.0));
-        out << "<rect class=\"bar\" x=\"" << num(sx(s.x[k])) << "\" y=\"" << num(top) << "\" width=\""
-            << num(std::max(sx(s.x[k] + w) - sx(s.x[k]) - 0.5, 0.5)) << "\" height=\""
-            << num(std::max(base - top, 0.0)) << "\" fill=\"" << color << "\"/>";
+        out << "<rect class=\"bar\" x=\"" << num(sx(s.x[k])) << "\" y=\"" << num(top)
+            << "\" width=\"" << num(std::max(sx(s.x[k] + w) - sx(s.x[k]) - 0.5, 0.5))
+            << "\" height=\"" << num(std::max(base - top, 0.0)) << "\" fill=\"" << color << "\"/>";
       }
       continue;
     }
@@ -202,10 +202,11 @@ std::vector<std::array<double, 4>> contour(const std::vector<double>& xs,
       edge[2] = cross(x1, y1, c, x0, y1, d);
       edge[3] = cross(x0, y1, d, x0, y0, a);
       // The edges each case joins (saddles 5 and 10 as two separate segments).
-      static const int joins[16][4] = {{-1, -1, -1, -1}, {3, 0, -1, -1}, {0, 1, -1, -1}, {3, 1, -1, -1},
-                                       {1, 2, -1, -1},   {3, 0, 1, 2},   {0, 2, -1, -1}, {3, 2, -1, -1},
-                                       {2, 3, -1, -1},   {0, 2, -1, -1}, {0, 1, 2, 3},   {1, 2, -1, -1},
-                                       {1, 3, -1, -1},   {0, 1, -1, -1}, {3, 0, -1, -1}, {-1, -1, -1, -1}};
+      static const int joins[16][4] = {
+          {-1, -1, -1, -1}, {3, 0, -1, -1}, {0, 1, -1, -1}, {3, 1, -1, -1},
+          {1, 2, -1, -1},   {3, 0, 1, 2},   {0, 2, -1, -1}, {3, 2, -1, -1},
+          {2, 3, -1, -1},   {0, 2, -1, -1}, {0, 1, 2, 3},   {1, 2, -1, -1},
+          {1, 3, -1, -1},   {0, 1, -1, -1}, {3, 0, -1, -1}, {-1, -1, -1, -1}};
       for (int s = 0; s < 4 && joins[index][s] >= 0; s += 2) {
         const auto& p = edge[joins[index][s]];
         const auto& q = edge[joins[index][s + 1]];
@@ -226,11 +227,20 @@ std::string escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -327,7 +337,8 @@ std::string parallel_coordinates(const std::vector<Axis>& axes, double width, do
     for (std::size_t a = 0; a < axes.size(); ++a) {
       const double v = axes[a].values[r];
       if (!std::isfinite(v)) continue;
-      points << (n++ ? " " : "") << num(left + gap * static_cast<double>(a)) << "," << num(pos(a, v));
+      points << (n++ ? " " : "") << num(left + gap * static_cast<double>(a)) << ","
+             << num(pos(a, v));
     }
     out << "<polyline class=\"trial\" points=\"" << points.str() << "\" fill=\"none\" stroke=\""
         << color << "\" stroke-opacity=\"0.6\"/>";

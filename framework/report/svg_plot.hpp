@@ -13,10 +13,10 @@ namespace nnlab::svg {
 struct Series {
   std::string label;
   std::vector<double> x, y;
-  std::string color;     ///< CSS colour; empty: from the palette
+  std::string color;  ///< CSS colour; empty: from the palette
   bool dashed = false;
-  bool points = false;   ///< draw dots instead of a line
-  bool bars = false;     ///< draw bars from 0 (x: each bar's left edge; bars are equally wide)
+  bool points = false;  ///< draw dots instead of a line
+  bool bars = false;    ///< draw bars from 0 (x: each bar's left edge; bars are equally wide)
 };
 
 struct Panel {
@@ -46,7 +46,7 @@ std::string small_multiples(const std::vector<Panel>& panels, int columns, doubl
 /// row, coloured by the last column (the objective). Categorical columns give `categories`.
 struct Axis {
   std::string name;
-  std::vector<double> values;           ///< one per row (NaN: inactive)
+  std::vector<double> values;  ///< one per row (NaN: inactive)
   bool log_axis = false;
   std::vector<std::string> categories;  ///< non-empty: values are indices into it
 };

@@ -41,9 +41,9 @@ class AskTellQueue {
   /// order) or nullopt: the trial is queued to run again. It may throw (a recorded trial whose
   /// assignment the strategy no longer proposes). Numbering then continues at last + 1. Call
   /// once, before next().
-  void replay(std::int64_t last,
-              const std::function<std::optional<TrialResult>(std::int64_t, const Assignment&)>&
-                  recorded);
+  void replay(
+      std::int64_t last,
+      const std::function<std::optional<TrialResult>(std::int64_t, const Assignment&)>& recorded);
 
   /// The next trial to run: a queued one first, else the strategy's next proposal. Blocks while
   /// the lag protocol makes ask() wait for earlier trials. nullopt when the budget is spent or
@@ -76,13 +76,13 @@ class AskTellQueue {
   std::int64_t budget_;
   int lag_;  ///< ask(k) sees trials 0..k-lag_ (-1: the strategy ignores results)
 
-  mutable std::mutex mutex_;  ///< guards everything below, the strategy and the pruner
-  std::condition_variable changed_;                       ///< a trial finished or was asked
-  std::deque<Proposal> queued_;                           ///< replayed trials to run again
-  std::set<std::int64_t> in_flight_;                      ///< asked or queued, not finished
-  std::map<std::int64_t, TrialResult> held_;              ///< finished, not yet told (lag)
-  std::int64_t told_limit_ = -1;  ///< results of trials up to here go straight in
-  std::int64_t next_trial_ = 0;   ///< the number the next ask() gets
+  mutable std::mutex mutex_;          ///< guards everything below, the strategy and the pruner
+  std::condition_variable changed_;   ///< a trial finished or was asked
+  std::deque<Proposal> queued_;       ///< replayed trials to run again
+  std::set<std::int64_t> in_flight_;  ///< asked or queued, not finished
+  std::map<std::int64_t, TrialResult> held_;  ///< finished, not yet told (lag)
+  std::int64_t told_limit_ = -1;              ///< results of trials up to here go straight in
+  std::int64_t next_trial_ = 0;               ///< the number the next ask() gets
   std::int64_t next_to_ask_ = 0;  ///< asks happen in trial order: the one whose turn it is
   std::int64_t running_ = 0;
   bool exhausted_ = false;  ///< the strategy returned nullopt

@@ -45,9 +45,12 @@ void affine(LabeledSet& set, const std::vector<float>& shift, const std::vector<
 
 const LabeledSet& PreparedData::split(Split split) const {
   switch (split) {
-    case Split::train: return train;
-    case Split::val: return val;
-    case Split::test: return test;
+    case Split::train:
+      return train;
+    case Split::val:
+      return val;
+    case Split::test:
+      return test;
   }
   return test;
 }

@@ -72,8 +72,9 @@ class Loader {
 
   /// Objective mode: `objective:`, `start:`, `steps:` and `optimizer:` or `optimizers: [...]`.
   ExperimentSpec objective_mode(const YAML::Node& root) {
-    check_keys(root, "", {"name", "seed", "plugins", "description", "objective", "start", "steps",
-                          "optimizer", "optimizers"});
+    check_keys(root, "",
+               {"name", "seed", "plugins", "description", "objective", "start", "steps",
+                "optimizer", "optimizers"});
     ExperimentSpec spec;
     Params top = header(root, spec);
     PathsSpec paths;
@@ -351,21 +352,22 @@ class Loader {
     spec.bins = p.integer("bins", 30);
     if (spec.bins < 1) p.fail("bins", "expected a positive number of bins");
     if (const ParamValue* range = p.find("range")) {
-      const auto low = range->is_list && range->items.size() == 2 ? parse_number(range->items[0].text)
-                                                                   : std::nullopt;
+      const auto low = range->is_list && range->items.size() == 2
+                           ? parse_number(range->items[0].text)
+                           : std::nullopt;
       const auto high = range->is_list && range->items.size() == 2
                             ? parse_number(range->items[1].text)
                             : std::nullopt;
-      if (!low || !high || !(*low < *high))
-        p.fail("range", "expected [low, high] with low < high");
+      if (!low || !high || !(*low < *high)) p.fail("range", "expected [low, high] with low < high");
       spec.range = std::pair{*low, *high};
     }
     return spec;
   }
 
   TrainSpec train(const YAML::Node& node, bool probing = false) const {
-    check_keys(node, "train", {"epochs", "iterations", "batch_size", "sampling", "eval",
-                               "eval_batch_size", "batch_seed", "log_every"});
+    check_keys(node, "train",
+               {"epochs", "iterations", "batch_size", "sampling", "eval", "eval_batch_size",
+                "batch_seed", "log_every"});
     Params p = scalars(node, "train");
     TrainSpec spec;
     spec.iterations = p.integer("iterations", 0);
@@ -430,7 +432,8 @@ class Loader {
     spec.strategy =
         component(node, "search", {"trials", "repeats", "objective", "space", "pruner"});
     if (const YAML::Node pruner = node["pruner"]) {
-      if (!pruner.IsMap()) fail(pruner, "search.pruner", "expected {kind: median | asha | hyperband, ...}");
+      if (!pruner.IsMap())
+        fail(pruner, "search.pruner", "expected {kind: median | asha | hyperband, ...}");
       spec.pruner = component(pruner, "search.pruner");
     }
     spec.where = where(node, "search");

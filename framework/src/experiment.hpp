@@ -49,9 +49,9 @@ struct TrainSpec {
   std::int64_t batch_size = 100;
   Sampling sampling = Sampling::with_replacement;
   std::vector<Split> eval = {Split::train, Split::test};  ///< splits evaluated, in this order
-  SourceLocation eval_where;                          ///< for errors about `eval`
+  SourceLocation eval_where;                              ///< for errors about `eval`
   std::int64_t eval_batch_size =
-      256;  ///< rows per inference pass; small keeps activations in cache
+      256;                      ///< rows per inference pass; small keeps activations in cache
   std::int64_t iterations = 0;  ///< stop after this many updates (0: after `epochs` evaluations)
   /// Seeds the minibatch draws instead of the experiment's seed: every trial of a sweep then sees
   /// the same minibatch sequence (the book's optimizer and init comparisons, E2 and E4).
@@ -78,10 +78,10 @@ struct ExecutionSpec {
 /// A searched key path resolved against the experiment: which component's key it sets, so the
 /// component's schema can check the searched values before any trial runs.
 struct SearchTarget {
-  std::size_t parameter = 0;  ///< index into SearchSpec::space.parameters
-  std::string path;           ///< e.g. "optimizer.momentum"
-  std::string component;      ///< the mapping it sits in, e.g. "optimizer"
-  std::string key;            ///< the last key, e.g. "momentum"
+  std::size_t parameter = 0;          ///< index into SearchSpec::space.parameters
+  std::string path;                   ///< e.g. "optimizer.momentum"
+  std::string component;              ///< the mapping it sits in, e.g. "optimizer"
+  std::string key;                    ///< the last key, e.g. "momentum"
   std::optional<ComponentSlot> slot;  ///< a searchable slot's; none for core settings
   std::string kind;      ///< the component's `kind` as written ("" when not a component)
   SourceLocation where;  ///< the search parameter's, for errors
@@ -89,11 +89,11 @@ struct SearchTarget {
 
 /// The `search:` block of a sweep.
 struct SearchSpec {
-  ComponentSpec strategy;    ///< `kind` and the strategy's own keys
+  ComponentSpec strategy;               ///< `kind` and the strategy's own keys
   std::optional<ComponentSpec> pruner;  ///< `pruner: {kind: asha, ...}`: early stopping
-  std::int64_t trials = 0;   ///< the trial budget (0: as many as the strategy proposes)
-  std::int64_t repeats = 1;  ///< seeds per configuration; the objective is their mean
-  Metric metric;             ///< e.g. val_acc: its value at the last evaluation is the objective
+  std::int64_t trials = 0;              ///< the trial budget (0: as many as the strategy proposes)
+  std::int64_t repeats = 1;             ///< seeds per configuration; the objective is their mean
+  Metric metric;  ///< e.g. val_acc: its value at the last evaluation is the objective
   bool maximize = true;
   SearchSpace space;
   std::vector<SearchTarget> targets;  ///< every path of every parameter

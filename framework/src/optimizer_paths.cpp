@@ -49,7 +49,8 @@ std::vector<OptimizerPath> walk_paths(const ExperimentSpec& spec, const PluginHo
   return out;
 }
 
-std::string run_paths(const ExperimentSpec& spec, const PluginHost& host, const RunOptions& options) {
+std::string run_paths(const ExperimentSpec& spec, const PluginHost& host,
+                      const RunOptions& options) {
   const std::string out_dir =
       options.out_dir.empty() ? (fs::path("results") / spec.name).string() : options.out_dir;
   const fs::path file = fs::path(out_dir) / "paths.csv";

@@ -19,6 +19,7 @@ std::vector<OptimizerPath> walk_paths(const ExperimentSpec& spec, const PluginHo
 
 /// Writes paths.csv (`path,optimizer,step,value,x1,...,xd`) and experiment.yaml to the results
 /// folder; refuses to replace an earlier run unless options.overwrite. Returns the folder.
-std::string run_paths(const ExperimentSpec& spec, const PluginHost& host, const RunOptions& options);
+std::string run_paths(const ExperimentSpec& spec, const PluginHost& host,
+                      const RunOptions& options);
 
 }  // namespace nnlab

@@ -46,9 +46,8 @@ bool private_group_of(gid_t gid, uid_t owner) {
   group* found = nullptr;
   std::vector<char> buffer(65536);
   if (getgrgid_r(gid, &entry, buffer.data(), buffer.size(), &found) != 0 || !found) return false;
-  const bool no_other_members =
-      !entry.gr_mem || !entry.gr_mem[0] ||
-      (std::string(entry.gr_mem[0]) == user.pw_name && !entry.gr_mem[1]);
+  const bool no_other_members = !entry.gr_mem || !entry.gr_mem[0] ||
+                                (std::string(entry.gr_mem[0]) == user.pw_name && !entry.gr_mem[1]);
   return std::string(entry.gr_name) == user.pw_name && no_other_members;
 }
 
@@ -128,10 +127,10 @@ void PluginHost::check_not_writable_by_others(const std::string& path, bool is_d
   for (fs::path dir = target.parent_path();; dir = dir.parent_path()) {
     if (::stat(dir.c_str(), &st) == 0 && !(st.st_mode & S_ISVTX)) {
       if (auto who = other_writers(st); !who.empty()) {
-        throw PluginError(target.string(),
-                          "refused: the folder " + dir.string() + " above it can be changed by " +
-                              who + " (mode " + mode_text(st) +
-                              "), who could then replace the " + what + " with their own code");
+        throw PluginError(target.string(), "refused: the folder " + dir.string() +
+                                               " above it can be changed by " + who + " (mode " +
+                                               mode_text(st) + "), who could then replace the " +
+                                               what + " with their own code");
       }
     }
     if (dir == dir.root_path() || dir.empty()) break;
@@ -244,7 +243,8 @@ void PluginHost::load_for(const ExperimentSpec& spec, const std::vector<std::str
   for (std::size_t i = 0; i < spec.plugins.size(); ++i) {
     try {
       std::error_code ec;
-      if (!fs::exists(spec.plugins[i], ec)) throw PluginError(spec.plugins[i], "no such file or folder");
+      if (!fs::exists(spec.plugins[i], ec))
+        throw PluginError(spec.plugins[i], "no such file or folder");
       load_search_path({spec.plugins[i]});
     } catch (const PluginError& e) {
       throw ConfigError(spec.plugins_where[i], "plugins[" + std::to_string(i) + "]", e.what());

@@ -5,8 +5,6 @@
 #include <cstdio>
 #include <filesystem>
 
-
-
 namespace nnlab {
 
 std::vector<NodeActivations> probe_activations(Graph& graph, Compute& compute,
@@ -23,7 +21,8 @@ std::vector<NodeActivations> probe_activations(Graph& graph, Compute& compute,
     }
   }
   const std::int64_t n = std::min<std::int64_t>(rows.features.rows(), 10000);
-  graph.forward(compute, ConstMatrixView(rows.features.data(), n, rows.features.cols()), Mode::infer);
+  graph.forward(compute, ConstMatrixView(rows.features.data(), n, rows.features.cols()),
+                Mode::infer);
   std::vector<NodeActivations> out;
   for (const auto& name : nodes) {
     const ConstMatrixView a = graph.node_output(name);
@@ -50,8 +49,8 @@ std::vector<NodeActivations> probe_activations(Graph& graph, Compute& compute,
     for (std::int64_t i = 0; i < a.size(); ++i) {
       const double v = a.data[i];
       if (v < s.low || v > s.high) continue;  // outside a given range: not counted
-      const auto bin = std::min<std::int64_t>(static_cast<std::int64_t>((v - s.low) / width),
-                                              spec.bins - 1);
+      const auto bin =
+          std::min<std::int64_t>(static_cast<std::int64_t>((v - s.low) / width), spec.bins - 1);
       ++s.counts[static_cast<std::size_t>(bin)];
     }
     out.push_back(std::move(s));

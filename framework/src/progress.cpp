@@ -18,10 +18,10 @@ std::string format_clock(double seconds) {
   return text;
 }
 
-std::optional<double> remaining_seconds(double elapsed, std::int64_t done,
-                                        std::int64_t remaining) {
+std::optional<double> remaining_seconds(double elapsed, std::int64_t done, std::int64_t remaining) {
   if (done <= 0) return std::nullopt;
-  return elapsed / static_cast<double>(done) * static_cast<double>(std::max<std::int64_t>(0, remaining));
+  return elapsed / static_cast<double>(done) *
+         static_cast<double>(std::max<std::int64_t>(0, remaining));
 }
 
 std::optional<double> sweep_remaining_seconds(std::optional<double> mean_trial_seconds,

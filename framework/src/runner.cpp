@@ -79,7 +79,9 @@ RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
         if (options.on_eval) options.on_eval(point);
         return EvalAction::proceed;
       },
-      [&](std::int64_t iteration, double loss) { steps->write(0, {{iteration, loss}}); });
+      [&](std::int64_t iteration, double loss) {
+        steps->write(0, {{iteration, loss}});
+      });
   return result;
 }
 

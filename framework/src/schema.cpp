@@ -26,13 +26,20 @@ std::string bound_text(double v) {
 
 std::string ParamSpec::type_name() const {
   switch (type) {
-    case ParamType::number: return "number";
-    case ParamType::integer: return "integer";
-    case ParamType::boolean: return "boolean";
-    case ParamType::string: return "string";
-    case ParamType::choice: return "choice";
-    case ParamType::list: return "list";
-    case ParamType::text: return "text";
+    case ParamType::number:
+      return "number";
+    case ParamType::integer:
+      return "integer";
+    case ParamType::boolean:
+      return "boolean";
+    case ParamType::string:
+      return "string";
+    case ParamType::choice:
+      return "choice";
+    case ParamType::list:
+      return "list";
+    case ParamType::text:
+      return "text";
   }
   return "?";
 }
@@ -66,8 +73,9 @@ std::string ParamSpec::check(const ParamValue& value) const {
     case ParamType::number:
     case ParamType::integer: {
       const auto n = parse_number(value.text);
-      if (!n) return "expected " + std::string(type == ParamType::integer ? "an integer" : "a number") +
-                     ", got " + shown;
+      if (!n)
+        return "expected " + std::string(type == ParamType::integer ? "an integer" : "a number") +
+               ", got " + shown;
       if (type == ParamType::integer && (!std::isfinite(*n) || std::floor(*n) != *n))
         return "expected an integer, got " + shown;
       if (!in_range(*n)) return "expected a value in " + range_text() + ", got " + shown;
@@ -84,7 +92,8 @@ std::string ParamSpec::check(const ParamValue& value) const {
       message += did_you_mean(value.text, choices);
       return message;
     }
-    default: return "";
+    default:
+      return "";
   }
 }
 
@@ -97,38 +106,50 @@ Schema& Schema::add(ParamSpec spec) {
 }
 
 Schema& Schema::number(std::string name, double default_value, std::string help) {
-  return add({.name = std::move(name), .type = ParamType::number,
-              .default_text = format_value(default_value), .help = std::move(help)});
+  return add({.name = std::move(name),
+              .type = ParamType::number,
+              .default_text = format_value(default_value),
+              .help = std::move(help)});
 }
 
 Schema& Schema::integer(std::string name, std::int64_t default_value, std::string help) {
-  return add({.name = std::move(name), .type = ParamType::integer,
-              .default_text = std::to_string(default_value), .help = std::move(help)});
+  return add({.name = std::move(name),
+              .type = ParamType::integer,
+              .default_text = std::to_string(default_value),
+              .help = std::move(help)});
 }
 
 Schema& Schema::boolean(std::string name, bool default_value, std::string help) {
-  return add({.name = std::move(name), .type = ParamType::boolean,
-              .default_text = default_value ? "true" : "false", .help = std::move(help)});
+  return add({.name = std::move(name),
+              .type = ParamType::boolean,
+              .default_text = default_value ? "true" : "false",
+              .help = std::move(help)});
 }
 
 Schema& Schema::string(std::string name, std::string default_value, std::string help) {
-  return add({.name = std::move(name), .type = ParamType::string,
-              .default_text = std::move(default_value), .help = std::move(help)});
+  return add({.name = std::move(name),
+              .type = ParamType::string,
+              .default_text = std::move(default_value),
+              .help = std::move(help)});
 }
 
 Schema& Schema::choice(std::string name, std::string default_value,
                        std::vector<std::string> choices, std::string help) {
   if (!contains(choices, default_value))
     throw std::logic_error("schema: default of '" + name + "' is not one of its choices");
-  return add({.name = std::move(name), .type = ParamType::choice,
-              .default_text = std::move(default_value), .choices = std::move(choices),
+  return add({.name = std::move(name),
+              .type = ParamType::choice,
+              .default_text = std::move(default_value),
+              .choices = std::move(choices),
               .help = std::move(help)});
 }
 
 Schema& Schema::text(std::string name, std::string default_value, std::string forms,
                      std::string help) {
-  return add({.name = std::move(name), .type = ParamType::text,
-              .default_text = std::move(default_value), .forms = std::move(forms),
+  return add({.name = std::move(name),
+              .type = ParamType::text,
+              .default_text = std::move(default_value),
+              .forms = std::move(forms),
               .help = std::move(help)});
 }
 
@@ -205,8 +226,7 @@ void Schema::apply(Params& params, const std::string& component) const {
   for (const auto& spec : params_) {
     const auto& values = params.values();
     if (auto it = values.find(spec.name); it != values.end()) {
-      if (auto problem = spec.check(it->second); !problem.empty())
-        params.fail(spec.name, problem);
+      if (auto problem = spec.check(it->second); !problem.empty()) params.fail(spec.name, problem);
     } else if (spec.required) {
       params.fail(spec.name, "missing required key '" + spec.name + "' for " + component + " (" +
                                  spec.type_name() + ": " + spec.help + ")");

@@ -32,9 +32,8 @@ class Sweep {
   Sweep(const ExperimentSpec& spec, const PluginHost& host, const SweepOptions& options)
       : spec_(spec), search_(*spec.search), host_(host), options_(options) {
     threads_ = spec.execution.threads_per_trial;
-    parallel_ = spec.execution.parallel_trials > 0
-                    ? spec.execution.parallel_trials
-                    : TrialScheduler::auto_parallel_trials(threads_);
+    parallel_ = spec.execution.parallel_trials > 0 ? spec.execution.parallel_trials
+                                                   : TrialScheduler::auto_parallel_trials(threads_);
   }
 
   SweepSummary run() {
@@ -70,7 +69,8 @@ class Sweep {
       return result;
     });
     log.open([&](std::int64_t k) {
-      return without_search(runner.trial_spec(kept.at(k), trial_seed(spec_.seed, k, 0)).resolved_yaml);
+      return without_search(
+          runner.trial_spec(kept.at(k), trial_seed(spec_.seed, k, 0)).resolved_yaml);
     });
     if (!log.earlier().empty()) {
       say("resuming: " + std::to_string(log.counts().reused) + " finished trials kept, " +

@@ -18,8 +18,8 @@ struct SweepOptions {
   std::string out_dir;     ///< default: results/<experiment name>
   bool resume = false;     ///< continue the sweep in out_dir: keep finished trials, rerun the rest
   bool overwrite = false;  ///< discard an earlier sweep in out_dir
-  bool retry_failed = false;                      ///< with resume: run failed trials again
-  std::function<void(const std::string&)> log;    ///< one-line messages (may be empty)
+  bool retry_failed = false;                    ///< with resume: run failed trials again
+  std::function<void(const std::string&)> log;  ///< one-line messages (may be empty)
   /// After each finished trial, and every second while trials run (may be empty).
   std::function<void(const SweepProgress&)> progress;
 };

@@ -37,11 +37,11 @@ SweepLog::SweepLog(const ExperimentSpec& spec, std::string out_dir, EarlierSweep
   resume_ = true;
   auto differences = experiment_differences(read_text(sweep_path_), spec_.resolved_yaml);
   // How many trials run at once changes no result: a sweep may resume on a bigger machine.
-  std::erase_if(differences, [](const std::string& d) {
-    return d.starts_with("execution.parallel_trials:");
-  });
+  std::erase_if(differences,
+                [](const std::string& d) { return d.starts_with("execution.parallel_trials:"); });
   if (!differences.empty()) {
-    std::string message = "cannot resume: the experiment differs from the sweep in " + out_dir_ + ":";
+    std::string message =
+        "cannot resume: the experiment differs from the sweep in " + out_dir_ + ":";
     for (const auto& d : differences) message += " " + d + ";";
     message.back() = '.';
     throw Error(message + " Run it with --overwrite to start over, or --out another folder.");
@@ -104,8 +104,7 @@ void SweepLog::open(const std::function<std::string(std::int64_t)>& best_yaml) {
       ++counts_.reused;
     }
     // best.yaml may be missing (a kill between a row and its best.yaml): rebuild it.
-    if (counts_.best_trial >= 0)
-      write_file_atomically(best_path_, best_yaml(counts_.best_trial));
+    if (counts_.best_trial >= 0) write_file_atomically(best_path_, best_yaml(counts_.best_trial));
   }
   trials_ = std::make_unique<TrialsWriter>(trials_path_, parameters_);
   curves_ = std::make_unique<CurvesWriter>(curves_path_, true);
@@ -144,9 +143,15 @@ void SweepLog::record(const TrialOutcome& out, const Assignment& assignment, std
 
 void SweepLog::count(const TrialRecord& r) {
   switch (r.state) {
-    case TrialState::complete: ++counts_.complete; break;
-    case TrialState::pruned: ++counts_.pruned; break;
-    case TrialState::failed: ++counts_.failed; break;
+    case TrialState::complete:
+      ++counts_.complete;
+      break;
+    case TrialState::pruned:
+      ++counts_.pruned;
+      break;
+    case TrialState::failed:
+      ++counts_.failed;
+      break;
   }
   if (r.state == TrialState::complete && r.objective &&
       (counts_.best_trial < 0 || (search_.maximize ? *r.objective > counts_.best_objective

@@ -81,9 +81,9 @@ class SweepLog {
   std::string trials_path_, curves_path_, steps_path_, best_path_, sweep_path_;
   std::vector<std::string> parameters_;
   bool resume_ = false;
-  std::vector<TrialRecord> finished_;              ///< every row read back (resume)
-  std::map<std::int64_t, TrialRecord> earlier_;    ///< the rows that may be kept
-  std::set<std::int64_t> kept_;                    ///< the rows recorded() handed back
+  std::vector<TrialRecord> finished_;            ///< every row read back (resume)
+  std::map<std::int64_t, TrialRecord> earlier_;  ///< the rows that may be kept
+  std::set<std::int64_t> kept_;                  ///< the rows recorded() handed back
   std::unique_ptr<TrialsWriter> trials_;
   std::unique_ptr<CurvesWriter> curves_;
   std::unique_ptr<StepsWriter> steps_;

@@ -117,7 +117,8 @@ std::vector<Trainer::GradientCheck> Trainer::gradient_check(Compute& compute, st
   const LabeledSet& train = data_.train;
   rows = std::min(rows, train.features.rows());
   if (rows < 2)
-    throw Error("a gradient check needs a batch of at least 2 rows (batch norm's x-hat is 0 for 1)");
+    throw Error(
+        "a gradient check needs a batch of at least 2 rows (batch norm's x-hat is 0 for 1)");
   const ConstMatrixView x(train.features.data(), rows, train.features.cols());
   const std::span<const std::int32_t> labels(train.labels.data(), static_cast<std::size_t>(rows));
   auto loss_of = [&] {
@@ -160,7 +161,8 @@ std::vector<Trainer::GradientCheck> Trainer::gradient_check(Compute& compute, st
       c.mean_abs_diff += diff;
       c.mean_abs_gradient += std::fabs(a);
       c.max_abs_diff = std::max(c.max_abs_diff, diff);
-      c.max_relative = std::max(c.max_relative, diff / std::max(std::fabs(a) + std::fabs(numeric), 1e-3));
+      c.max_relative =
+          std::max(c.max_relative, diff / std::max(std::fabs(a) + std::fabs(numeric), 1e-3));
       ++c.checked;
     }
     if (c.checked > 0) {
@@ -172,7 +174,8 @@ std::vector<Trainer::GradientCheck> Trainer::gradient_check(Compute& compute, st
   return out;
 }
 
-TrainSummary Trainer::run(Compute& compute, const std::function<EvalAction(const EvalPoint&)>& on_eval,
+TrainSummary Trainer::run(Compute& compute,
+                          const std::function<EvalAction(const EvalPoint&)>& on_eval,
                           const std::function<void(std::int64_t, double)>& on_step) {
   const auto start = std::chrono::steady_clock::now();
   const LabeledSet& train = data_.train;

@@ -62,7 +62,7 @@ class Trainer {
     std::int64_t checked = 0;  ///< elements compared
     double mean_abs_diff = 0, max_abs_diff = 0;
     double mean_abs_gradient = 0;  ///< of the analytic gradient over the checked elements
-    double max_relative = 0;  ///< |analytic - numeric| / max(|analytic| + |numeric|, 1e-3)
+    double max_relative = 0;       ///< |analytic - numeric| / max(|analytic| + |numeric|, 1e-3)
   };
   /// The seed's E6 on this model, as built: back-propagated gradients (loss and penalties) of the
   /// first `rows` training rows against central differences with step `h`, for up to `samples`

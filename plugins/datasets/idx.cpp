@@ -80,17 +80,18 @@ class Idx final : public Dataset {
 }  // namespace
 
 void register_idx(Registrar& r) {
-  r.datasets.add("idx", &make<Dataset, Idx>,
-                 Schema("MNIST-format IDX files, gzip'd or not; give dataset, dir, or the four files")
-                     .optional(ParamType::string, "dataset", "an installed Debian dataset package")
-                     .forms("fashion-mnist")
-                     .optional(ParamType::string, "dir", "a folder with the four standard files")
-                     .optional(ParamType::string, "train_images", "path (default: in dir)")
-                     .optional(ParamType::string, "train_labels", "path (default: in dir)")
-                     .optional(ParamType::string, "test_images", "path (default: in dir)")
-                     .optional(ParamType::string, "test_labels", "path (default: in dir)")
-                     .integer("classes", 10, "label values 0 .. classes-1")
-                     .min(2));
+  r.datasets.add(
+      "idx", &make<Dataset, Idx>,
+      Schema("MNIST-format IDX files, gzip'd or not; give dataset, dir, or the four files")
+          .optional(ParamType::string, "dataset", "an installed Debian dataset package")
+          .forms("fashion-mnist")
+          .optional(ParamType::string, "dir", "a folder with the four standard files")
+          .optional(ParamType::string, "train_images", "path (default: in dir)")
+          .optional(ParamType::string, "train_labels", "path (default: in dir)")
+          .optional(ParamType::string, "test_images", "path (default: in dir)")
+          .optional(ParamType::string, "test_labels", "path (default: in dir)")
+          .integer("classes", 10, "label values 0 .. classes-1")
+          .min(2));
 }
 
 }  // namespace nnlab::datasets

@@ -17,8 +17,7 @@ class Synthetic final : public Dataset {
         features_(params.integer("features")),
         train_(params.integer("train")),
         test_(params.integer("test")),
-        separation_(params.number("separation")) {
-  }
+        separation_(params.number("separation")) {}
 
   DataBundle load(const DataRequest& request) override {
     // data.seed, when given, keeps the data fixed while the experiment seed varies.

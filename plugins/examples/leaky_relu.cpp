@@ -7,7 +7,8 @@ namespace {
 
 class LeakyRelu final : public nnlab::Layer {
  public:
-  explicit LeakyRelu(const nnlab::Params& params) : alpha_(static_cast<float>(params.number("alpha"))) {}
+  explicit LeakyRelu(const nnlab::Params& params)
+      : alpha_(static_cast<float>(params.number("alpha"))) {}
 
   // One input; the output is as wide as the input. No trainable parameters.
   std::int64_t build(const nnlab::LayerBuild& build) override { return build.input_width.at(0); }
@@ -15,7 +16,8 @@ class LeakyRelu final : public nnlab::Layer {
   void forward(nnlab::Compute&, std::span<const nnlab::ConstMatrixView> inputs,
                nnlab::MatrixView output, nnlab::Mode) override {
     const float* x = inputs[0].data;
-    for (std::int64_t i = 0; i < output.size(); ++i) output.data[i] = x[i] > 0 ? x[i] : alpha_ * x[i];
+    for (std::int64_t i = 0; i < output.size(); ++i)
+      output.data[i] = x[i] > 0 ? x[i] : alpha_ * x[i];
   }
 
   void backward(nnlab::Compute&, std::span<const nnlab::ConstMatrixView> inputs,

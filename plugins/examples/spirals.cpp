@@ -21,7 +21,8 @@ class Spirals final : public nnlab::Dataset {
   nnlab::DataBundle load(const nnlab::DataRequest& request) override {
     std::mt19937_64 rng(request.seed);
     auto generate = [&](std::int64_t n) {
-      nnlab::LabeledSet set{nnlab::Matrix(n, 2), std::vector<std::int32_t>(static_cast<std::size_t>(n))};
+      nnlab::LabeledSet set{nnlab::Matrix(n, 2),
+                            std::vector<std::int32_t>(static_cast<std::size_t>(n))};
       std::uniform_real_distribution<double> radius(0.05, 1.0);
       std::normal_distribution<double> jitter(0.0, noise_);
       for (std::int64_t i = 0; i < n; ++i) {

@@ -14,8 +14,7 @@ namespace {
 class Dropout final : public Layer {
  public:
   explicit Dropout(const Params& params)
-      : ratio_(params.number("ratio")), inverted_(params.string("mode") == "inverted") {
-  }
+      : ratio_(params.number("ratio")), inverted_(params.string("mode") == "inverted") {}
 
   std::int64_t build(const LayerBuild& build) override {
     rng_.seed(build.seed);

@@ -14,14 +14,17 @@ class Identity final : public Layer {
 
   std::int64_t build(const LayerBuild& build) override { return build.input_width.at(0); }
 
-  void forward(Compute&, std::span<const ConstMatrixView> inputs, MatrixView output, Mode) override {
-    std::memcpy(output.data, inputs[0].data, static_cast<std::size_t>(output.size()) * sizeof(float));
+  void forward(Compute&, std::span<const ConstMatrixView> inputs, MatrixView output,
+               Mode) override {
+    std::memcpy(output.data, inputs[0].data,
+                static_cast<std::size_t>(output.size()) * sizeof(float));
   }
 
-  void backward(Compute&, std::span<const ConstMatrixView>, ConstMatrixView, ConstMatrixView output_grad,
-                std::span<const MatrixView> input_grads) override {
+  void backward(Compute&, std::span<const ConstMatrixView>, ConstMatrixView,
+                ConstMatrixView output_grad, std::span<const MatrixView> input_grads) override {
     if (input_grads[0].data) {
-      std::memcpy(input_grads[0].data, output_grad.data, static_cast<std::size_t>(output_grad.size()) * sizeof(float));
+      std::memcpy(input_grads[0].data, output_grad.data,
+                  static_cast<std::size_t>(output_grad.size()) * sizeof(float));
     }
   }
 };

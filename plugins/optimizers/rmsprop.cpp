@@ -6,8 +6,7 @@ namespace {
 
 class RmsProp final : public Optimizer {
  public:
-  explicit RmsProp(const Params& params)
-      : lr_(params.number("lr")), rho_(params.number("rho")) {}
+  explicit RmsProp(const Params& params) : lr_(params.number("lr")), rho_(params.number("rho")) {}
 
   void step(std::span<Parameter* const> params) override {
     update(state_, params, [lr = lr_, rho = rho_](double& w, double g, double& h) {
@@ -24,7 +23,8 @@ class RmsProp final : public Optimizer {
 }  // namespace
 
 void register_rmsprop(Registrar& r) {
-  Schema schema = optimizer_schema("RMSProp, h = rho h + (1 - rho) g^2, W -= lr g / (sqrt(h) + 1e-7)", 0.01);
+  Schema schema =
+      optimizer_schema("RMSProp, h = rho h + (1 - rho) g^2, W -= lr g / (sqrt(h) + 1e-7)", 0.01);
   r.optimizers.add("rmsprop", &make<Optimizer, RmsProp>,
                    coefficient(schema, "rho", 0.99, "decay rate of the squared-gradient average"));
 }

@@ -134,7 +134,8 @@ class BayesSearch final : public SearchStrategy {
     };
     std::uniform_real_distribution<double> unit(0, 1);
     const std::size_t p = space_.parameters.size();
-    std::vector<std::vector<double>> pool(static_cast<std::size_t>(candidates_), std::vector<double>(p));
+    std::vector<std::vector<double>> pool(static_cast<std::size_t>(candidates_),
+                                          std::vector<double>(p));
     for (auto& c : pool) {
       for (auto& v : c) v = unit(rng);
     }
@@ -146,7 +147,8 @@ class BayesSearch final : public SearchStrategy {
     // Local search from the best candidates: Gaussian steps on the coordinates, shrinking.
     std::vector<std::pair<double, std::vector<double>>> finals;
     std::normal_distribution<double> step(0, 1);
-    for (std::int64_t s = 0; s < std::min<std::int64_t>(starts_, static_cast<std::int64_t>(pool.size())); ++s) {
+    for (std::int64_t s = 0;
+         s < std::min<std::int64_t>(starts_, static_cast<std::int64_t>(pool.size())); ++s) {
       std::vector<double> current = pool[order[static_cast<std::size_t>(s)]];
       double current_ei = ei[order[static_cast<std::size_t>(s)]];
       double radius = 0.1;

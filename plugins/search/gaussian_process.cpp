@@ -18,7 +18,8 @@ constexpr double kJitter = 1e-8;
 
 void clamp_theta(Eigen::VectorXd& theta) {
   const Eigen::Index d = theta.size() - 2;
-  for (Eigen::Index i = 0; i < d; ++i) theta[i] = std::clamp(theta[i], kMinLogLength, kMaxLogLength);
+  for (Eigen::Index i = 0; i < d; ++i)
+    theta[i] = std::clamp(theta[i], kMinLogLength, kMaxLogLength);
   theta[d] = std::clamp(theta[d], kMinLogSignal, kMaxLogSignal);
   theta[d + 1] = std::clamp(theta[d + 1], kMinLogNoise, kMaxLogNoise);
 }
@@ -44,7 +45,8 @@ double GaussianProcess::log_posterior(const Eigen::VectorXd& theta,
   Eigen::VectorXd inv_l2(d);
   for (Eigen::Index i = 0; i < d; ++i) inv_l2[i] = std::exp(-2 * theta[i]);
   Eigen::MatrixXd k(n, n);
-  Eigen::MatrixXd common(n, n);  // s2 (5/3)(1 + sqrt5 r) e^(-sqrt5 r): d k / d log l_i = common dx_i^2/l_i^2
+  Eigen::MatrixXd common(
+      n, n);  // s2 (5/3)(1 + sqrt5 r) e^(-sqrt5 r): d k / d log l_i = common dx_i^2/l_i^2
   for (Eigen::Index a = 0; a < n; ++a) {
     for (Eigen::Index b = a; b < n; ++b) {
       double r2 = 0;
@@ -65,14 +67,16 @@ double GaussianProcess::log_posterior(const Eigen::VectorXd& theta,
   const Eigen::VectorXd alpha = llt.solve(y_);
   double log_det = 0;
   for (Eigen::Index i = 0; i < n; ++i) log_det += 2 * std::log(llt.matrixL()(i, i));
-  double value = -0.5 * y_.dot(alpha) - 0.5 * log_det - 0.5 * static_cast<double>(n) * std::log(2 * M_PI);
+  double value =
+      -0.5 * y_.dot(alpha) - 0.5 * log_det - 0.5 * static_cast<double>(n) * std::log(2 * M_PI);
   // Weak priors: length scales around 0.5 of the cube, signal variance around 1, noise small.
   auto log_normal = [](double v, double mean, double sd, double* g) {
     *g = -(v - mean) / (sd * sd);
     return -0.5 * (v - mean) * (v - mean) / (sd * sd);
   };
   Eigen::VectorXd prior_grad(d + 2);
-  for (Eigen::Index i = 0; i < d; ++i) value += log_normal(theta[i], std::log(0.5), 1.0, &prior_grad[i]);
+  for (Eigen::Index i = 0; i < d; ++i)
+    value += log_normal(theta[i], std::log(0.5), 1.0, &prior_grad[i]);
   value += log_normal(theta[d], 0.0, 1.5, &prior_grad[d]);
   value += log_normal(theta[d + 1], std::log(1e-3), 3.0, &prior_grad[d + 1]);
   if (gradient) {

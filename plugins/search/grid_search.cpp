@@ -63,10 +63,9 @@ class GridSearch final : public SearchStrategy {
 }  // namespace
 
 void register_grid(Registrar& r) {
-  r.strategies.add(
-      "grid", &make<SearchStrategy, GridSearch>,
-      Schema("grid search over choices, integer steps and `grid: N` points")
-          .boolean("shuffle", false, "visit the grid in a seeded random order"));
+  r.strategies.add("grid", &make<SearchStrategy, GridSearch>,
+                   Schema("grid search over choices, integer steps and `grid: N` points")
+                       .boolean("shuffle", false, "visit the grid in a seeded random order"));
 }
 
 }  // namespace nnlab::search

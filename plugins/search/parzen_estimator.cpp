@@ -155,8 +155,8 @@ double ParzenEstimator::log_pdf(const std::string& value) const {
     const double mass = normal_cdf((high_ - mu) / sigma) - normal_cdf((low_ - mu) / sigma);
     double log_p;
     if (step_ > 0 && !log_) {  // the probability of x's cell
-      const double cell = normal_cdf((x + step_ / 2 - mu) / sigma) -
-                          normal_cdf((x - step_ / 2 - mu) / sigma);
+      const double cell =
+          normal_cdf((x + step_ / 2 - mu) / sigma) - normal_cdf((x - step_ / 2 - mu) / sigma);
       log_p = std::log(std::max(cell, 1e-300));
     } else {
       const double z = (x - mu) / sigma;

@@ -86,7 +86,8 @@ double position_of(const SearchParameter& p, const std::string& value) {
   if (p.kind == SearchParameter::Kind::integer)
     return (std::round((v - p.low) / p.step) + 0.5) / cells(p);
   if (p.kind == SearchParameter::Kind::log_uniform)
-    return std::clamp((std::log(v) - std::log(p.low)) / (std::log(p.high) - std::log(p.low)), 0.0, 1.0);
+    return std::clamp((std::log(v) - std::log(p.low)) / (std::log(p.high) - std::log(p.low)), 0.0,
+                      1.0);
   return std::clamp((v - p.low) / (p.high - p.low), 0.0, 1.0);
 }
 

@@ -39,8 +39,8 @@ class Tpe final : public SearchStrategy {
     Rng rng(derive_seed(seed_, "tpe/trial/" + std::to_string(trial)));
     Assignment a;
     // Optuna counts finished trials that can be ranked (complete and pruned) against the start-up.
-    const std::int64_t ranked = static_cast<std::int64_t>(history_.told.size()) -
-                                history_.count(TrialState::failed);
+    const std::int64_t ranked =
+        static_cast<std::int64_t>(history_.told.size()) - history_.count(TrialState::failed);
     if (ranked < startup_) {
       for (const auto& p : space_.parameters) {
         if (is_active(p, a)) a[p.name] = sample(p, rng);
@@ -63,16 +63,16 @@ class Tpe final : public SearchStrategy {
   /// The trials ranked best first and cut at gamma(n); each group in trial order.
   std::pair<Group, Group> split() const {
     struct Ranked {
-      int tier;       // 0 complete, 1 pruned, 2 failed, 3 running
-      double score;   // lower is better within a tier
+      int tier;      // 0 complete, 1 pruned, 2 failed, 3 running
+      double score;  // lower is better within a tier
       std::int64_t trial;
       const Assignment* assignment;
     };
     std::vector<Ranked> ranked;
     for (const auto& [k, r] : history_.told) {
       const int tier = r.state == TrialState::complete ? 0 : r.state == TrialState::pruned ? 1 : 2;
-      const double score = std::isfinite(r.objective) ? (maximize_ ? -r.objective : r.objective)
-                                                      : HUGE_VAL;
+      const double score =
+          std::isfinite(r.objective) ? (maximize_ ? -r.objective : r.objective) : HUGE_VAL;
       ranked.push_back({tier, tier == 2 ? 0.0 : score, k, &r.assignment});
     }
     if (constant_liar_) {
@@ -84,7 +84,8 @@ class Tpe final : public SearchStrategy {
     // gamma(n) counts finished trials only; running ones (the liar's) always rank below them.
     const auto n = static_cast<double>(history_.told.size());
     const auto n_below = static_cast<std::size_t>(std::min(std::ceil(0.1 * n), 25.0));
-    std::vector<Ranked> below(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n_below));
+    std::vector<Ranked> below(ranked.begin(),
+                              ranked.begin() + static_cast<std::ptrdiff_t>(n_below));
     std::vector<Ranked> above(ranked.begin() + static_cast<std::ptrdiff_t>(n_below), ranked.end());
     auto by_trial = [](std::vector<Ranked>& group) {
       std::sort(group.begin(), group.end(),

@@ -13,10 +13,10 @@
 #include <map>
 
 #include "results/curves_file.hpp"
+#include "results/trials_file.hpp"
 #include "runner.hpp"
 #include "sweep.hpp"
 #include "test_support.hpp"
-#include "results/trials_file.hpp"
 
 namespace nnlab::acceptance {
 
@@ -64,7 +64,8 @@ inline SweepResult run_sweep_file(const std::string& experiment, int seed,
   for (const auto& p : spec.search->space.parameters) r.names.push_back(p.name);
   r.trials = read_trials(options.out_dir + "/trials.csv", r.names);
   for (const auto& [trial, metrics] : read_curves(options.out_dir + "/curves.csv")) {
-    for (const auto& [metric, points] : metrics) r.last[trial][metric.name()] = points.back().second;
+    for (const auto& [metric, points] : metrics)
+      r.last[trial][metric.name()] = points.back().second;
   }
   return r;
 }

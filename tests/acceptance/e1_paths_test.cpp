@@ -12,7 +12,8 @@ struct Anchor {
 };
 
 TEST(AcceptanceE1, OptimizerPathsMatchTheSeedAnchors) {
-  const auto spec = load_experiment(std::string(NNLAB_SOURCE_DIR) + "/experiments/optimizer_paths.yaml");
+  const auto spec =
+      load_experiment(std::string(NNLAB_SOURCE_DIR) + "/experiments/optimizer_paths.yaml");
   const auto paths = walk_paths(spec, test::builtin_host());
   ASSERT_EQ(paths.size(), 6u);
   const std::map<std::string, std::vector<Anchor>> anchors = {

@@ -76,8 +76,10 @@ TEST_F(Acceptance, E9_RandomSearchFindsTheGoodRegion) {
     EXPECT_GE(scored[0].first, 0.68) << "seed " << seed;
     EXPECT_LE(scored[0].first, 0.80) << "seed " << seed;
     for (int i = 0; i < 5; ++i) {
-      EXPECT_GE(scored[static_cast<std::size_t>(i)].second, 2e-3) << "seed " << seed << " rank " << i;
-      EXPECT_LE(scored[static_cast<std::size_t>(i)].second, 1e-2) << "seed " << seed << " rank " << i;
+      EXPECT_GE(scored[static_cast<std::size_t>(i)].second, 2e-3)
+          << "seed " << seed << " rank " << i;
+      EXPECT_LE(scored[static_cast<std::size_t>(i)].second, 1e-2)
+          << "seed " << seed << " rank " << i;
     }
   }
 }

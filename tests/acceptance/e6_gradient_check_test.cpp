@@ -12,8 +12,9 @@ namespace {
 
 TEST_F(Acceptance, E6_BackPropagationMatchesCentralDifferences) {
   for (int seed : seeds()) {
-    const auto spec = load_experiment(
-        std::string(NNLAB_SOURCE_DIR) + "/experiments/gradient_check.yaml", {"seed=" + std::to_string(seed)});
+    const auto spec =
+        load_experiment(std::string(NNLAB_SOURCE_DIR) + "/experiments/gradient_check.yaml",
+                        {"seed=" + std::to_string(seed)});
     const PreparedData data = prepare_data(spec.data, test::builtin_host(), spec.seed);
     Trainer trainer(spec, data, test::builtin_host());
     Compute compute = Compute::make();
@@ -27,14 +28,15 @@ TEST_F(Acceptance, E6_BackPropagationMatchesCentralDifferences) {
 }
 
 TEST_F(Acceptance, E6_ACheckThroughDropoutIsRefused) {
-  const auto spec = load_experiment(
-      std::string(NNLAB_SOURCE_DIR) + "/experiments/gradient_check.yaml",
-      {"model.layers[0].body[2].kind=dropout"});
+  const auto spec =
+      load_experiment(std::string(NNLAB_SOURCE_DIR) + "/experiments/gradient_check.yaml",
+                      {"model.layers[0].body[2].kind=dropout"});
   const PreparedData data = prepare_data(spec.data, test::builtin_host(), spec.seed);
   Trainer trainer(spec, data, test::builtin_host());
   Compute compute = Compute::make();
-  EXPECT_NE(test::error_of([&] { trainer.gradient_check(compute, 10, 10, 1e-3); })
-                .find("a gradient check never goes through dropout"),
+  EXPECT_NE(test::error_of([&] {
+              trainer.gradient_check(compute, 10, 10, 1e-3);
+            }).find("a gradient check never goes through dropout"),
             std::string::npos);
 }
 

@@ -26,9 +26,10 @@ int main(int argc, char** argv) {
           std::lock_guard lock(m);
           ++done;
         });
-    const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
-    std::printf("scheduler: %lld no-op trials on %d slot(s): %.3f us per trial\n", static_cast<long long>(done), slots,
-                us / static_cast<double>(trials));
+    const double us =
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+    std::printf("scheduler: %lld no-op trials on %d slot(s): %.3f us per trial\n",
+                static_cast<long long>(done), slots, us / static_cast<double>(trials));
   }
   return 0;
 }

@@ -42,16 +42,17 @@ int main(int argc, char** argv) {
       }
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      std::printf("{\"objective\": \"%s\", \"strategy\": \"nnlab %s\", \"seconds\": %.3f, \"median\": {",
-                  objective.name.c_str(), name.c_str(), seconds);
+      std::printf(
+          "{\"objective\": \"%s\", \"strategy\": \"nnlab %s\", \"seconds\": %.3f, \"median\": {",
+          objective.name.c_str(), name.c_str(), seconds);
       bool first = true;
       for (std::int64_t b : {10, 20, 30, 50, 75, 100}) {
         if (b > budget) continue;
         std::vector<double> at;
         for (const auto& r : runs) at.push_back(r[static_cast<std::size_t>(b - 1)]);
         std::sort(at.begin(), at.end());
-        const double median = at.size() % 2 ? at[at.size() / 2]
-                                            : 0.5 * (at[at.size() / 2 - 1] + at[at.size() / 2]);
+        const double median =
+            at.size() % 2 ? at[at.size() / 2] : 0.5 * (at[at.size() / 2 - 1] + at[at.size() / 2]);
         std::printf("%s\"%lld\": %.6g", first ? "" : ", ", static_cast<long long>(b), median);
         first = false;
       }

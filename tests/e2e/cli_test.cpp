@@ -176,12 +176,17 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(Cli, ADivergingRunStopsWithOneLineAndKeepsItsRows) {
   test::TempDir dir;
   const auto file = dir.write("e.yaml", test::synthetic_experiment());
-  const Outcome r = nnlab("run " + file + " --out " + dir.file("o") + " --set optimizer.lr=1.0e+6 --set train.epochs=50");
+  const Outcome r = nnlab("run " + file + " --out " + dir.file("o") +
+                          " --set optimizer.lr=1.0e+6 --set train.epochs=50");
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.err.find("nnlab: error: training diverged at iteration "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nnlab: error: training diverged at iteration "), std::string::npos)
+      << r.err;
   const std::string last_line = r.err.substr(r.err.rfind('\n', r.err.size() - 2) + 1);
-  EXPECT_EQ(last_line.rfind("nnlab: error: training diverged", 0), 0u) << "progress, then one error line:\n" << r.err;
-  EXPECT_GE(run_curves(dir.file("o") + "/curves.csv").at("train_acc").size(), 1u) << "evaluations before the divergence are kept";
+  EXPECT_EQ(last_line.rfind("nnlab: error: training diverged", 0), 0u)
+      << "progress, then one error line:\n"
+      << r.err;
+  EXPECT_GE(run_curves(dir.file("o") + "/curves.csv").at("train_acc").size(), 1u)
+      << "evaluations before the divergence are kept";
 }
 
 TEST(Cli, EvaluatingASplitTheDataLacksIsAnError) {
@@ -189,7 +194,10 @@ TEST(Cli, EvaluatingASplitTheDataLacksIsAnError) {
   const auto file = dir.write("e.yaml", test::synthetic_experiment());
   const Outcome r = nnlab("validate " + file + " --set train.eval=[val]");
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.err.find("--set: train.eval: 'val' is evaluated but the data has no validation split"), std::string::npos) << r.err;
+  EXPECT_NE(
+      r.err.find("--set: train.eval: 'val' is evaluated but the data has no validation split"),
+      std::string::npos)
+      << r.err;
 }
 
 TEST(Cli, AMissingExperimentFileIsOneLine) {
@@ -332,10 +340,14 @@ TEST(Cli, AUserPluginFromPluginPathWorksInAnExperiment) {
   EXPECT_EQ(without.status, 1);
   EXPECT_NE(without.err.find("unknown optimizer 'sign_sgd'"), std::string::npos) << without.err;
   const std::string plugin = std::string(NNLAB_TEST_FIXTURES) + "/test_sign_sgd.so";
-  const Outcome with = nnlab("run " + file + " --out " + dir.file("b") + " --plugin-path " + plugin);
+  const Outcome with =
+      nnlab("run " + file + " --out " + dir.file("b") + " --plugin-path " + plugin);
   ASSERT_EQ(with.status, 0) << with.err;
   EXPECT_GT(run_curves(dir.file("b") + "/curves.csv").at("train_acc").back(), 0.6);  // chance: 1/3
-  EXPECT_EQ(nnlab("run " + file + " --out " + dir.file("c"), "NNLAB_PLUGIN_PATH=" + std::string(NNLAB_TEST_FIXTURES) + "/test_sign_sgd.so").status, 0);
+  EXPECT_EQ(nnlab("run " + file + " --out " + dir.file("c"),
+                  "NNLAB_PLUGIN_PATH=" + std::string(NNLAB_TEST_FIXTURES) + "/test_sign_sgd.so")
+                .status,
+            0);
 }
 
 TEST(Cli, UnknownCommandsAndOptionsAreUsageErrors) {

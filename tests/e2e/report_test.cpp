@@ -3,13 +3,13 @@
 
 #include <regex>
 
+#include "data.hpp"
 #include "optimizer_paths.hpp"
 #include "probe.hpp"
 #include "runner.hpp"
-#include "trainer.hpp"
-#include "data.hpp"
 #include "sweep.hpp"
 #include "test_support.hpp"
+#include "trainer.hpp"
 
 namespace nnlab {
 namespace {
@@ -58,8 +58,8 @@ TEST(Report, ASweepWithACategoricalParameterComparesItPanelByPanel) {
   run_sweep(parse_experiment(yaml, "s.yaml"), test::builtin_host(), options);
   const std::string html = slurp(write_report(dir.file("sweep"), dir.file("r.html")));
   EXPECT_EQ(count(html, "<svg"), 3u);  // objective per trial, parallel coordinates, panels
-  EXPECT_EQ(count(html, "class=\"trial\""), 8u);     // one line per complete trial
-  EXPECT_EQ(count(html, "class=\"axis\""), 3u);      // lr, kind, train_acc
+  EXPECT_EQ(count(html, "class=\"trial\""), 8u);  // one line per complete trial
+  EXPECT_EQ(count(html, "class=\"axis\""), 3u);   // lr, kind, train_acc
   // 4 panels (one per lr) of the objective metric, each with an sgd and a momentum line.
   const auto panels = html.substr(html.rfind("<svg"));
   EXPECT_EQ(count(panels, "class=\"panel\""), 4u);
@@ -97,8 +97,8 @@ TEST(Report, OptimizerPathsAreDrawnOverTheObjectivesContours) {
   options.out_dir = dir.file("paths");
   run_paths(spec, test::builtin_host(), options);
   const std::string html = slurp(write_report(dir.file("paths"), "", &test::builtin_host()));
-  EXPECT_EQ(count(html, "class=\"contour\""), 2u);       // one contour path per panel
-  EXPECT_EQ(count(html, "class=\"point\""), 2u * 6u);     // the start and 5 steps, per path
+  EXPECT_EQ(count(html, "class=\"contour\""), 2u);           // one contour path per panel
+  EXPECT_EQ(count(html, "class=\"point\""), 2u * 6u);        // the start and 5 steps, per path
   EXPECT_EQ(count(html, "data-label=\"sgd lr=0.95\""), 2u);  // its path and its f per step
   // Without the plugins, the paths are still drawn, without contours.
   const std::string bare = slurp(write_report(dir.file("paths"), dir.file("bare.html")));
@@ -108,8 +108,7 @@ TEST(Report, OptimizerPathsAreDrawnOverTheObjectivesContours) {
 
 TEST(Report, AProbeGetsAHistogramPerNode) {
   test::TempDir dir;
-  std::string yaml = test::synthetic_experiment("probe") +
-                     "probe: {nodes: [relu1], bins: 12}\n";
+  std::string yaml = test::synthetic_experiment("probe") + "probe: {nodes: [relu1], bins: 12}\n";
   yaml.replace(yaml.find("epochs: "), 9, "epochs: 0");
   RunOptions options;
   options.out_dir = dir.file("probe");

@@ -65,8 +65,9 @@ TEST(ResultsCli, ReportOnACorruptCurvesFileIsOneLineNamingFileLineAndColumn) {
   dir.write("a/curves.csv", curves);
   const auto r = run_cli("report " + out);
   EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.err, "nnlab: error: " + out + "/curves.csv:3: column 'value': expected a number, got "
-                   "'0.9z'\n");
+  EXPECT_EQ(r.err, "nnlab: error: " + out +
+                       "/curves.csv:3: column 'value': expected a number, got "
+                       "'0.9z'\n");
   EXPECT_FALSE(std::filesystem::exists(out + "/report.html"));
 }
 
@@ -83,8 +84,9 @@ TEST(ResultsCli, ResumeOnACorruptTrialsFileIsOneLineAndChangesNothing) {
   const auto r = run_cli("sweep " + file + " --out " + out + " --resume");
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(lines(r.err), 1) << r.err;
-  EXPECT_EQ(r.err, "nnlab: error: " + out + "/trials.csv:2: column 'state': expected COMPLETE, "
-                   "PRUNED or FAIL, got 'DONE'\n");
+  EXPECT_EQ(r.err, "nnlab: error: " + out +
+                       "/trials.csv:2: column 'state': expected COMPLETE, "
+                       "PRUNED or FAIL, got 'DONE'\n");
   EXPECT_EQ(slurp(out + "/trials.csv"), trials) << "nothing already written is lost";
   EXPECT_EQ(slurp(out + "/curves.csv"), curves);
 }

@@ -10,12 +10,12 @@
 #include <thread>
 
 #include "results/curves_file.hpp"
+#include "results/trials_file.hpp"
 #include "runner.hpp"
-#include "search_components.hpp"
 #include "scheduler.hpp"
+#include "search_components.hpp"
 #include "sweep.hpp"
 #include "test_support.hpp"
-#include "results/trials_file.hpp"
 
 namespace nnlab {
 namespace {
@@ -146,8 +146,8 @@ TEST(Sweep, LearningStrategiesProposeTheSameTrialsAtTheSameParallelism) {
 
 TEST(Sweep, AshaStopsWeakTrialsEarlyAndRecordsWhereTheyStopped) {
   test::TempDir dir;
-  std::string yaml = sweep_yaml(kRandom +
-                                "  pruner: {kind: asha, min_epochs: 1, reduction_factor: 2}\n");
+  std::string yaml =
+      sweep_yaml(kRandom + "  pruner: {kind: asha, min_epochs: 1, reduction_factor: 2}\n");
   yaml.replace(yaml.find("trials: 8"), 9, "trials: 12");
   const Sweep s = sweep(yaml, dir.file("out"), {"train.epochs=8", "execution.parallel_trials=1"});
   ASSERT_EQ(s.trials.size(), 12u);
@@ -170,7 +170,8 @@ TEST(Sweep, AshaStopsWeakTrialsEarlyAndRecordsWhereTheyStopped) {
     }
   }
   EXPECT_EQ(test::error_of([&] {
-              std::string bad = sweep_yaml(kRandom + "  pruner: {kind: asha, reduction_factor: 1}\n");
+              std::string bad =
+                  sweep_yaml(kRandom + "  pruner: {kind: asha, reduction_factor: 1}\n");
               make_pruner(parse_experiment(bad, "s.yaml"), test::builtin_host());
             }),
             "s.yaml:19:42: search.pruner.reduction_factor: expected a value in [2, inf), got '1'");
@@ -380,8 +381,8 @@ TEST(Sweep, ASearchedKindMakesItsParametersConditionalByThemselves) {
   const Sweep s = sweep(sweep_yaml(search), dir.file("out"), {"execution.parallel_trials=1"});
   std::vector<std::string> rows;
   for (const auto& t : s.trials) rows.push_back(t.values[0] + "," + t.values[1]);
-  EXPECT_EQ(rows, (std::vector<std::string>{"sgd,", "momentum,0.5", "momentum,0.9",
-                                            "nesterov,0.5", "nesterov,0.9"}));
+  EXPECT_EQ(rows, (std::vector<std::string>{"sgd,", "momentum,0.5", "momentum,0.9", "nesterov,0.5",
+                                            "nesterov,0.9"}));
   for (const auto& t : s.trials) EXPECT_EQ(t.state, TrialState::complete) << t.values[0];
 }
 

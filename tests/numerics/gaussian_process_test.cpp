@@ -39,7 +39,8 @@ TEST(GaussianProcess, LogPosteriorGradientMatchesCentralDifferences) {
     Eigen::VectorXd plus = theta, minus = theta;
     plus[i] += h;
     minus[i] -= h;
-    const double numeric = (gp.log_posterior(plus, nullptr) - gp.log_posterior(minus, nullptr)) / (2 * h);
+    const double numeric =
+        (gp.log_posterior(plus, nullptr) - gp.log_posterior(minus, nullptr)) / (2 * h);
     EXPECT_NEAR(gradient[i], numeric, 1e-6 * std::max(1.0, std::abs(numeric))) << "theta " << i;
   }
 }
@@ -59,7 +60,8 @@ TEST(GaussianProcess, PosteriorMatchesTheTextbookFormulas) {
   Eigen::MatrixXd k(n, n);
   for (Eigen::Index a = 0; a < n; ++a)
     for (Eigen::Index b = 0; b < n; ++b)
-      k(a, b) = GaussianProcess::kernel(data.x.row(a).transpose(), data.x.row(b).transpose(), theta);
+      k(a, b) =
+          GaussianProcess::kernel(data.x.row(a).transpose(), data.x.row(b).transpose(), theta);
   k.diagonal().array() += std::exp(theta[d + 1]) + 1e-8;
   const Eigen::FullPivLU<Eigen::MatrixXd> lu(k);
   Eigen::MatrixXd xs(3, 2);
@@ -88,7 +90,8 @@ TEST(GaussianProcess, ExpectedImprovementIsTheGaussianIntegral) {
     const int steps = 200000;
     for (int i = 0; i < steps; ++i) {
       const double y = mean - 10 * sd + 20 * sd * (i + 0.5) / steps;
-      const double density = std::exp(-0.5 * (y - mean) * (y - mean) / (sd * sd)) / (sd * std::sqrt(2 * M_PI));
+      const double density =
+          std::exp(-0.5 * (y - mean) * (y - mean) / (sd * sd)) / (sd * std::sqrt(2 * M_PI));
       integral += std::max(best - y, 0.0) * density * 20 * sd / steps;
     }
     EXPECT_NEAR(expected_improvement(mean, sd, best), integral, 1e-6) << mean;

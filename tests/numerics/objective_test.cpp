@@ -48,9 +48,9 @@ TEST(Objectives, KnownMinimaHaveTheDeclaredValue) {
   for (auto x : {std::vector<double>{-M_PI, 12.275}, {M_PI, 2.275}, {9.42478, 2.475}})
     EXPECT_NEAR(branin->value(x), branin->minimum(), 1e-5);
   const auto hartmann = make("hartmann6");
-  EXPECT_NEAR(hartmann->value(std::vector<double>{0.20169, 0.150011, 0.476874, 0.275332, 0.311652,
-                                                  0.6573}),
-              hartmann->minimum(), 1e-5);
+  EXPECT_NEAR(
+      hartmann->value(std::vector<double>{0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573}),
+      hartmann->minimum(), 1e-5);
 }
 
 }  // namespace

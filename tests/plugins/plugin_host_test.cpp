@@ -29,7 +29,8 @@ TEST(PluginHost, LoadsEveryBuiltInPluginWithItsComponents) {
   for (const char* key : {"idx", "synthetic"}) EXPECT_TRUE(r.datasets.contains(key)) << key;
   for (const char* key : {"grid", "random", "sobol", "tpe", "bayes"})
     EXPECT_TRUE(r.strategies.contains(key)) << key;
-  for (const char* key : {"median", "asha", "hyperband"}) EXPECT_TRUE(r.pruners.contains(key)) << key;
+  for (const char* key : {"median", "asha", "hyperband"})
+    EXPECT_TRUE(r.pruners.contains(key)) << key;
   for (const char* key : {"bowl", "rosenbrock", "branin", "rastrigin", "hartmann6"})
     EXPECT_TRUE(r.objectives.contains(key)) << key;
   // Each entry records the plugin that registered it.

@@ -106,11 +106,16 @@ TEST(Schema, DeclaringAParameterTwiceIsAPluginBug) {
 std::string some_value(const ParamSpec& spec) {
   if (spec.default_text) return *spec.default_text;
   switch (spec.type) {
-    case ParamType::integer: return std::isinf(spec.min) ? "4" : format_value(spec.min + 3);
-    case ParamType::number: return std::isinf(spec.min) ? "0.5" : format_value(spec.min + 0.5);
-    case ParamType::boolean: return "true";
-    case ParamType::choice: return spec.choices.front();
-    default: return "x";
+    case ParamType::integer:
+      return std::isinf(spec.min) ? "4" : format_value(spec.min + 3);
+    case ParamType::number:
+      return std::isinf(spec.min) ? "0.5" : format_value(spec.min + 0.5);
+    case ParamType::boolean:
+      return "true";
+    case ParamType::choice:
+      return spec.choices.front();
+    default:
+      return "x";
   }
 }
 

@@ -94,7 +94,8 @@ TEST(Strategies, TrialsInFlightDoNotPileUpOnOnePoint) {
     double closest = HUGE_VAL;
     for (std::size_t i = 0; i < points.size(); ++i) {
       for (std::size_t j = i + 1; j < points.size(); ++j)
-        closest = std::min(closest, std::hypot(points[i][0] - points[j][0], points[i][1] - points[j][1]));
+        closest =
+            std::min(closest, std::hypot(points[i][0] - points[j][0], points[i][1] - points[j][1]));
     }
     EXPECT_GT(closest, 0.01);
   }
@@ -131,12 +132,12 @@ TEST(Strategies, ConditionalAndCategoricalParametersAreProposedHonestly) {
 
 std::unique_ptr<Pruner> pruner(const std::string& yaml_params, bool maximize, std::int64_t epochs) {
   const PluginHost& host = test::builtin_host();
-  const auto spec = parse_experiment(
-      test::synthetic_experiment("p", "search:\n  kind: random\n  trials: 2\n  pruner: " +
-                                          yaml_params +
-                                          "\n  objective: {metric: test_acc, mode: max}\n"
-                                          "  space:\n    optimizer.lr: {values: [0.1]}\n"),
-      "p.yaml");
+  const auto spec =
+      parse_experiment(test::synthetic_experiment(
+                           "p", "search:\n  kind: random\n  trials: 2\n  pruner: " + yaml_params +
+                                    "\n  objective: {metric: test_acc, mode: max}\n"
+                                    "  space:\n    optimizer.lr: {values: [0.1]}\n"),
+                       "p.yaml");
   auto p = host.create(host.registries().pruners, *spec.search->pruner);
   p->setup({1, epochs, maximize});
   return p;
@@ -148,7 +149,7 @@ TEST(Pruners, AshaKeepsTheTopThirdAtEachRung) {
   EXPECT_FALSE(p->should_prune(0, 0, 0.5));  // below the first rung: never
   EXPECT_FALSE(p->should_prune(0, 1, 0.5));  // the first at a rung goes on
   EXPECT_FALSE(p->should_prune(1, 1, 0.7));
-  EXPECT_TRUE(p->should_prune(2, 1, 0.4));   // 3 values: the top 1 (0.7) goes on
+  EXPECT_TRUE(p->should_prune(2, 1, 0.4));  // 3 values: the top 1 (0.7) goes on
   EXPECT_FALSE(p->should_prune(3, 1, 0.9));
   EXPECT_FALSE(p->should_prune(1, 3, 0.7));  // rung 3: first there
   EXPECT_TRUE(p->should_prune(0, 3, 0.5));   // 0.5 < 0.7
@@ -183,8 +184,9 @@ TEST(Pruners, HyperbandSpreadsTrialsOverBracketsOfDifferentAggressiveness) {
   }
   EXPECT_GT(pruned_at_1, 0);
   EXPECT_LT(pruned_at_1, pairs);
-  EXPECT_NE(test::error_of([] { pruner("{kind: hyperband, max_epochs: 0, min_epochs: 30}", true, 27); })
-                .find("max_epochs (27) is below min_epochs (30)"),
+  EXPECT_NE(test::error_of([] {
+              pruner("{kind: hyperband, max_epochs: 0, min_epochs: 30}", true, 27);
+            }).find("max_epochs (27) is below min_epochs (30)"),
             std::string::npos);
 }
 

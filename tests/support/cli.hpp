@@ -30,8 +30,7 @@ inline CliOutcome run_cli(const std::string& args, const std::string& env = "") 
   const std::string command =
       env + " " + NNLAB_CLI + " " + args + " >" + logs.file("out") + " 2>" + logs.file("err");
   const int raw = std::system(command.c_str());
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(logs.file("out")),
-          slurp(logs.file("err"))};
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(logs.file("out")), slurp(logs.file("err"))};
 }
 
 }  // namespace nnlab::test

@@ -148,8 +148,8 @@ TEST(AskTellQueue, ReplayTellsRecordedTrialsAndQueuesTheRestFirst) {
     if (k == 2) return std::nullopt;
     return done(k);
   });
-  EXPECT_EQ(strategy.calls, (std::vector<std::string>{"ask 0", "ask 1", "tell 0", "ask 2",
-                                                      "tell 1", "ask 3"}))
+  EXPECT_EQ(strategy.calls,
+            (std::vector<std::string>{"ask 0", "ask 1", "tell 0", "ask 2", "tell 1", "ask 3"}))
       << "the same calls, in the same order, as when the sweep first ran";
   EXPECT_EQ(pruner.told, (std::vector<std::int64_t>{0, 1, 3}));
   EXPECT_EQ(queue.queued(), 1);

@@ -42,7 +42,9 @@ TEST(Overrides, CanAddAKeyToAComponent) {
 TEST(Overrides, BadPathsAreErrorsNamingTheOverride) {
   auto message = test::error_of(
       [] { parse_experiment(test::synthetic_experiment(), "t.yaml", {"optimiser.lr=0.1"}); });
-  EXPECT_NE(message.find("--set: optimiser: unknown key 'optimiser'; did you mean 'optimizer'?"), std::string::npos) << message;
+  EXPECT_NE(message.find("--set: optimiser: unknown key 'optimiser'; did you mean 'optimizer'?"),
+            std::string::npos)
+      << message;
   message = test::error_of([] {
     parse_experiment(test::synthetic_experiment(), "t.yaml", {"model.layers[7].units=3"});
   });

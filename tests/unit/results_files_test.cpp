@@ -45,10 +45,10 @@ TEST(ResultsFiles, ABadNumberInCurvesNamesFileLineAndColumn) {
       dir.write("curves.csv", "trial,epoch,metric,value\n0,0,train_acc,0.5\n0,1,train_acc,0.5x\n");
   EXPECT_EQ(test::error_of([&] { read_curves(path); }),
             path + ":3: column 'value': expected a number, got '0.5x'");
-  const auto metric =
-      dir.write("m.csv", "trial,epoch,metric,value\n0,0,train_accuracy,0.5\n");
-  EXPECT_EQ(test::error_of([&] { read_curves(metric); }),
-            metric + ":2: column 'metric': expected a metric such as val_acc, got 'train_accuracy'");
+  const auto metric = dir.write("m.csv", "trial,epoch,metric,value\n0,0,train_accuracy,0.5\n");
+  EXPECT_EQ(
+      test::error_of([&] { read_curves(metric); }),
+      metric + ":2: column 'metric': expected a metric such as val_acc, got 'train_accuracy'");
   const auto fields = dir.write("f.csv", "trial,epoch,metric,value\n0,0,train_acc\n");
   EXPECT_EQ(test::error_of([&] { read_curves(fields); }), fields + ":2: expected 4 fields, got 3");
 }
@@ -131,8 +131,9 @@ TEST(ResultsFiles, StepsProbeAndPathsReadBackAsWritten) {
   EXPECT_EQ(probed[0].high, 1);
   EXPECT_EQ(probed[0].std, 0.25);
 
-  write_paths(dir.file("paths.csv"), {{"sgd lr=0.95", {{0, 1.5, {0.5, -0.25}}, {1, 1.0, {0.25, 0}}}},
-                                      {"adam", {{0, 1.5, {0.5, -0.25}}}}});
+  write_paths(dir.file("paths.csv"),
+              {{"sgd lr=0.95", {{0, 1.5, {0.5, -0.25}}, {1, 1.0, {0.25, 0}}}},
+               {"adam", {{0, 1.5, {0.5, -0.25}}}}});
   const auto paths = read_paths(dir.file("paths.csv"));
   ASSERT_EQ(paths.size(), 2u);
   EXPECT_EQ(paths[0].label, "sgd lr=0.95");

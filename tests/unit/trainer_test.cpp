@@ -110,7 +110,9 @@ std::vector<std::pair<std::int64_t, double>> logged_steps(const std::vector<std:
   std::vector<std::pair<std::int64_t, double>> steps;
   const TrainSummary s = trainer.run(
       compute, [](const EvalPoint&) { return EvalAction::proceed; },
-      [&](std::int64_t iteration, double loss) { steps.push_back({iteration, loss}); });
+      [&](std::int64_t iteration, double loss) {
+        steps.push_back({iteration, loss});
+      });
   if (summary) *summary = s;
   return steps;
 }

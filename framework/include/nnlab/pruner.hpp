@@ -24,9 +24,7 @@ class Pruner {
   /// Called for every evaluation of every trial, in time order across trials; true stops the trial.
   virtual bool should_prune(std::int64_t trial, std::int64_t epoch, double value) = 0;
   /// A finished trial (complete, pruned or failed).
-  virtual void tell(const TrialResult& result) {
-    (void)result;
-  }
+  virtual void tell(const TrialResult& result) { (void)result; }
 };
 
 }  // namespace nnlab

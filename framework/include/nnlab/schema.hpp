@@ -1,7 +1,8 @@
 #pragma once
 /// Parameter schemas. Every component declares its parameters once, with their type, default,
 /// range and a line of help. The core uses the schema to
-///  - check a component's YAML before it is built (unknown keys, types, ranges, choices) and fill in
+///  - check a component's YAML before it is built (unknown keys, types, ranges, choices) and fill
+///  in
 ///    the defaults, so a component reads every parameter with the required-form getters;
 ///  - check a sweep's search space before any trial runs (a searched range must fit the range);
 ///  - make a parameter conditional on a searched `kind` by itself (`optimizer.momentum` only when
@@ -27,15 +28,16 @@ enum class ParamType {
   string,   ///< any text
   choice,   ///< one of `choices`
   list,     ///< a YAML list of values
-  text,     ///< a scalar with more than one form (e.g. `init: he` or `init: 0.01`); `forms` says which
+  text,  ///< a scalar with more than one form (e.g. `init: he` or `init: 0.01`); `forms` says which
 };
 
 /// One declared parameter.
 struct ParamSpec {
   std::string name;
   ParamType type = ParamType::number;
-  std::optional<std::string> default_text;  ///< the default as YAML text; none: required or optional
-  bool required = false;                    ///< must be given (no default)
+  std::optional<std::string>
+      default_text;       ///< the default as YAML text; none: required or optional
+  bool required = false;  ///< must be given (no default)
   double min = -std::numeric_limits<double>::infinity();
   double max = std::numeric_limits<double>::infinity();
   bool min_exclusive = false, max_exclusive = false;

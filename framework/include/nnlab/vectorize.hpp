@@ -1,7 +1,7 @@
 #pragma once
-/// NNLAB_MULTIVERSION compiles a hot element-wise loop for AVX-512, AVX2 and baseline x86-64 and picks
-/// one when the plugin loads (GCC target_clones), so a plugin built for any x86-64 still runs its
-/// loops at the machine's full vector width. Use it on free functions.
+/// NNLAB_MULTIVERSION compiles a hot element-wise loop for AVX-512, AVX2 and baseline x86-64 and
+/// picks one when the plugin loads (GCC target_clones), so a plugin built for any x86-64 still runs
+/// its loops at the machine's full vector width. Use it on free functions.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define NNLAB_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
 #else

@@ -39,8 +39,7 @@ Curves read_curves(const std::string& path) {
     const CsvRow row = csv.row(i);
     const auto metric = parse_metric(row.text(2));
     if (!metric) row.fail(2, "expected a metric such as val_acc, got '" + row.text(2) + "'");
-    curves[row.integer(0)][*metric].push_back(
-        {static_cast<double>(row.integer(1)), row.number(3)});
+    curves[row.integer(0)][*metric].push_back({static_cast<double>(row.integer(1)), row.number(3)});
   }
   return curves;
 }

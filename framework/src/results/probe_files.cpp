@@ -57,7 +57,7 @@ std::vector<NodeActivations> read_probe(const std::string& dir) {
     }
     if (!node) row.fail(0, "node '" + row.text(0) + "' has no histogram in histograms.csv");
     const std::string& stat = row.text(1);
-    double* target = stat == "mean" ? &node->mean
+    double* target = stat == "mean"  ? &node->mean
                      : stat == "std" ? &node->std
                      : stat == "min" ? &node->min
                      : stat == "max" ? &node->max

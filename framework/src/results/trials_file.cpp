@@ -16,8 +16,8 @@ constexpr std::array<std::pair<TrialState, std::string_view>, 3> kStates = {
      {TrialState::pruned, "PRUNED"},
      {TrialState::failed, "FAIL"}}};
 /// Columns after the parameters.
-constexpr std::array<const char*, 9> kTail = {"objective",  "best_epoch",  "last_epoch",
-                                              "updates",    "duration_s",  "started_at",
+constexpr std::array<const char*, 9> kTail = {"objective",   "best_epoch", "last_epoch",
+                                              "updates",     "duration_s", "started_at",
                                               "finished_at", "threads",    "config_hash"};
 }  // namespace
 
@@ -68,16 +68,17 @@ TrialsWriter::TrialsWriter(const std::string& path, const std::vector<std::strin
     : csv_(path, header_of(parameters), true) {}
 
 void TrialsWriter::append(const TrialRecord& r) {
-  std::vector<std::string> fields = {std::to_string(r.trial), std::string(trial_state_name(r.state)),
+  std::vector<std::string> fields = {std::to_string(r.trial),
+                                     std::string(trial_state_name(r.state)),
                                      csv_field(r.fail_reason), std::to_string(r.seed)};
   for (const auto& v : r.values) fields.push_back(csv_field(v));
   char duration[32];
   std::snprintf(duration, sizeof duration, "%.3f", r.duration_s);
-  fields.insert(fields.end(), {r.objective ? csv_number(*r.objective) : "",
-                               r.best_epoch >= 0 ? std::to_string(r.best_epoch) : "",
-                               r.last_epoch >= 0 ? std::to_string(r.last_epoch) : "",
-                               std::to_string(r.updates), duration, r.started_at, r.finished_at,
-                               std::to_string(r.threads), r.config_hash});
+  fields.insert(fields.end(),
+                {r.objective ? csv_number(*r.objective) : "",
+                 r.best_epoch >= 0 ? std::to_string(r.best_epoch) : "",
+                 r.last_epoch >= 0 ? std::to_string(r.last_epoch) : "", std::to_string(r.updates),
+                 duration, r.started_at, r.finished_at, std::to_string(r.threads), r.config_hash});
   csv_.write(join_csv(fields) + "\n");
 }
 
