@@ -246,8 +246,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
   std::int64_t shown_done = -1;
   sweep.progress = [&](const SweepProgress& p) {
     // Off a terminal, a line per finished trial; the once-a-second redraws are for terminals.
-    progress.update(p.line(), p.done != shown_done);
-    shown_done = p.done;
+    progress.update(p.line(), p.done() != shown_done);
+    shown_done = p.done();
   };
   const SweepSummary s = run_sweep(spec, host, sweep);
   progress.finish();

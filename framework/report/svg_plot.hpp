@@ -19,14 +19,15 @@ struct Series {
   bool bars = false;    ///< draw bars from 0 (x: each bar's left edge; bars are equally wide)
 };
 
+/// Built with designated initializers; every member has a default (`{}`), so any may be left out.
 struct Panel {
-  std::string title;
-  std::vector<Series> series;
-  std::string x_label, y_label;
-  std::optional<std::pair<double, double>> y_range;  ///< fixed; default: from the data
+  std::string title{};
+  std::vector<Series> series{};
+  std::string x_label{}, y_label{};
+  std::optional<std::pair<double, double>> y_range{};  ///< fixed; default: from the data
   bool log_x = false;
-  std::optional<std::pair<double, double>> x_range;  ///< fixed; default: from the data
-  std::vector<std::array<double, 4>> contours;       ///< background segments x0, y0, x1, y1
+  std::optional<std::pair<double, double>> x_range{};  ///< fixed; default: from the data
+  std::vector<std::array<double, 4>> contours{};       ///< background segments x0, y0, x1, y1
 };
 
 /// The segments of the level-`level` contour of z over the grid xs x ys (z row-major, one row per

@@ -40,27 +40,19 @@ std::optional<double> sweep_remaining_seconds(std::optional<double> mean_trial_s
 }
 
 std::string SweepProgress::line() const {
-  std::string text = "trials " + std::to_string(done);
-  if (total > 0) text += "/" + std::to_string(total);
-  text += " (" + std::to_string(failed) + " failed, " + std::to_string(pruned) + " pruned), " +
-          std::to_string(running) + " running, best " + metric.name() + " ";
+  char counts[160];
+  std::snprintf(counts, sizeof counts, "trials %lld%s%s (%lld failed, %lld pruned), %lld running",
+                static_cast<long long>(done()), total > 0 ? "/" : "",
+                total > 0 ? std::to_string(total).c_str() : "", static_cast<long long>(failed),
+                static_cast<long long>(pruned), static_cast<long long>(running));
+  char best[96] = "none yet";
   if (best_trial >= 0) {
-    char best[64];
     std::snprintf(best, sizeof best, "%.4f (trial %lld)", best_objective,
                   static_cast<long long>(best_trial));
-    text += best;
-  } else {
-    text += "none yet";
   }
-  // Appended piece by piece: `"literal" + std::string&&` trips GCC 12's -Wrestrict (PR 105329).
-  text += ", ";
-  text += format_clock(elapsed_s);
-  text += " elapsed";
-  if (remaining_s) {
-    text += ", ~";
-    text += format_clock(*remaining_s);
-    text += " left";
-  }
+  std::string text = std::string(counts) + ", best " + metric.name() + " " + best + ", " +
+                     format_clock(elapsed_s) + " elapsed";
+  if (remaining_s) text += std::string(", ~") + format_clock(*remaining_s) + " left";
   return text;
 }
 

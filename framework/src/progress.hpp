@@ -26,12 +26,20 @@ std::optional<double> sweep_remaining_seconds(std::optional<double> mean_trial_s
                                               std::int64_t not_started,
                                               const std::vector<double>& running_ages, int slots);
 
-struct SweepProgress {
-  std::int64_t done = 0, total = 0;  ///< total 0: as many as the strategy proposes
-  std::int64_t failed = 0, pruned = 0, running = 0;
-  Metric metric;
-  std::int64_t best_trial = -1;
+/// A sweep's finished trials so far.
+struct SweepCounts {
+  std::int64_t complete = 0, pruned = 0, failed = 0;
+  std::int64_t reused = 0;       ///< finished trials kept from an earlier sweep (resume)
+  std::int64_t best_trial = -1;  ///< -1: no complete trial yet
   double best_objective = 0;
+  std::int64_t done() const { return complete + pruned + failed; }
+};
+
+/// What the progress line shows: the counts, and what is running and left.
+struct SweepProgress : SweepCounts {
+  std::int64_t total = 0;  ///< 0: as many as the strategy proposes
+  std::int64_t running = 0;
+  Metric metric;
   double elapsed_s = 0;
   std::optional<double> remaining_s;
 

@@ -105,17 +105,7 @@ class Sweep {
     ticked_.notify_all();
     if (ticker.joinable()) ticker.join();
 
-    const SweepCounts& c = log.counts();
-    SweepSummary summary;
-    summary.out_dir = out_dir;
-    summary.complete = c.complete;
-    summary.pruned = c.pruned;
-    summary.failed = c.failed;
-    summary.reused = c.reused;
-    summary.best_trial = c.best_trial;
-    summary.best_objective = c.best_objective;
-    summary.seconds = seconds_since(start_);
-    return summary;
+    return {log.counts(), out_dir, seconds_since(start_)};
   }
 
  private:
@@ -157,22 +147,17 @@ class Sweep {
   /// Under mutex_.
   void report_progress() {
     if (!options_.progress) return;
-    const SweepCounts& c = log_->counts();
     SweepProgress p;
-    p.done = c.done();
+    static_cast<SweepCounts&>(p) = log_->counts();
     p.total = total_;
-    p.failed = c.failed;
-    p.pruned = c.pruned;
     p.running = static_cast<std::int64_t>(running_.size());
     p.metric = search_.metric;
-    p.best_trial = c.best_trial;
-    p.best_objective = c.best_objective;
     p.elapsed_s = seconds_since(start_);
     if (total_ > 0) {
       std::vector<double> ages;
       for (const auto& [trial, r] : running_) ages.push_back(seconds_since(r.started));
       p.remaining_s = sweep_remaining_seconds(log_->mean_trial_seconds(),
-                                              total_ - p.done - p.running, ages, parallel_);
+                                              total_ - p.done() - p.running, ages, parallel_);
     }
     options_.progress(p);
   }

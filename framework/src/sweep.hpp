@@ -24,11 +24,9 @@ struct SweepOptions {
   std::function<void(const SweepProgress&)> progress;
 };
 
-struct SweepSummary {
+/// The finished sweep: its counts (reused: kept from an earlier sweep), where, how long.
+struct SweepSummary : SweepCounts {
   std::string out_dir;
-  std::int64_t complete = 0, pruned = 0, failed = 0, reused = 0;
-  std::int64_t best_trial = -1;
-  double best_objective = 0;
   double seconds = 0;
 };
 

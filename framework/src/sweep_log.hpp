@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "experiment.hpp"
+#include "progress.hpp"
 #include "results/curves_file.hpp"
 #include "results/steps_file.hpp"
 #include "results/trials_file.hpp"
@@ -25,15 +26,6 @@ enum class EarlierSweep {
   refuse,     ///< an error: say --resume or --overwrite
   resume,     ///< keep its finished trials (the experiment must be the same)
   overwrite,  ///< delete its files and start over
-};
-
-/// The counts so far.
-struct SweepCounts {
-  std::int64_t complete = 0, pruned = 0, failed = 0;
-  std::int64_t reused = 0;       ///< finished trials kept from an earlier sweep (resume)
-  std::int64_t best_trial = -1;  ///< -1: no complete trial yet
-  double best_objective = 0;
-  std::int64_t done() const { return complete + pruned + failed; }
 };
 
 class SweepLog {

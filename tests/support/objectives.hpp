@@ -34,8 +34,12 @@ inline Problem problem(const PluginHost& host, const std::string& kind) {
   spec.path = "objective";
   Problem p{kind, host.create(host.registries().objectives, spec), {}, 0};
   const auto box = p.f->bounds();
-  for (std::size_t i = 0; i < box.size(); ++i)
-    p.space.parameters.push_back(uniform("x" + std::to_string(i + 1), box[i].first, box[i].second));
+  for (std::size_t i = 0; i < box.size(); ++i) {
+    // Built apart: `"x" + std::string&&` trips GCC 12's -Wrestrict false positive (PR 105329).
+    std::string name = "x";
+    name += std::to_string(i + 1);
+    p.space.parameters.push_back(uniform(name, box[i].first, box[i].second));
+  }
   p.minimum = p.f->minimum();
   return p;
 }

@@ -35,15 +35,15 @@ enum class ParamType {
 struct ParamSpec {
   std::string name;
   ParamType type = ParamType::number;
-  std::optional<std::string>
-      default_text;       ///< the default as YAML text; none: required or optional
-  bool required = false;  ///< must be given (no default)
+  // Class members get `{}` so designated initializers may leave them out without a warning.
+  std::optional<std::string> default_text{};  ///< the default as YAML text; none: required/optional
+  bool required = false;                      ///< must be given (no default)
   double min = -std::numeric_limits<double>::infinity();
   double max = std::numeric_limits<double>::infinity();
   bool min_exclusive = false, max_exclusive = false;
-  std::vector<std::string> choices;  ///< for choice: the allowed values
-  std::string forms;                 ///< for text: its forms, for help ("he | xavier | a number")
-  std::string help;                  ///< one line
+  std::vector<std::string> choices{};  ///< for choice: the allowed values
+  std::string forms{};                 ///< for text: its forms, for help ("he | xavier | a number")
+  std::string help{};                  ///< one line
 
   /// "number", "integer", "choice" ... as shown to users.
   std::string type_name() const;

@@ -107,22 +107,22 @@ double CsvRow::number(std::size_t column) const {
   return value;
 }
 
-std::int64_t CsvRow::integer(std::size_t column) const {
+template <class Integer>
+Integer CsvRow::parse_integer(std::size_t column, const char* expected) const {
   const std::string& t = fields_.at(column);
-  std::int64_t value = 0;
+  Integer value = 0;
   const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
   if (t.empty() || ec != std::errc() || end != t.data() + t.size())
-    fail(column, "expected an integer, got '" + t + "'");
+    fail(column, std::string("expected ") + expected + ", got '" + t + "'");
   return value;
 }
 
+std::int64_t CsvRow::integer(std::size_t column) const {
+  return parse_integer<std::int64_t>(column, "an integer");
+}
+
 std::uint64_t CsvRow::unsigned_integer(std::size_t column) const {
-  const std::string& t = fields_.at(column);
-  std::uint64_t value = 0;
-  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
-  if (t.empty() || ec != std::errc() || end != t.data() + t.size())
-    fail(column, "expected a non-negative integer, got '" + t + "'");
-  return value;
+  return parse_integer<std::uint64_t>(column, "a non-negative integer");
 }
 
 double CsvRow::number_or(std::size_t column, double empty) const {

@@ -55,6 +55,9 @@ class CsvRow {
   [[noreturn]] void fail(std::size_t column, const std::string& message) const;
 
  private:
+  template <class Integer>
+  Integer parse_integer(std::size_t column, const char* expected) const;
+
   const std::string& path_;
   std::int64_t line_;
   const std::vector<std::string>& columns_;
