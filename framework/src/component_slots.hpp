@@ -9,21 +9,11 @@
 #include <type_traits>
 #include <utility>
 
+#include "component_slot.hpp"
 #include "nnlab/registrar.hpp"
 #include "nnlab/registry.hpp"
 
 namespace nnlab {
-
-enum class ComponentSlot {
-  layer,
-  loss,
-  regularizer,
-  optimizer,
-  dataset,
-  strategy,
-  pruner,
-  objective
-};
 
 /// A slot as text.
 struct SlotInfo {

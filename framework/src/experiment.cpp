@@ -15,6 +15,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "component_slots.hpp"
 #include "nnlab/text.hpp"
 #include "yaml_overrides.hpp"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "component_slots.hpp"
+#include "component_slot.hpp"
 #include "component_spec.hpp"
 #include "metric.hpp"
 #include "nnlab/params.hpp"

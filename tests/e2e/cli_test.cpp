@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "cli.hpp"
 #include "results/curves_file.hpp"
 #include "test_support.hpp"
 
@@ -14,30 +15,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int status = -1;
-  std::string out, err;
-};
+using Outcome = test::CliOutcome;
+using test::run_program;
+using test::slurp;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-/// Runs `<program> <args>` (with `env` prepended) and collects exit status, stdout and stderr.
-Outcome run_program(const std::string& program, const std::string& args, const std::string& env) {
-  test::TempDir logs;
-  const std::string command =
-      env + " " + program + " " + args + " >" + logs.file("out") + " 2>" + logs.file("err");
-  const int raw = std::system(command.c_str());
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(logs.file("out")), slurp(logs.file("err"))};
-}
-
-/// Runs `nnlab <args>` (with `env` prepended).
 Outcome nnlab(const std::string& args, const std::string& env = "") {
-  return run_program(NNLAB_CLI, args, env);
+  return test::run_cli(args, env);
 }
 
 int lines(const std::string& text) {

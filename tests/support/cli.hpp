@@ -24,13 +24,20 @@ inline std::string slurp(const std::string& path) {
   return s.str();
 }
 
-/// Runs `nnlab <args>` (with `env` prepended) and collects its exit status, stdout and stderr.
-inline CliOutcome run_cli(const std::string& args, const std::string& env = "") {
+/// Runs `<program> <args>` (with `env` prepended) and collects its exit status, stdout and
+/// stderr.
+inline CliOutcome run_program(const std::string& program, const std::string& args,
+                              const std::string& env = "") {
   TempDir logs;
   const std::string command =
-      env + " " + NNLAB_CLI + " " + args + " >" + logs.file("out") + " 2>" + logs.file("err");
+      env + " " + program + " " + args + " >" + logs.file("out") + " 2>" + logs.file("err");
   const int raw = std::system(command.c_str());
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(logs.file("out")), slurp(logs.file("err"))};
+}
+
+/// Runs `nnlab <args>` (with `env` prepended).
+inline CliOutcome run_cli(const std::string& args, const std::string& env = "") {
+  return run_program(NNLAB_CLI, args, env);
 }
 
 }  // namespace nnlab::test
