@@ -6,6 +6,7 @@
 #include "plugin_host.hpp"
 #include "probe.hpp"
 #include "results/curves_file.hpp"
+#include "results/folder_lock.hpp"
 #include "results/steps_file.hpp"
 #include "search_components.hpp"
 
@@ -47,6 +48,10 @@ RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
   set_compute_threads(spec.execution.threads_per_trial);
   const PreparedData data = prepare_data(spec.data, host, spec.seed);
   Trainer trainer(spec, data, host);
+  std::error_code ec;
+  fs::create_directories(result.out_dir, ec);
+  if (ec) throw Error(result.out_dir + ": cannot create the results folder: " + ec.message());
+  const FolderLock lock(result.out_dir);  // a second run into this folder is refused, not mixed in
   // Only now, with everything built and checked, does the run say anything: a bad experiment gets
   // its one error line and nothing else.
   log(spec.name + ": " + std::to_string(spec.train.epochs) + " epochs, batch " +
@@ -55,9 +60,6 @@ RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
   log("data: " + data.description + " -> " + std::to_string(data.train.features.rows()) +
       " train, " + std::to_string(data.val.features.rows()) + " val, " +
       std::to_string(data.test.features.rows()) + " test");
-  std::error_code ec;
-  fs::create_directories(result.out_dir, ec);
-  if (ec) throw Error(result.out_dir + ": cannot create the results folder: " + ec.message());
   write_file_atomically((fs::path(result.out_dir) / "experiment.yaml").string(),
                         spec.resolved_yaml);
   Compute compute = Compute::make();

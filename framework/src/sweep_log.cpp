@@ -24,6 +24,7 @@ SweepLog::SweepLog(const ExperimentSpec& spec, std::string out_dir, EarlierSweep
   best_path_ = (dir / "best.yaml").string();
   sweep_path_ = (dir / "sweep.yaml").string();
   std::error_code ec;
+  if (fs::is_directory(out_dir_, ec)) lock_ = std::make_unique<FolderLock>(out_dir_);
   if (!fs::exists(trials_path_, ec)) return;
   if (earlier == EarlierSweep::refuse) {
     throw Error(out_dir_ +
@@ -81,6 +82,7 @@ void SweepLog::open(const std::function<std::string(std::int64_t)>& best_yaml) {
   std::error_code ec;
   fs::create_directories(out_dir_, ec);
   if (ec) throw Error(out_dir_ + ": cannot create the results folder: " + ec.message());
+  if (!lock_) lock_ = std::make_unique<FolderLock>(out_dir_);
   write_file_atomically(sweep_path_, spec_.resolved_yaml);
   if (resume_) {
     // Cut a row a kill left half-written, then drop rows of trials that will run again.

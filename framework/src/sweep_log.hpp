@@ -15,6 +15,7 @@
 #include "experiment.hpp"
 #include "progress.hpp"
 #include "results/curves_file.hpp"
+#include "results/folder_lock.hpp"
 #include "results/steps_file.hpp"
 #include "results/trials_file.hpp"
 #include "trial_runner.hpp"
@@ -30,7 +31,8 @@ enum class EarlierSweep {
 
 class SweepLog {
  public:
-  /// Checks `out_dir` and reads an earlier sweep's trials (resume), but writes nothing yet.
+  /// Checks `out_dir` and reads an earlier sweep's trials (resume), but writes nothing yet. An
+  /// existing folder is locked first: a folder another nnlab is writing to is an Error.
   /// Throws Error when the folder holds a sweep and `earlier` is refuse, or when resuming a sweep
   /// whose experiment differs (the differing key paths named).
   /// @param retry_failed with resume: the earlier failed trials are run again, not kept
@@ -76,6 +78,7 @@ class SweepLog {
   std::vector<TrialRecord> finished_;            ///< every row read back (resume)
   std::map<std::int64_t, TrialRecord> earlier_;  ///< the rows that may be kept
   std::set<std::int64_t> kept_;                  ///< the rows recorded() handed back
+  std::unique_ptr<FolderLock> lock_;  ///< held from the first look at the folder to the end
   std::unique_ptr<TrialsWriter> trials_;
   std::unique_ptr<CurvesWriter> curves_;
   std::unique_ptr<StepsWriter> steps_;

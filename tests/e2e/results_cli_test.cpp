@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "cli.hpp"
+#include "results/folder_lock.hpp"
 
 namespace nnlab {
 namespace {
@@ -89,6 +90,32 @@ TEST(ResultsCli, ResumeOnACorruptTrialsFileIsOneLineAndChangesNothing) {
                        "PRUNED or FAIL, got 'DONE'\n");
   EXPECT_EQ(slurp(out + "/trials.csv"), trials) << "nothing already written is lost";
   EXPECT_EQ(slurp(out + "/curves.csv"), curves);
+}
+
+TEST(ResultsCli, AFolderInUseIsRefusedBeforeAnythingIsWritten) {
+  test::TempDir dir;
+  const auto sweep = dir.write("s.yaml", test::synthetic_experiment("s") + kSweep);
+  const auto run = dir.write("r.yaml", test::synthetic_experiment("r"));
+  const auto out = dir.file("a");
+  ASSERT_EQ(run_cli("sweep " + sweep + " --out " + out + " -q").status, 0);
+  const std::string trials = slurp(out + "/trials.csv");
+  {
+    const FolderLock busy(out);  // as another nnlab sweeping into it would hold it
+    for (const std::string& command : {"sweep " + sweep + " --out " + out + " --resume",
+                                       "sweep " + sweep + " --out " + out + " --overwrite",
+                                       "run " + run + " --out " + out + " --overwrite"}) {
+      const auto r = run_cli(command);
+      EXPECT_EQ(r.status, 1) << command;
+      EXPECT_EQ(r.err, "nnlab: error: " + out +
+                           ": in use by another nnlab run or sweep; wait for it to end, or give "
+                           "--out another folder\n")
+          << command;
+    }
+    EXPECT_EQ(slurp(out + "/trials.csv"), trials);
+    EXPECT_FALSE(std::filesystem::exists(out + "/experiment.yaml"));
+  }
+  EXPECT_EQ(run_cli("sweep " + sweep + " --out " + out + " --resume -q").status, 0)
+      << "the lock goes with its holder";
 }
 
 }  // namespace
