@@ -86,8 +86,14 @@ class Sweep {
     log_ = &log;
     queue_ = &queue;
     // A ticker redraws the progress line between trials, so a long trial does not look stuck.
+    // Stopped and joined on every way out, a failed write to the results included.
     std::thread ticker;
     if (options_.progress) ticker = std::thread([this] { tick(); });
+    struct StopTicker {
+      Sweep& sweep;
+      std::thread& ticker;
+      ~StopTicker() { sweep.stop_ticker(ticker); }
+    } stop_ticker{*this, ticker};
     TrialScheduler(parallel_, threads_)
         .run(
             [&]() -> std::optional<std::int64_t> {
@@ -98,12 +104,6 @@ class Sweep {
               return proposal->trial;
             },
             [&](std::int64_t k) { run_trial(runner, k); });
-    {
-      std::lock_guard lock(mutex_);
-      finished_ = true;
-    }
-    ticked_.notify_all();
-    if (ticker.joinable()) ticker.join();
 
     return {log.counts(), out_dir, seconds_since(start_)};
   }
@@ -160,6 +160,15 @@ class Sweep {
                                               total_ - p.done() - p.running, ages, parallel_);
     }
     options_.progress(p);
+  }
+
+  void stop_ticker(std::thread& ticker) {
+    {
+      std::lock_guard lock(mutex_);
+      finished_ = true;
+    }
+    ticked_.notify_all();
+    if (ticker.joinable()) ticker.join();
   }
 
   void tick() {
