@@ -20,12 +20,7 @@ std::size_t count(const std::string& text, const std::string& what) {
   return n;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using test::slurp;
 
 TEST(Report, ARunGetsAccuracyAndLossPerEpoch) {
   test::TempDir dir;

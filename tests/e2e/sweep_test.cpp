@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <set>
 #include <sstream>
@@ -59,12 +60,7 @@ std::map<std::int64_t, double> objectives(const std::vector<TrialRecord>& trials
   return out;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::slurp;
 
 std::size_t count_lines(const std::string& path) {
   const std::string text = slurp(path);
@@ -441,6 +437,7 @@ TEST(Sweep, APrunedTrialStopsEarlyAndIsRecordedAsPruned) {
 
 TEST(Scheduler, RunsEveryTrialOnceWithTheRequestedParallelism) {
   std::mutex m;
+  std::condition_variable all_busy;
   std::int64_t next = 0, running = 0, most = 0;
   std::set<std::int64_t> ran;
   TrialScheduler scheduler(3, 1);
@@ -451,13 +448,13 @@ TEST(Scheduler, RunsEveryTrialOnceWithTheRequestedParallelism) {
         return next++;
       },
       [&](std::int64_t k) {
-        {
-          std::lock_guard lock(m);
-          most = std::max(most, ++running);
-          ran.insert(k);
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-        std::lock_guard lock(m);
+        std::unique_lock lock(m);
+        most = std::max(most, ++running);
+        ran.insert(k);
+        // Hold the slot until all three have been busy at once (or 10 s pass): on a loaded machine
+        // a fixed sleep may end before the other slots' threads get a core.
+        if (most == 3) all_busy.notify_all();
+        all_busy.wait_for(lock, std::chrono::seconds(10), [&] { return most >= 3; });
         --running;
       });
   EXPECT_EQ(ran.size(), 30u);

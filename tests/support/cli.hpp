@@ -17,13 +17,6 @@ struct CliOutcome {
   std::string out, err;
 };
 
-inline std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 /// Runs `<program> <args>` (with `env` prepended) and collects its exit status, stdout and
 /// stderr.
 inline CliOutcome run_program(const std::string& program, const std::string& args,

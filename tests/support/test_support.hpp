@@ -6,6 +6,7 @@
 #include <fstream>
 #include <memory>
 #include <random>
+#include <sstream>
 #include <string>
 
 #include "experiment.hpp"
@@ -48,6 +49,14 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+/// A whole file as text (empty when it cannot be read).
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 /// A small, fast experiment on the synthetic dataset; `extra` is appended verbatim.
 inline std::string synthetic_experiment(const std::string& name = "tiny",
