@@ -93,6 +93,84 @@ std::string steps_figure(const Steps& steps,
       "for E2 and E4); every line saw the same minibatches when train.batch_seed is set.");
 }
 
+/// Probes taken during training (`probe: {every: N}`): per trial and probed node, the 15th, 50th
+/// and 85th percentiles against updates (the batch-norm paper's Figure 1 b, c); and, when the
+/// probe counts a range, the fraction inside it per trial. Empty without such probes.
+std::string probe_figures(const std::vector<ProbeStat>& stats,
+                          const std::function<std::string(std::int64_t)>& label) {
+  // trial -> node -> stat -> (update, value)
+  std::map<std::int64_t, std::map<std::string, std::map<std::string, StepLosses>>> series;
+  bool during = false;
+  for (const ProbeStat& s : stats) {
+    series[s.trial][s.node][s.stat].push_back({s.update, s.value});
+    during = during || s.update > 0;
+  }
+  if (!during) return "";
+  std::string html;
+  std::vector<svg::Panel> panels;
+  double low = HUGE_VAL, high = -HUGE_VAL;
+  for (const auto& [trial, nodes] : series) {
+    for (const auto& [node, by_stat] : nodes) {
+      svg::Panel panel{
+          .title = label(trial) + ": " + node, .x_label = "update", .y_label = "value"};
+      for (const auto& [stat, color] : {std::pair{"p85", "#d62728"}, std::pair{"p50", "#1f77b4"},
+                                        std::pair{"p15", "#2ca02c"}}) {
+        auto it = by_stat.find(stat);
+        if (it == by_stat.end()) continue;
+        svg::Series line;
+        line.label = stat;
+        line.color = color;
+        for (const auto& [update, value] : it->second) {
+          line.x.push_back(static_cast<double>(update));
+          line.y.push_back(value);
+          low = std::min(low, value);
+          high = std::max(high, value);
+        }
+        panel.series.push_back(line);
+      }
+      panels.push_back(panel);
+    }
+  }
+  // One scale for every panel, so the drift of one trial compares with the other's at a glance.
+  if (high > low) {
+    for (auto& p : panels) p.y_range = std::pair{low, high};
+  }
+  html +=
+      figure(svg::small_multiples(panels, static_cast<int>(std::min<std::size_t>(panels.size(), 4)),
+                                  300, 220),
+             "The 15th, 50th and 85th percentiles of each probed node's output over training, "
+             "on a fixed batch (the batch-norm paper's Figure 1 b, c: internal covariate shift).");
+  std::map<std::string, svg::Panel> fractions;  // node -> one line per trial
+  std::size_t trial_index = 0;
+  for (const auto& [trial, nodes] : series) {
+    for (const auto& [node, by_stat] : nodes) {
+      auto it = by_stat.find("in_range");
+      if (it == by_stat.end()) continue;
+      auto& panel = fractions[node];
+      panel.title = node;
+      panel.x_label = "update";
+      panel.y_label = "fraction in range";
+      panel.y_range = std::pair{0.0, 1.0};
+      svg::Series line;
+      line.label = label(trial);
+      line.color = svg::palette(trial_index);
+      for (const auto& [update, value] : it->second) {
+        line.x.push_back(static_cast<double>(update));
+        line.y.push_back(value);
+      }
+      panel.series.push_back(line);
+    }
+    ++trial_index;
+  }
+  for (const auto& [node, panel] : fractions) {
+    html += figure(svg::chart(panel, 640, 360),
+                   "The fraction of " + node +
+                       "'s outputs inside the probe's range_fraction over training (for a "
+                       "sigmoid's input: its near-linear zone).");
+  }
+  return html;
+}
+
 std::string page(const std::string& title, const std::string& body) {
   return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
          svg::escape(title) +
@@ -104,7 +182,8 @@ std::string page(const std::string& title, const std::string& body) {
          svg::escape(title) + "</h1>\n" + body + "</body></html>\n";
 }
 
-std::string run_report(const Curves& curves, const ExperimentSpec& spec, const Steps& steps) {
+std::string run_report(const Curves& curves, const ExperimentSpec& spec, const Steps& steps,
+                       const std::vector<ProbeStat>& probes) {
   if (curves.empty()) throw Error("curves.csv has no rows yet");
   const auto& metrics = curves.begin()->second;
   std::string body = "<p>Single run of <code>" + svg::escape(spec.file) + "</code>.</p>\n";
@@ -121,11 +200,13 @@ std::string run_report(const Curves& curves, const ExperimentSpec& spec, const S
                   .x_label = "epoch",
                   .y_label = "loss (with the penalty)"};
   body += figure(svg::chart(loss, 640, 380), "Loss per epoch.");
+  body += probe_figures(probes, [](std::int64_t) { return std::string("run"); });
   return page(spec.name, body);
 }
 
 std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
-                         const std::vector<TrialRecord>& trials, const Steps& steps) {
+                         const std::vector<TrialRecord>& trials, const Steps& steps,
+                         const std::vector<ProbeStat>& probes) {
   const SearchSpec& search = *spec.search;
   const auto& params = search.space.parameters;
   const bool maximize = search.maximize;
@@ -158,7 +239,8 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
     body += std::string("<td>") + objective + "</td></tr>\n";
   }
   body += "</table>\n";
-  body += steps_figure(steps, [&](std::int64_t trial) {
+  // A trial as its parameter values ("sgd, 0.01"), for legends.
+  const auto trial_label = [&](std::int64_t trial) {
     std::string label;
     for (const auto& t : trials) {
       if (t.trial != trial) continue;
@@ -167,7 +249,9 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
       }
     }
     return label.empty() ? "trial " + std::to_string(trial) : label;
-  });
+  };
+  body += steps_figure(steps, trial_label);
+  body += probe_figures(probes, trial_label);
 
   // Objective per trial.
   svg::Panel per_trial{
@@ -311,7 +395,11 @@ std::string probe_report(const fs::path& dir, const ExperimentSpec& spec) {
   std::vector<svg::Panel> panels;
   double top = 0;
   std::string stats = "<table><tr><th>node</th><th>stat</th><th>value</th></tr>\n";
-  for (const NodeActivations& node : read_probe(dir.string())) {
+  std::map<std::string, std::map<std::string, double>> before;  // node -> stat -> value, update 0
+  for (const ProbeStat& row : read_probe_stats((dir / "probe.csv").string())) {
+    if (row.update == 0) before[row.node][row.stat] = row.value;
+  }
+  for (const NodeActivations& node : read_histograms((dir / "histograms.csv").string())) {
     svg::Panel panel{.title = node.node,
                      .x_label = "activation",
                      .y_label = "count",
@@ -328,9 +416,9 @@ std::string probe_report(const fs::path& dir, const ExperimentSpec& spec) {
     }
     panel.series.push_back(bars);
     panels.push_back(panel);
-    for (const auto& [stat, value] : {std::pair{"mean", node.mean}, std::pair{"std", node.std}}) {
+    for (const char* stat : {"mean", "std"}) {
       stats += "<tr><td>" + svg::escape(node.node) + "</td><td>" + stat + "</td><td>" +
-               csv_number(value) + "</td></tr>\n";
+               csv_number(before[node.node][stat]) + "</td></tr>\n";
     }
   }
   for (auto& p : panels) p.y_range = std::pair{0.0, top * 1.05};
@@ -436,6 +524,12 @@ std::string paths_report(const std::string& csv, const ExperimentSpec& spec,
   return page(spec.name, body);
 }
 
+/// probe.csv's rows, or none when the run probed nothing.
+std::vector<ProbeStat> probes_in(const fs::path& dir) {
+  return fs::exists(dir / "probe.csv") ? read_probe_stats((dir / "probe.csv").string())
+                                       : std::vector<ProbeStat>{};
+}
+
 }  // namespace
 
 std::string write_report(const std::string& results_dir, const std::string& out_file,
@@ -464,11 +558,11 @@ std::string write_report(const std::string& results_dir, const std::string& out_
     std::vector<std::string> names;
     for (const auto& p : spec.search->space.parameters) names.push_back(p.name);
     html = sweep_report(curves, spec, read_trials((dir / "trials.csv").string(), names, false),
-                        read_steps((dir / "steps.csv").string()));
+                        read_steps((dir / "steps.csv").string()), probes_in(dir));
   } else if (fs::exists(dir / "experiment.yaml")) {
     const std::string file = (dir / "experiment.yaml").string();
     html = run_report(curves, parse_experiment(read_text(file), file),
-                      read_steps((dir / "steps.csv").string()));
+                      read_steps((dir / "steps.csv").string()), probes_in(dir));
   } else {
     throw Error(results_dir + ": no experiment.yaml or sweep.yaml: not an nnlab results folder");
   }

@@ -342,7 +342,7 @@ class Loader {
 
   ProbeSpec probe(const YAML::Node& node) const {
     if (!node.IsMap()) fail(node, "probe", "expected {nodes: [...], bins: N, range: [low, high]}");
-    check_keys(node, "probe", {"nodes", "bins", "range"});
+    check_keys(node, "probe", {"nodes", "bins", "range", "every", "rows", "range_fraction"});
     Params p = scalars(node, "probe");
     ProbeSpec spec;
     spec.nodes_where = p.where("nodes");
@@ -352,16 +352,25 @@ class Loader {
     }
     spec.bins = p.integer("bins", 30);
     if (spec.bins < 1) p.fail("bins", "expected a positive number of bins");
-    if (const ParamValue* range = p.find("range")) {
+    // [low, high] with low < high, for `range` and `range_fraction`.
+    auto interval = [&](const std::string& key) -> std::optional<std::pair<double, double>> {
+      const ParamValue* range = p.find(key);
+      if (!range) return std::nullopt;
       const auto low = range->is_list && range->items.size() == 2
                            ? parse_number(range->items[0].text)
                            : std::nullopt;
       const auto high = range->is_list && range->items.size() == 2
                             ? parse_number(range->items[1].text)
                             : std::nullopt;
-      if (!low || !high || !(*low < *high)) p.fail("range", "expected [low, high] with low < high");
-      spec.range = std::pair{*low, *high};
-    }
+      if (!low || !high || !(*low < *high)) p.fail(key, "expected [low, high] with low < high");
+      return std::pair{*low, *high};
+    };
+    spec.range = interval("range");
+    spec.range_fraction = interval("range_fraction");
+    spec.every = p.integer("every", 0);
+    if (spec.every < 0) p.fail("every", "expected a number of updates (0: only before training)");
+    spec.rows = p.integer("rows", 10000);
+    if (spec.rows < 1) p.fail("rows", "expected a positive number of training rows");
     return spec;
   }
 

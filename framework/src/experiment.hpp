@@ -60,14 +60,21 @@ struct TrainSpec {
   /// epochs: 0 is allowed with a probe: the run then only probes the freshly built model.
 };
 
-/// `probe:` — activation statistics of chosen nodes (the seed's E3): after building the model (and
-/// before any training), one inference pass over the training rows; histograms.csv gets each
-/// node's histogram, probe.csv its mean, standard deviation and fractions near 0 and 1.
+/// `probe:` — activation statistics of chosen nodes: after building the model (and before any
+/// training), one inference pass over the first `rows` training rows; histograms.csv gets each
+/// node's histogram (the seed's E3), probe.csv its percentiles, mean, std, min, max and in-range
+/// fraction. With `every: N` probe.csv also gets them every N updates (internal covariate shift).
 struct ProbeSpec {
   std::vector<std::string> nodes;  ///< empty: every node
   SourceLocation nodes_where;
   std::int64_t bins = 30;
   std::optional<std::pair<double, double>> range;  ///< default: each node's own min..max
+  /// Also probe every N updates while training (0: only before training). Each probe is one
+  /// inference pass over the same rows and changes nothing training does.
+  std::int64_t every = 0;
+  std::int64_t rows = 10000;  ///< the first N training rows are the probe batch
+  /// Record the fraction of values inside [low, high] (a sigmoid's near-linear zone).
+  std::optional<std::pair<double, double>> range_fraction;
 };
 
 struct ExecutionSpec {

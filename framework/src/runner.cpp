@@ -63,9 +63,16 @@ RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
   write_file_atomically((fs::path(result.out_dir) / "experiment.yaml").string(),
                         spec.resolved_yaml);
   Compute compute = Compute::make();
+  std::unique_ptr<ProbeWriter> probes;
+  const auto probe = [&](std::int64_t update) {
+    const auto nodes = probe_activations(trainer.graph(), compute, data.train, *spec.probe);
+    if (update == 0)
+      write_histograms((fs::path(result.out_dir) / "histograms.csv").string(), nodes);
+    probes->write(0, {update, nodes});
+  };
   if (spec.probe) {
-    write_probe(result.out_dir,
-                probe_activations(trainer.graph(), compute, data.train, *spec.probe));
+    probes = std::make_unique<ProbeWriter>((fs::path(result.out_dir) / "probe.csv").string());
+    probe(0);
     log("probe: " + result.out_dir + "/histograms.csv, " + result.out_dir + "/probe.csv");
     if (spec.train.epochs == 0) return result;  // probing only
   }
@@ -83,7 +90,8 @@ RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
       },
       [&](std::int64_t iteration, double loss) {
         steps->write(0, {{iteration, loss}});
-      });
+      },
+      probe);
   return result;
 }
 

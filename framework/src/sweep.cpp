@@ -11,6 +11,7 @@
 
 #include "ask_tell_queue.hpp"
 #include "data.hpp"
+#include "probe.hpp"
 #include "scheduler.hpp"
 #include "search_components.hpp"
 #include "sweep_log.hpp"
@@ -44,7 +45,8 @@ class Sweep {
     const TrialRunner runner(spec_, data, host_);
     // Build the base experiment once, so a broken model fails here, with its line, not as N FAIL
     // rows.
-    Trainer(runner.trial_spec({}, trial_seed(spec_.seed, 0, 0)), data, host_);
+    Trainer base(runner.trial_spec({}, trial_seed(spec_.seed, 0, 0)), data, host_);
+    if (spec_.probe) probed_nodes(base.graph(), *spec_.probe);
 
     const std::string out_dir = options_.out_dir.empty()
                                     ? (std::filesystem::path("results") / spec_.name).string()

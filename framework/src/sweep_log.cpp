@@ -21,6 +21,7 @@ SweepLog::SweepLog(const ExperimentSpec& spec, std::string out_dir, EarlierSweep
   trials_path_ = (dir / "trials.csv").string();
   curves_path_ = (dir / "curves.csv").string();
   steps_path_ = (dir / "steps.csv").string();
+  probe_path_ = (dir / "probe.csv").string();
   best_path_ = (dir / "best.yaml").string();
   sweep_path_ = (dir / "sweep.yaml").string();
   std::error_code ec;
@@ -32,7 +33,8 @@ SweepLog::SweepLog(const ExperimentSpec& spec, std::string out_dir, EarlierSweep
                 "--overwrite to start over");
   }
   if (earlier == EarlierSweep::overwrite) {
-    for (const auto& f : {trials_path_, curves_path_, steps_path_, best_path_}) fs::remove(f, ec);
+    for (const auto& f : {trials_path_, curves_path_, steps_path_, probe_path_, best_path_})
+      fs::remove(f, ec);
     return;
   }
   resume_ = true;
@@ -89,6 +91,7 @@ void SweepLog::open(const std::function<std::string(std::int64_t)>& best_yaml) {
     read_trials(trials_path_, parameters_, true);
     keep_trial_rows(curves_path_, kept_);
     keep_trial_rows(steps_path_, kept_);
+    keep_trial_rows(probe_path_, kept_);
     if (kept_.size() != finished_.size()) {
       // --retry-failed: the failures' rows go; their reruns write new ones.
       const std::string temporary = trials_path_ + ".tmp";
@@ -111,6 +114,7 @@ void SweepLog::open(const std::function<std::string(std::int64_t)>& best_yaml) {
   trials_ = std::make_unique<TrialsWriter>(trials_path_, parameters_);
   curves_ = std::make_unique<CurvesWriter>(curves_path_, true);
   if (spec_.train.log_every > 0) steps_ = std::make_unique<StepsWriter>(steps_path_, true);
+  if (spec_.probe) probes_ = std::make_unique<ProbeWriter>(probe_path_, true);
 }
 
 void SweepLog::record(const TrialOutcome& out, const Assignment& assignment, std::uint64_t seed,
@@ -135,6 +139,7 @@ void SweepLog::record(const TrialOutcome& out, const Assignment& assignment, std
   if (!out.resolved_yaml.empty()) r.config_hash = config_hash(out.resolved_yaml);
   if (!out.curve.empty()) curves_->write(r.trial, out.curve);
   if (steps_ && !out.steps.empty()) steps_->write(r.trial, out.steps);
+  if (probes_ && !out.probes.empty()) probes_->write(r.trial, out.probes);
   trials_->append(r);
   const std::int64_t best_before = counts_.best_trial;
   count(r);

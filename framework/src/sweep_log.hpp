@@ -16,6 +16,7 @@
 #include "progress.hpp"
 #include "results/curves_file.hpp"
 #include "results/folder_lock.hpp"
+#include "results/probe_files.hpp"
 #include "results/steps_file.hpp"
 #include "results/trials_file.hpp"
 #include "trial_runner.hpp"
@@ -72,7 +73,7 @@ class SweepLog {
   const ExperimentSpec& spec_;
   const SearchSpec& search_;
   std::string out_dir_;
-  std::string trials_path_, curves_path_, steps_path_, best_path_, sweep_path_;
+  std::string trials_path_, curves_path_, steps_path_, probe_path_, best_path_, sweep_path_;
   std::vector<std::string> parameters_;
   bool resume_ = false;
   std::vector<TrialRecord> finished_;            ///< every row read back (resume)
@@ -82,6 +83,7 @@ class SweepLog {
   std::unique_ptr<TrialsWriter> trials_;
   std::unique_ptr<CurvesWriter> curves_;
   std::unique_ptr<StepsWriter> steps_;
+  std::unique_ptr<ProbeWriter> probes_;
   SweepCounts counts_;
   double session_seconds_ = 0;
   std::int64_t session_trials_ = 0;

@@ -176,7 +176,8 @@ std::vector<Trainer::GradientCheck> Trainer::gradient_check(Compute& compute, st
 
 TrainSummary Trainer::run(Compute& compute,
                           const std::function<EvalAction(const EvalPoint&)>& on_eval,
-                          const std::function<void(std::int64_t, double)>& on_step) {
+                          const std::function<void(std::int64_t, double)>& on_step,
+                          const std::function<void(std::int64_t)>& on_probe) {
   const auto start = std::chrono::steady_clock::now();
   const LabeledSet& train = data_.train;
   const std::int64_t n = train.features.rows();
@@ -185,6 +186,7 @@ TrainSummary Trainer::run(Compute& compute,
   Rng rng(derive_seed(spec_.train.batch_seed.value_or(spec_.seed), "batches"));
   const std::int64_t budget = spec_.train.iterations;
   const std::int64_t log_every = spec_.train.log_every;
+  const std::int64_t probe_every = spec_.probe ? spec_.probe->every : 0;
   TrainSummary summary;
   auto gather = [&](const std::int64_t* rows, std::int64_t count) {
     for (std::int64_t b = 0; b < count; ++b) {
@@ -205,6 +207,8 @@ TrainSummary Trainer::run(Compute& compute,
     ++summary.iterations;
     if (log_every > 0 && on_step && summary.iterations % log_every == 0)
       on_step(summary.iterations, loss);
+    if (probe_every > 0 && on_probe && summary.iterations % probe_every == 0)
+      on_probe(summary.iterations);
   };
   // Returns whether training goes on: the callback may stop it (a pruned trial).
   auto eval = [&](std::int64_t epoch) {

@@ -50,9 +50,12 @@ class Trainer {
   /// Trains to the end of the schedule, calling `on_eval` after each evaluation; training stops
   /// early when it answers EvalAction::stop. Throws DivergedError when the loss stops being
   /// finite.
-  /// With train.log_every, `on_step(iteration, minibatch loss)` every log_every updates.
+  /// With train.log_every, `on_step(iteration, minibatch loss)` every log_every updates. With
+  /// probe.every, `on_probe(updates)` every probe.every updates, between two updates (the
+  /// caller probes the graph then; an inference pass changes nothing training does).
   TrainSummary run(Compute& compute, const std::function<EvalAction(const EvalPoint&)>& on_eval,
-                   const std::function<void(std::int64_t, double)>& on_step = {});
+                   const std::function<void(std::int64_t, double)>& on_step = {},
+                   const std::function<void(std::int64_t)>& on_probe = {});
 
   Graph& graph() { return *graph_; }
 

@@ -7,6 +7,7 @@
 #include "compute_threads.hpp"
 #include "data.hpp"
 #include "nnlab/random.hpp"
+#include "probe.hpp"
 #include "results/trials_file.hpp"
 #include "trainer.hpp"
 
@@ -97,6 +98,12 @@ TrialOutcome TrialRunner::run(const TrialRequest& request, const PruneCheck& sho
       if (rep == 0) out.resolved_yaml = without_search(trial.resolved_yaml);
       Trainer trainer(trial, data_, host_);
       Compute compute = Compute::make();
+      const auto probe = [&](std::int64_t update) {
+        if (rep == 0)
+          out.probes.push_back(
+              {update, probe_activations(trainer.graph(), compute, data_.train, *trial.probe)});
+      };
+      if (trial.probe) probe(0);
       repeats.emplace_back();
       auto& points = repeats.back();
       try {
@@ -112,7 +119,8 @@ TrialOutcome TrialRunner::run(const TrialRequest& request, const PruneCheck& sho
             },
             [&](std::int64_t iteration, double loss) {
               if (rep == 0) out.steps.push_back({iteration, loss});
-            });
+            },
+            probe);
         out.updates += done.iterations;
         if (done.stopped) {
           out.state = TrialState::pruned;

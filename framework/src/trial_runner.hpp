@@ -13,6 +13,7 @@
 #include "experiment.hpp"
 #include "metric.hpp"
 #include "nnlab/search_strategy.hpp"
+#include "results/probe_files.hpp"
 
 namespace nnlab {
 
@@ -35,6 +36,8 @@ struct TrialOutcome {
   std::int64_t updates = 0;         ///< optimizer steps over all repeats, up to any failure
   std::vector<EvalPoint> curve;     ///< per evaluation, the mean over the repeats that reached it
   std::vector<std::pair<std::int64_t, double>> steps;  ///< repeat 0's logged minibatch losses
+  std::vector<ProbeRecord>
+      probes;                 ///< repeat 0's probes (probe: block), before and during training
   std::string resolved_yaml;  ///< repeat 0's experiment, without the search: runnable alone
   double duration_s = 0;
   std::string started_at, finished_at;  ///< ISO 8601, UTC

@@ -121,15 +121,30 @@ TEST(ResultsFiles, StepsProbeAndPathsReadBackAsWritten) {
   node.node = "relu1";
   node.mean = 0.5;
   node.std = 0.25;
+  node.p50 = 0.375;
+  node.in_range = 0.75;
   node.low = 0;
   node.high = 1;
   node.counts = {3, 1};
-  write_probe(dir.path().string(), {node});
-  const auto probed = read_probe(dir.path().string());
-  ASSERT_EQ(probed.size(), 1u);
-  EXPECT_EQ(probed[0].counts, node.counts);
-  EXPECT_EQ(probed[0].high, 1);
-  EXPECT_EQ(probed[0].std, 0.25);
+  write_histograms(dir.file("histograms.csv"), {node});
+  const auto histograms = read_histograms(dir.file("histograms.csv"));
+  ASSERT_EQ(histograms.size(), 1u);
+  EXPECT_EQ(histograms[0].counts, node.counts);
+  EXPECT_EQ(histograms[0].high, 1);
+  {
+    ProbeWriter probes(dir.file("probe.csv"));
+    probes.write(2, {0, {node}});
+    node.in_range.reset();
+    probes.write(2, std::vector<ProbeRecord>{{100, {node}}});
+  }
+  const auto stats = read_probe_stats(dir.file("probe.csv"));
+  ASSERT_EQ(stats.size(), 8u + 7u) << "in_range only where a range was counted";
+  EXPECT_EQ(stats[1].stat, "p50");
+  EXPECT_EQ(stats[1].value, 0.375);
+  EXPECT_EQ(stats[7].stat, "in_range");
+  EXPECT_EQ(stats[7].value, 0.75);
+  EXPECT_EQ(stats[8].update, 100);
+  EXPECT_EQ(stats[8].trial, 2);
 
   write_paths(dir.file("paths.csv"),
               {{"sgd lr=0.95", {{0, 1.5, {0.5, -0.25}}, {1, 1.0, {0.25, 0}}}},
