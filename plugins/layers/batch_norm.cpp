@@ -2,6 +2,9 @@
 // The N x C activations are described as N x C x 1 x 1 in nhwc: the same bytes as a row-major
 // matrix, but a layout oneDNN runs on its fast path, where plain 2-D `nc` takes a slow reference
 // kernel.
+// `scale_shift: fixed` drops gamma and beta altogether (gamma = 1, beta = 0 for good): the layer
+// has no parameters, the primitives run without use_scale / use_shift and backward computes
+// diff_src only (prop_kind::backward_data): pure standardization.
 #include <map>
 #include <unordered_map>
 
@@ -17,7 +20,8 @@ class BatchNorm final : public Layer {
   explicit BatchNorm(const Params& params)
       : epsilon_(params.number("epsilon")),
         momentum_(params.number("momentum")),
-        paper_stats_(params.string("stats") == "paper") {
+        paper_stats_(params.string("stats") == "paper"),
+        learned_(params.string("scale_shift") == "learned") {
     if (!(epsilon_ > 0)) params.fail("epsilon", "expected a positive epsilon");
     if (!(momentum_ >= 0 && momentum_ <= 1))
       params.fail("momentum", "expected a momentum in [0, 1]");
@@ -25,11 +29,13 @@ class BatchNorm final : public Layer {
 
   std::int64_t build(const LayerBuild& build) override {
     channels_ = build.input_width.at(0);
-    gamma_ = {build.name + ".gamma", ParameterRole::scale, Matrix(1, channels_),
-              Matrix(1, channels_)};
-    beta_ = {build.name + ".beta", ParameterRole::shift, Matrix(1, channels_),
-             Matrix(1, channels_)};
-    gamma_.value.fill(1.0f);
+    if (learned_) {
+      gamma_ = {build.name + ".gamma", ParameterRole::scale, Matrix(1, channels_),
+                Matrix(1, channels_)};
+      beta_ = {build.name + ".beta", ParameterRole::shift, Matrix(1, channels_),
+               Matrix(1, channels_)};
+      gamma_.value.fill(1.0f);
+    }
     batch_mean_ = Matrix(1, channels_);
     batch_var_ = Matrix(1, channels_);
     // The book's moving averages start at zero (its first evaluation is near chance by design).
@@ -72,7 +78,11 @@ class BatchNorm final : public Layer {
     p.backward.execute(compute.stream, p.backward_args);
   }
 
-  std::vector<Parameter*> parameters() override { return {&gamma_, &beta_}; }
+  /// Fixed mode has none: optimizers, regularizers and gradient checks never see gamma or beta.
+  std::vector<Parameter*> parameters() override {
+    if (!learned_) return {};
+    return {&gamma_, &beta_};
+  }
 
  private:
   struct Primitives {
@@ -127,23 +137,26 @@ class BatchNorm final : public Layer {
     // Describe N x C as N x C x 1 x 1 in nhwc: the same bytes, oneDNN's fast kernels.
     const dnnl::memory::desc data_md({batch, channels_, 1, 1}, dt::f32, tag::nhwc);
     const dnnl::memory::desc channel_md({channels_}, dt::f32, tag::a);
+    // Learned: gamma and beta are SCALE and SHIFT. Fixed: no flags, oneDNN only standardizes.
+    const flags affine = learned_ ? flags::use_scale | flags::use_shift : flags::none;
     // Forward training: computes and outputs the batch mean and (biased) variance.
     const auto train_pd = dnnl::batch_normalization_forward::primitive_desc(
         dnnl::batch_normalization_forward::desc(dnnl::prop_kind::forward_training, data_md, eps,
-                                                flags::use_scale | flags::use_shift),
+                                                affine),
         engine);
     p.forward_train = dnnl::batch_normalization_forward(train_pd);
     // Forward inference: uses the given (running or population) statistics.
     const auto infer_pd = dnnl::batch_normalization_forward::primitive_desc(
-        dnnl::batch_normalization_forward::desc(
-            dnnl::prop_kind::forward_inference, data_md, eps,
-            flags::use_global_stats | flags::use_scale | flags::use_shift),
+        dnnl::batch_normalization_forward::desc(dnnl::prop_kind::forward_inference, data_md, eps,
+                                                flags::use_global_stats | affine),
         engine);
     p.forward_infer = dnnl::batch_normalization_forward(infer_pd);
-    // Backward: diff_src, diff_scale (d gamma) and diff_shift (d beta). SHIFT must be passed too.
+    // Backward, learned: diff_src, diff_scale (d gamma) and diff_shift (d beta); SHIFT must be
+    // passed too. Fixed: diff_src only (backward_data), no scale or shift arguments at all.
     const auto backward_pd = dnnl::batch_normalization_backward::primitive_desc(
-        dnnl::batch_normalization_backward::desc(dnnl::prop_kind::backward, data_md, data_md, eps,
-                                                 flags::use_scale | flags::use_shift),
+        dnnl::batch_normalization_backward::desc(
+            learned_ ? dnnl::prop_kind::backward : dnnl::prop_kind::backward_data, data_md, data_md,
+            eps, affine),
         engine, train_pd);
     p.backward = dnnl::batch_normalization_backward(backward_pd);
 
@@ -152,36 +165,37 @@ class BatchNorm final : public Layer {
     p.diff_dst = user_memory(data_md, engine);
     p.diff_src = user_memory(data_md, engine);
     auto channel = [&](Matrix& m) { return dnnl::memory(channel_md, engine, m.data()); };
-    const auto scale = channel(gamma_.value), shift = channel(beta_.value);
     p.train_args = {{DNNL_ARG_SRC, p.src},
                     {DNNL_ARG_DST, p.dst},
-                    {DNNL_ARG_SCALE, scale},
-                    {DNNL_ARG_SHIFT, shift},
                     {DNNL_ARG_MEAN, channel(batch_mean_)},
                     {DNNL_ARG_VARIANCE, channel(batch_var_)}};
     p.infer_args = {{DNNL_ARG_SRC, p.src},
                     {DNNL_ARG_DST, p.dst},
-                    {DNNL_ARG_SCALE, scale},
-                    {DNNL_ARG_SHIFT, shift},
                     {DNNL_ARG_MEAN, channel(running_mean_)},
                     {DNNL_ARG_VARIANCE, channel(running_var_)}};
     p.backward_args = {{DNNL_ARG_SRC, p.src},
                        {DNNL_ARG_MEAN, channel(batch_mean_)},
                        {DNNL_ARG_VARIANCE, channel(batch_var_)},
                        {DNNL_ARG_DIFF_DST, p.diff_dst},
-                       {DNNL_ARG_SCALE, scale},
-                       {DNNL_ARG_SHIFT, shift},
-                       {DNNL_ARG_DIFF_SRC, p.diff_src},
-                       {DNNL_ARG_DIFF_SCALE, channel(gamma_.grad)},
-                       {DNNL_ARG_DIFF_SHIFT, channel(beta_.grad)}};
+                       {DNNL_ARG_DIFF_SRC, p.diff_src}};
+    if (learned_) {
+      const auto scale = channel(gamma_.value), shift = channel(beta_.value);
+      for (auto* args : {&p.train_args, &p.infer_args, &p.backward_args}) {
+        args->emplace(DNNL_ARG_SCALE, scale);
+        args->emplace(DNNL_ARG_SHIFT, shift);
+      }
+      p.backward_args.emplace(DNNL_ARG_DIFF_SCALE, channel(gamma_.grad));
+      p.backward_args.emplace(DNNL_ARG_DIFF_SHIFT, channel(beta_.grad));
+    }
     return cache_.emplace(batch, std::move(p)).first->second;
   }
 
   double epsilon_;
   double momentum_;
   bool paper_stats_;
+  bool learned_;  ///< scale_shift: learned (gamma, beta trained) or fixed (gamma 1, beta 0)
   std::int64_t channels_ = 0;
-  Parameter gamma_, beta_;
+  Parameter gamma_, beta_;  ///< learned mode only
   Matrix batch_mean_, batch_var_, running_mean_, running_var_, scratch_;
   std::vector<double> mean_sum_, var_sum_;  ///< paper mode: sums of batch means and variances
   std::int64_t batches_ = 0, last_batch_ = 0;
@@ -200,7 +214,10 @@ void register_batch_norm(Registrar& r) {
                    .max(1)
                    .choice("stats", "book", {"book", "paper"},
                            "inference statistics: book = moving averages from zero, paper = "
-                           "population estimates with m/(m-1)"));
+                           "population estimates with m/(m-1)")
+                   .choice("scale_shift", "learned", {"learned", "fixed"},
+                           "gamma and beta: learned = trained, fixed = gamma 1 and beta 0, not "
+                           "parameters (pure standardization)"));
 }
 
 }  // namespace nnlab::layers

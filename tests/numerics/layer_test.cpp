@@ -200,6 +200,45 @@ TEST(BatchNorm, ReferenceBackwardAgreesWithFiniteDifferences) {
   EXPECT_LT(ref::mean_abs_diff(dbeta.v, ref::numeric_gradient(objective, beta.v)), 1e-6);
 }
 
+TEST(BatchNorm, FixedScaleShiftIsPureStandardizationWithNoParameters) {
+  auto l = make_layer("{kind: batch_norm, epsilon: 1.0e-6, scale_shift: fixed}", 6);
+  EXPECT_TRUE(l.layer->parameters().empty());
+  const Pass p = run(l, 8, 6);
+  const Mat x = ref::from(p.x), dy = ref::from(p.dy);
+  // y = (x - mean) / sqrt(var + eps) per column, written out here rather than through gamma/beta.
+  const ref::BatchStats s = ref::batch_stats(x);
+  Mat standardized(x.rows, x.cols);
+  for (std::int64_t n = 0; n < x.rows; ++n)
+    for (std::int64_t c = 0; c < x.cols; ++c) {
+      const auto k = static_cast<std::size_t>(c);
+      standardized(n, c) = (x(n, c) - s.mean[k]) / std::sqrt(s.var[k] + 1e-6);
+    }
+  EXPECT_LT(ref::relative_error(p.y, standardized), 1e-5);
+  // Backward is the reference's with gamma = 1.
+  Mat gamma(1, 6), dx, dgamma, dbeta;
+  gamma.v.assign(6, 1.0);
+  ref::batch_norm_backward(x, gamma, dy, 1e-6, dx, dgamma, dbeta);
+  EXPECT_LT(ref::relative_error(p.dx, dx), 1e-4);
+}
+
+TEST(BatchNorm, ReferenceBackwardWithUnitScaleAndZeroShiftAgreesWithFiniteDifferences) {
+  std::mt19937_64 rng(8);
+  Matrix xf(5, 3), dyf(5, 3);
+  for (Matrix* m : {&xf, &dyf}) ref::randomize(*m, rng);
+  Mat x = ref::from(xf), gamma(1, 3), beta(1, 3);
+  gamma.v = {1, 1, 1};
+  const Mat dy = ref::from(dyf);
+  auto objective = [&] {
+    const Mat y = ref::batch_norm(x, gamma, beta, ref::batch_stats(x), 1e-6);
+    double sum = 0;
+    for (std::size_t i = 0; i < y.v.size(); ++i) sum += y.v[i] * dy.v[i];
+    return sum;
+  };
+  Mat dx, dgamma, dbeta;
+  ref::batch_norm_backward(x, gamma, dy, 1e-6, dx, dgamma, dbeta);
+  EXPECT_LT(ref::mean_abs_diff(dx.v, ref::numeric_gradient(objective, x.v)), 1e-6);
+}
+
 /// Inference output of a batch-norm layer after training forwards on `batches`.
 Matrix infer_after(BuiltLayer& l, const std::vector<Matrix>& batches, const Matrix& probe) {
   Compute compute = Compute::make();
@@ -263,6 +302,31 @@ TEST(BatchNorm, PaperStatisticsArePopulationEstimatesWithBesselsCorrection) {
   EXPECT_LT(
       ref::relative_error(out, ref::batch_norm(ref::from(probe), gamma, beta, population, 1e-6)),
       1e-5);
+}
+
+TEST(BatchNorm, FixedScaleShiftInfersWithTheMovingAveragesAlone) {
+  auto l = make_layer("{kind: batch_norm, momentum: 0.5, scale_shift: fixed}", 3);
+  std::mt19937_64 rng(9);
+  std::vector<Matrix> batches;
+  for (int i = 0; i < 2; ++i) {
+    batches.emplace_back(4, 3);
+    ref::randomize(batches.back(), rng);
+  }
+  Matrix probe(2, 3);
+  ref::randomize(probe, rng);
+  const Matrix out = infer_after(l, batches, probe);
+  ref::BatchStats running{{0, 0, 0}, {0, 0, 0}};
+  for (const Matrix& b : batches) {
+    const auto s = ref::batch_stats(ref::from(b));
+    for (std::size_t c = 0; c < 3; ++c) {
+      running.mean[c] = 0.5 * running.mean[c] + 0.5 * s.mean[c];
+      running.var[c] = 0.5 * running.var[c] + 0.5 * s.var[c];
+    }
+  }
+  Mat gamma(1, 3), beta(1, 3);
+  gamma.v = {1, 1, 1};
+  EXPECT_LT(ref::relative_error(out, ref::batch_norm(ref::from(probe), gamma, beta, running, 1e-6)),
+            1e-5);
 }
 
 TEST(Dropout, BookModeDropsWithoutRescalingAndScalesAtInference) {
