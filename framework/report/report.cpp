@@ -121,6 +121,7 @@ std::string probe_figures(const std::vector<ProbeStat>& stats,
         line.label = stat;
         line.color = color;
         for (const auto& [update, value] : it->second) {
+          if (update == 0) continue;  // batch norm's moving averages are still 0 then
           line.x.push_back(static_cast<double>(update));
           line.y.push_back(value);
           low = std::min(low, value);
@@ -135,11 +136,11 @@ std::string probe_figures(const std::vector<ProbeStat>& stats,
   if (high > low) {
     for (auto& p : panels) p.y_range = std::pair{low, high};
   }
-  html +=
-      figure(svg::small_multiples(panels, static_cast<int>(std::min<std::size_t>(panels.size(), 4)),
-                                  300, 220),
-             "The 15th, 50th and 85th percentiles of each probed node's output over training, "
-             "on a fixed batch (the batch-norm paper's Figure 1 b, c: internal covariate shift).");
+  html += figure(svg::small_multiples(
+                     panels, static_cast<int>(std::min<std::size_t>(panels.size(), 4)), 300, 220),
+                 "The 15th, 50th and 85th percentiles of each probed node's output over training, "
+                 "on a fixed batch, from the first probe after update 0 (the batch-norm paper's "
+                 "Figure 1 b, c: internal covariate shift).");
   std::map<std::string, svg::Panel> fractions;  // node -> one line per trial
   std::size_t trial_index = 0;
   for (const auto& [trial, nodes] : series) {
@@ -155,6 +156,7 @@ std::string probe_figures(const std::vector<ProbeStat>& stats,
       line.label = label(trial);
       line.color = svg::palette(trial_index);
       for (const auto& [update, value] : it->second) {
+        if (update == 0) continue;  // as above: from the first probe during training
         line.x.push_back(static_cast<double>(update));
         line.y.push_back(value);
       }
@@ -308,6 +310,26 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
   body += figure(svg::parallel_coordinates(axes, 780, 360),
                  "Parallel coordinates: each line a complete trial, from its parameters to its "
                  "objective (colour: red is best).");
+
+  // One categorical parameter of a few values (with/without batch norm, E11): their curves of the
+  // objective metric on one chart, as the batch-norm paper's Figure 1 (a) draws them.
+  if (params.size() == 1 && params[0].kind == SearchParameter::Kind::categorical &&
+      params[0].choices.size() <= 4) {
+    svg::Panel overlay{.title = search.metric.name() + " per epoch",
+                       .x_label = "epoch",
+                       .y_label = search.metric.name()};
+    if (search.metric.measure == Measure::accuracy) overlay.y_range = std::pair{0.0, 1.0};
+    for (const auto& t : trials) {
+      auto curve = curves.find(t.trial);
+      if (curve == curves.end()) continue;
+      auto m = curve->second.find(search.metric);
+      if (m == curve->second.end()) continue;
+      overlay.series.push_back(series_of(m->second, params[0].name + " " + t.values[0]));
+      overlay.series.back().color = svg::palette(overlay.series.size() - 1);
+    }
+    body += figure(svg::chart(overlay, 720, 380),
+                   search.metric.name() + " per epoch, one line per " + params[0].name + ".");
+  }
 
   // Small multiples.
   std::size_t compare = params.size();

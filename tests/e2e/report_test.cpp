@@ -63,6 +63,32 @@ TEST(Report, ASweepWithACategoricalParameterComparesItPanelByPanel) {
   EXPECT_NE(html.find("<th>optimizer.lr</th>"), std::string::npos);
 }
 
+TEST(Report, ProbesDuringTrainingGetPercentilesOverUpdatesAndTheInRangeFraction) {
+  // E11's shape: one categorical parameter (with and without batch norm), a probe every 3 updates.
+  test::TempDir dir;
+  const std::string yaml =
+      test::synthetic_experiment("probed") +
+      "probe: {nodes: [dense1], every: 3, rows: 50, range_fraction: [-1, 1]}\n"
+      "search:\n"
+      "  kind: grid\n"
+      "  objective: {metric: test_acc, mode: max}\n"
+      "  space:\n"
+      "    optimizer.kind: {values: [sgd, momentum]}\n";
+  SweepOptions options;
+  options.out_dir = dir.file("sweep");
+  run_sweep(parse_experiment(yaml, "s.yaml"), test::builtin_host(), options);
+  const std::string html = slurp(write_report(dir.file("sweep"), dir.file("r.html")));
+  // (b, c): one percentile panel per trial, p15/p50/p85 in each.
+  EXPECT_NE(html.find("Figure 1 b, c"), std::string::npos);
+  EXPECT_EQ(count(html, "data-label=\"p50\""), 2u);
+  EXPECT_EQ(count(html, "data-label=\"p15\""), 2u);
+  // The in-range fraction: one chart, a line per trial.
+  EXPECT_NE(html.find("inside the probe's range_fraction"), std::string::npos);
+  // (a): the objective per epoch, one line per value of the parameter.
+  EXPECT_NE(html.find("test_acc per epoch, one line per optimizer.kind"), std::string::npos);
+  EXPECT_GE(count(html, "data-label=\"optimizer.kind sgd\""), 1u);
+}
+
 TEST(Report, ARandomSweepShowsTheTopTrialsCurves) {
   test::TempDir dir;
   const std::string yaml = test::synthetic_experiment("top") +
