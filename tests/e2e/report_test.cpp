@@ -66,14 +66,13 @@ TEST(Report, ASweepWithACategoricalParameterComparesItPanelByPanel) {
 TEST(Report, ProbesDuringTrainingGetPercentilesOverUpdatesAndTheInRangeFraction) {
   // E11's shape: one categorical parameter (with and without batch norm), a probe every 3 updates.
   test::TempDir dir;
-  const std::string yaml =
-      test::synthetic_experiment("probed") +
-      "probe: {nodes: [dense1], every: 3, rows: 50, range_fraction: [-1, 1]}\n"
-      "search:\n"
-      "  kind: grid\n"
-      "  objective: {metric: test_acc, mode: max}\n"
-      "  space:\n"
-      "    optimizer.kind: {values: [sgd, momentum]}\n";
+  const std::string yaml = test::synthetic_experiment("probed") +
+                           "probe: {nodes: [dense1], every: 3, rows: 50, range_fraction: [-1, 1]}\n"
+                           "search:\n"
+                           "  kind: grid\n"
+                           "  objective: {metric: test_acc, mode: max}\n"
+                           "  space:\n"
+                           "    optimizer.kind: {values: [sgd, momentum]}\n";
   SweepOptions options;
   options.out_dir = dir.file("sweep");
   run_sweep(parse_experiment(yaml, "s.yaml"), test::builtin_host(), options);
