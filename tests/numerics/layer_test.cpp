@@ -253,39 +253,53 @@ Matrix infer_after(BuiltLayer& l, const std::vector<Matrix>& batches, const Matr
   return out;
 }
 
-TEST(BatchNorm, BookStatisticsAreMovingAveragesStartingAtZero) {
-  auto l = make_layer("{kind: batch_norm, momentum: 0.9, stats: book}", 3);
-  std::mt19937_64 rng(2);
+/// `count` random batches of `rows` x 3.
+std::vector<Matrix> random_batches(int count, std::int64_t rows, std::mt19937_64& rng) {
   std::vector<Matrix> batches;
-  for (int i = 0; i < 3; ++i) {
-    batches.emplace_back(5, 3);
+  for (int i = 0; i < count; ++i) {
+    batches.emplace_back(rows, 3);
     ref::randomize(batches.back(), rng);
   }
-  Matrix probe(2, 3);
-  ref::randomize(probe, rng);
-  const Matrix out = infer_after(l, batches, probe);
+  return batches;
+}
+
+/// The book's moving averages of 3 columns' batch statistics, starting at zero.
+ref::BatchStats moving_averages(const std::vector<Matrix>& batches, double momentum) {
   ref::BatchStats running{{0, 0, 0}, {0, 0, 0}};
   for (const Matrix& b : batches) {
     const auto s = ref::batch_stats(ref::from(b));
     for (std::size_t c = 0; c < 3; ++c) {
-      running.mean[c] = 0.9 * running.mean[c] + 0.1 * s.mean[c];
-      running.var[c] = 0.9 * running.var[c] + 0.1 * s.var[c];
+      running.mean[c] = momentum * running.mean[c] + (1 - momentum) * s.mean[c];
+      running.var[c] = momentum * running.var[c] + (1 - momentum) * s.var[c];
     }
   }
+  return running;
+}
+
+/// Inference after `batches` (momentum `momentum`) against the reference with γ 1, β 0.
+void expect_inference_with_moving_averages(const std::string& yaml, double momentum,
+                                           std::uint64_t seed) {
+  auto l = make_layer(yaml, 3);
+  std::mt19937_64 rng(seed);
+  const std::vector<Matrix> batches = random_batches(3, 5, rng);
+  Matrix probe(2, 3);
+  ref::randomize(probe, rng);
+  const Matrix out = infer_after(l, batches, probe);
   Mat gamma(1, 3), beta(1, 3);
   gamma.v = {1, 1, 1};
-  EXPECT_LT(ref::relative_error(out, ref::batch_norm(ref::from(probe), gamma, beta, running, 1e-6)),
+  EXPECT_LT(ref::relative_error(out, ref::batch_norm(ref::from(probe), gamma, beta,
+                                                     moving_averages(batches, momentum), 1e-6)),
             1e-5);
+}
+
+TEST(BatchNorm, BookStatisticsAreMovingAveragesStartingAtZero) {
+  expect_inference_with_moving_averages("{kind: batch_norm, momentum: 0.9, stats: book}", 0.9, 2);
 }
 
 TEST(BatchNorm, PaperStatisticsArePopulationEstimatesWithBesselsCorrection) {
   auto l = make_layer("{kind: batch_norm, stats: paper}", 3);
   std::mt19937_64 rng(6);
-  std::vector<Matrix> batches;
-  for (int i = 0; i < 4; ++i) {
-    batches.emplace_back(5, 3);
-    ref::randomize(batches.back(), rng);
-  }
+  const std::vector<Matrix> batches = random_batches(4, 5, rng);
   Matrix probe(2, 3);
   ref::randomize(probe, rng);
   const Matrix out = infer_after(l, batches, probe);
@@ -305,28 +319,8 @@ TEST(BatchNorm, PaperStatisticsArePopulationEstimatesWithBesselsCorrection) {
 }
 
 TEST(BatchNorm, FixedScaleShiftInfersWithTheMovingAveragesAlone) {
-  auto l = make_layer("{kind: batch_norm, momentum: 0.5, scale_shift: fixed}", 3);
-  std::mt19937_64 rng(9);
-  std::vector<Matrix> batches;
-  for (int i = 0; i < 2; ++i) {
-    batches.emplace_back(4, 3);
-    ref::randomize(batches.back(), rng);
-  }
-  Matrix probe(2, 3);
-  ref::randomize(probe, rng);
-  const Matrix out = infer_after(l, batches, probe);
-  ref::BatchStats running{{0, 0, 0}, {0, 0, 0}};
-  for (const Matrix& b : batches) {
-    const auto s = ref::batch_stats(ref::from(b));
-    for (std::size_t c = 0; c < 3; ++c) {
-      running.mean[c] = 0.5 * running.mean[c] + 0.5 * s.mean[c];
-      running.var[c] = 0.5 * running.var[c] + 0.5 * s.var[c];
-    }
-  }
-  Mat gamma(1, 3), beta(1, 3);
-  gamma.v = {1, 1, 1};
-  EXPECT_LT(ref::relative_error(out, ref::batch_norm(ref::from(probe), gamma, beta, running, 1e-6)),
-            1e-5);
+  expect_inference_with_moving_averages("{kind: batch_norm, momentum: 0.5, scale_shift: fixed}",
+                                        0.5, 9);
 }
 
 TEST(Dropout, BookModeDropsWithoutRescalingAndScalesAtInference) {
