@@ -152,7 +152,9 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
     return 0;
   }
   if (validate_only) {
-    std::cout << file << ": ok (" << validate_experiment(spec, host) << ")\n";
+    // Validated first: a failure must not leave "FILE: ok (" half-printed before its error line.
+    const std::string summary = validate_experiment(spec, host);
+    std::cout << file << ": ok (" << summary << ")\n";
     return 0;
   }
   ProgressPrinter progress(vm.count("quiet") != 0);

@@ -302,6 +302,12 @@ class Loader {
         }
         for (std::int64_t k = 1; k <= times; ++k) {
           expand(body, join(item_path, "body"), suffix + "_" + std::to_string(k), out, previous);
+          // Checked as the expansion grows, so `repeat: 100000000` fails at once instead of
+          // building a hundred million nodes.
+          if (out.size() > kMaxNodes) {
+            block.fail("repeat", "expands the model past " + std::to_string(kMaxNodes) +
+                                     " nodes; expected a smaller repeat count");
+          }
         }
         continue;
       }
@@ -317,10 +323,8 @@ class Loader {
       }
       if (spec.name == "input")
         fail(item, join(item_path, "name"), "'input' names the data; choose another name");
-      for (const auto& existing : out) {
-        if (existing.name == spec.name)
-          fail(item, join(item_path, "name"), "duplicate node name '" + spec.name + "'");
-      }
+      if (!node_names_.insert(spec.name).second)
+        fail(item, join(item_path, "name"), "duplicate node name '" + spec.name + "'");
       if (auto inputs = item["inputs"]) {
         auto add = [&](const YAML::Node& n, const std::string& p) {
           if (!n.IsScalar()) fail(n, p, "expected a node name");
@@ -406,6 +410,7 @@ class Loader {
     spec.eval_batch_size = p.integer("eval_batch_size", 256);
     if (spec.eval_batch_size < 1) p.fail("eval_batch_size", "expected a positive row count");
     spec.eval_where = p.where("eval");
+    spec.batch_size_where = p.where("batch_size");
     if (const ParamValue* eval = p.find("eval")) {
       spec.eval.clear();
       const std::vector<ParamValue> items =
@@ -645,7 +650,37 @@ class Loader {
   std::string file_;
   std::vector<std::string> overridden_;
   std::map<std::string, int> kind_counts_;
+  std::set<std::string> node_names_;  ///< every node named so far (names are unique)
+  /// The most nodes a model may have after `repeat:` expansion: far beyond any network people
+  /// train, and small enough that building the graph stays instant.
+  static constexpr std::size_t kMaxNodes = 10000;
 };
+
+}  // namespace
+
+namespace {
+
+/// yaml-cpp keeps both entries of a key written twice and reads the first: a user who edits the
+/// second never sees it take effect. Refused, naming the second one's line.
+void refuse_duplicate_keys(const YAML::Node& node, const std::string& file,
+                           const std::string& path) {
+  if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i)
+      refuse_duplicate_keys(node[i], file, path + "[" + std::to_string(i) + "]");
+  } else if (node.IsMap()) {
+    std::map<std::string, int> first_line;
+    for (const auto& kv : node) {
+      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+      const std::string key_path = path.empty() ? key : path + "." + key;
+      const YAML::Mark mark = kv.first.Mark();
+      if (auto [it, fresh] = first_line.emplace(key, mark.line + 1); !fresh) {
+        throw ConfigError({file, mark.line + 1, mark.column + 1}, key_path,
+                          "duplicate key (first at line " + std::to_string(it->second) + ")");
+      }
+      refuse_duplicate_keys(kv.second, file, key_path);
+    }
+  }
+}
 
 }  // namespace
 
@@ -657,6 +692,12 @@ ExperimentSpec parse_experiment(const std::string& yaml_text, const std::string&
   } catch (const YAML::Exception& e) {
     throw ConfigError({file, e.mark.line + 1, e.mark.column + 1}, "", "invalid YAML: " + e.msg);
   }
+  if (root.IsNull()) {
+    throw ConfigError({file, 0, 0}, "",
+                      "the file holds no experiment; expected a mapping of experiment keys (name, "
+                      "data, model, optimizer, train, ...)");
+  }
+  refuse_duplicate_keys(root, file, "");
   std::vector<std::string> overridden;
   overridden.reserve(overrides.size());
   for (const auto& o : overrides) overridden.push_back(apply_override(root, o));

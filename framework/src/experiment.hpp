@@ -50,6 +50,7 @@ struct TrainSpec {
   Sampling sampling = Sampling::with_replacement;
   std::vector<Split> eval = {Split::train, Split::test};  ///< splits evaluated, in this order
   SourceLocation eval_where;                              ///< for errors about `eval`
+  SourceLocation batch_size_where;                        ///< for errors about `batch_size`
   std::int64_t eval_batch_size =
       256;                      ///< rows per inference pass; small keeps activations in cache
   std::int64_t iterations = 0;  ///< stop after this many updates (0: after `epochs` evaluations)

@@ -84,6 +84,10 @@ Graph::Graph(const ModelSpec& spec, std::int64_t data_width, const PluginHost& h
       node.width = node.layer->build(build);
     } catch (const ConfigError&) {
       throw;
+    } catch (const std::bad_alloc&) {
+      // `units: 1e12`: refused with its line, not an anonymous std::bad_alloc.
+      throw ConfigError(node_spec.layer.where, node_spec.layer.path,
+                        "its parameters need more memory than this machine has");
     } catch (const Error& e) {
       throw ConfigError(node_spec.layer.where, node_spec.layer.path, e.what());
     }

@@ -34,7 +34,13 @@ Trainer::Trainer(const ExperimentSpec& spec, const PreparedData& data, const Plu
   for (Parameter* p : graph_->parameters()) {
     if (p->role == ParameterRole::weight) weights_flop_.push_back(p);
   }
-  batch_x_ = Matrix(spec.train.batch_size, data.features());
+  try {
+    batch_x_ = Matrix(spec.train.batch_size, data.features());
+  } catch (const std::bad_alloc&) {
+    throw ConfigError(spec.train.batch_size_where, "train.batch_size",
+                      "a batch of " + std::to_string(spec.train.batch_size) +
+                          " rows needs more memory than this machine has");
+  }
   batch_y_.resize(static_cast<std::size_t>(spec.train.batch_size));
   for (const auto& split : spec.train.eval) {
     if (split == Split::val && data.val.features.rows() == 0) {

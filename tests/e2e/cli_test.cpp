@@ -153,8 +153,33 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"MissingDataFile",
                   "kind: synthetic, classes: 3, features: 8, train: 120, test: 60",
                   "kind: idx, dir: /nonexistent",
-                  "3:14: data: /nonexistent/train-images-idx3-ubyte.gz: cannot open"}),
+                  "3:14: data: /nonexistent/train-images-idx3-ubyte.gz: cannot open"},
+        // yaml-cpp reads the first of two equal keys: a silent trap, refused.
+        Malformed{"DuplicateKey", "seed: 3\n", "seed: 3\nseed: 4\n",
+                  "3:1: seed: duplicate key (first at line 2)"},
+        // Sizes no machine has: refused with their line, never an anonymous std::bad_alloc.
+        Malformed{"HugeLayer", "units: 16", "units: 1000000000000",
+                  "7:21: model.layers[0].body[0]: its parameters need more memory than this "
+                  "machine has"},
+        Malformed{"HugeBatch", "batch_size: 20", "batch_size: 1000000000000",
+                  "11:32: train.batch_size: a batch of 1000000000000 rows needs more memory than "
+                  "this machine has"},
+        // A repeat bomb fails at once instead of building a hundred million nodes.
+        Malformed{"RepeatBomb", "repeat: 2", "repeat: 100000000",
+                  "6:15: model.layers[0].repeat: expands the model past 10000 nodes; expected a "
+                  "smaller repeat count"}),
     [](const auto& p) { return p.param.name; });
+
+TEST(Cli, AnEmptyExperimentFileIsBlamedOnTheFile) {
+  test::TempDir dir;
+  const auto file = dir.write("empty.yaml", "");
+  const Outcome r = nnlab("validate " + file);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "nnlab: error: " + file +
+                       ": the file holds no experiment; expected a mapping of experiment keys "
+                       "(name, data, model, optimizer, train, ...)\n");
+  EXPECT_EQ(r.out, "") << "nothing half-printed before the error";
+}
 
 TEST(Cli, ADivergingRunStopsWithOneLineAndKeepsItsRows) {
   test::TempDir dir;

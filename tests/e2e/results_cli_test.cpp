@@ -1,6 +1,7 @@
 // What a user sees of the results files from the command line: progress while work runs, and one
 // clear line (file:line, column) when a results file is corrupt, with nothing lost.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <regex>
@@ -106,9 +107,9 @@ TEST(ResultsCli, AFolderInUseIsRefusedBeforeAnythingIsWritten) {
                                        "run " + run + " --out " + out + " --overwrite"}) {
       const auto r = run_cli(command);
       EXPECT_EQ(r.status, 1) << command;
-      EXPECT_EQ(r.err, "nnlab: error: " + out +
-                           ": in use by another nnlab run or sweep; wait for it to end, or give "
-                           "--out another folder\n")
+      EXPECT_EQ(r.err, "nnlab: error: " + out + ": in use by another nnlab run or sweep (process " +
+                           std::to_string(getpid()) +
+                           "); wait for it to end, or give --out another folder\n")
           << command;
     }
     EXPECT_EQ(slurp(out + "/trials.csv"), trials);

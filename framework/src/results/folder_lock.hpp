@@ -8,8 +8,9 @@ namespace nnlab {
 
 class FolderLock {
  public:
-  /// Takes the lock of `dir` (which must exist), through the file `dir`/.nnlab.lock. Throws Error
-  /// naming the folder when another process holds it.
+  /// Takes the lock of `dir` (which must exist), through the file `dir`/.nnlab.lock, and writes
+  /// this process's id into that file. Throws Error naming the folder and the holder's process id
+  /// when another process holds it.
   explicit FolderLock(const std::string& dir);
   ~FolderLock();
   FolderLock(const FolderLock&) = delete;
