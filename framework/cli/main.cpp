@@ -10,6 +10,7 @@
 #include "data.hpp"
 #include "describe.hpp"
 #include "experiment.hpp"
+#include "interruption.hpp"
 #include "optimizer_paths.hpp"
 #include "plugin_host.hpp"
 #include "progress.hpp"
@@ -188,7 +189,17 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
     const bool last = evaluations >= epochs;
     progress.update(line, point.epoch % every == 0 || last);
   };
-  const RunResult result = run_experiment(spec, host, run);
+  const StopOnSignals stop_on_signals;
+  RunResult result;
+  try {
+    result = run_experiment(spec, host, run);
+  } catch (const Interrupted& e) {
+    progress.finish();
+    const std::string dir = out.empty() ? "results/" + spec.name : out;
+    std::fprintf(stderr, "nnlab: %s: the evaluations so far are in %s/curves.csv\n", e.what(),
+                 dir.c_str());
+    return 128 + e.signal_number();
+  }
   progress.finish();
   if (spec.train.epochs == 0) {  // a probe only (E3)
     std::printf("probed the untrained model; results: %s/histograms.csv, %s/probe.csv\n",
@@ -251,8 +262,17 @@ int cmd_sweep(const std::vector<std::string>& args) {
     progress.update(p.line(), p.done() != shown_done);
     shown_done = p.done();
   };
+  const StopOnSignals stop_on_signals;
   const SweepSummary s = run_sweep(spec, host, sweep);
   progress.finish();
+  if (s.interrupted_by != 0) {
+    std::fprintf(stderr,
+                 "nnlab: %s: %lld finished trials are kept in %s/trials.csv (running ones were "
+                 "abandoned); run the same command with --resume to finish the sweep\n",
+                 Interrupted(s.interrupted_by).what(), static_cast<long long>(s.done()),
+                 s.out_dir.c_str());
+    return 128 + s.interrupted_by;
+  }
   std::printf("done: %lld complete, %lld pruned, %lld failed", static_cast<long long>(s.complete),
               static_cast<long long>(s.pruned), static_cast<long long>(s.failed));
   if (s.reused > 0) std::printf(" (%lld from before)", static_cast<long long>(s.reused));

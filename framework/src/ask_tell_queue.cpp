@@ -34,6 +34,7 @@ void AskTellQueue::replay(
 
 std::optional<Proposal> AskTellQueue::next() {
   std::unique_lock lock(mutex_);
+  if (stopped_) return std::nullopt;
   if (!queued_.empty()) {
     Proposal p = std::move(queued_.front());
     queued_.pop_front();
@@ -43,6 +44,7 @@ std::optional<Proposal> AskTellQueue::next() {
   if (exhausted_ || (budget_ > 0 && next_trial_ >= budget_)) return std::nullopt;
   const std::int64_t k = next_trial_++;
   catch_up(k, &lock);
+  if (stopped_) return std::nullopt;
   std::optional<Assignment> assignment;
   if (!exhausted_) assignment = strategy_.ask(k);
   next_to_ask_ = k + 1;
@@ -61,8 +63,9 @@ void AskTellQueue::catch_up(std::int64_t k, std::unique_lock<std::mutex>* lock) 
   const std::int64_t limit = k - lag_;
   if (lock) {
     changed_.wait(*lock, [&] {
-      return next_to_ask_ == k && (in_flight_.empty() || *in_flight_.begin() > limit);
+      return stopped_ || (next_to_ask_ == k && (in_flight_.empty() || *in_flight_.begin() > limit));
     });
+    if (stopped_) return;
   }
   told_limit_ = std::max(told_limit_, limit);
   while (!held_.empty() && held_.begin()->first <= told_limit_) {
@@ -91,6 +94,12 @@ void AskTellQueue::finish(const TrialResult& result) {
   --running_;
   if (pruner_) pruner_->tell(result);
   deliver(result);
+  changed_.notify_all();
+}
+
+void AskTellQueue::stop() {
+  std::lock_guard lock(mutex_);
+  stopped_ = true;
   changed_.notify_all();
 }
 

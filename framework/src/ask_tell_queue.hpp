@@ -57,6 +57,9 @@ class AskTellQueue {
   /// strategy now or, with a lag, as soon as ask() has moved past it. Thread-safe.
   void finish(const TrialResult& result);
 
+  /// Hands out nothing more: next() returns nullopt from now on, also to slots waiting in it
+  /// (the sweep is stopping). Thread-safe.
+  void stop();
   /// Trials handed out and not finished.
   std::int64_t running() const;
   /// Trials queued to run again after replay() and not yet handed out.
@@ -86,6 +89,7 @@ class AskTellQueue {
   std::int64_t next_to_ask_ = 0;  ///< asks happen in trial order: the one whose turn it is
   std::int64_t running_ = 0;
   bool exhausted_ = false;  ///< the strategy returned nullopt
+  bool stopped_ = false;    ///< stop() was called
 };
 
 }  // namespace nnlab

@@ -11,6 +11,7 @@
 
 #include "ask_tell_queue.hpp"
 #include "data.hpp"
+#include "interruption.hpp"
 #include "probe.hpp"
 #include "scheduler.hpp"
 #include "search_components.hpp"
@@ -99,6 +100,7 @@ class Sweep {
     TrialScheduler(parallel_, threads_)
         .run(
             [&]() -> std::optional<std::int64_t> {
+              if (stop_signal() != 0) queue.stop();
               auto proposal = queue.next();
               if (!proposal) return std::nullopt;
               std::lock_guard lock(mutex_);
@@ -107,7 +109,7 @@ class Sweep {
             },
             [&](std::int64_t k) { run_trial(runner, k); });
 
-    return {log.counts(), out_dir, seconds_since(start_)};
+    return {log.counts(), out_dir, seconds_since(start_), stop_signal()};
   }
 
  private:
@@ -133,6 +135,12 @@ class Sweep {
       return queue_->should_prune(k, epoch, value);
     });
     std::lock_guard lock(mutex_);
+    if (outcome.abandoned) {
+      // Stopping (Ctrl-C): nothing to record, and no slot may wait for this trial any longer.
+      running_.erase(k);
+      queue_->stop();
+      return;
+    }
     // The files first, then the strategy: a result it has been told always has its row.
     try {
       log_->record(outcome, request.assignment, request.seeds.front(), threads_);

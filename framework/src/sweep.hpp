@@ -28,6 +28,9 @@ struct SweepOptions {
 struct SweepSummary : SweepCounts {
   std::string out_dir;
   double seconds = 0;
+  /// The signal that stopped the sweep early (0: it ran to the end). Its running trials were
+  /// abandoned, not recorded: --resume runs them again.
+  int interrupted_by = 0;
 };
 
 /// Runs the sweep. Throws ConfigError (with file and line) for a bad experiment or search space

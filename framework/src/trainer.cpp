@@ -7,6 +7,7 @@
 #include <numeric>
 #include <random>
 
+#include "interruption.hpp"
 #include "plugin_host.hpp"
 
 namespace nnlab {
@@ -203,6 +204,7 @@ TrainSummary Trainer::run(Compute& compute,
     return ConstMatrixView(batch_x_.data(), count, features);
   };
   auto step = [&](const std::int64_t* rows, std::int64_t count) {
+    throw_if_stop_requested();  // Ctrl-C: stop between two updates
     const double loss = train_step(compute, gather(rows, count),
                                    {batch_y_.data(), static_cast<std::size_t>(count)});
     if (!std::isfinite(loss)) {

@@ -6,6 +6,7 @@
 
 #include "compute_threads.hpp"
 #include "data.hpp"
+#include "interruption.hpp"
 #include "nnlab/random.hpp"
 #include "probe.hpp"
 #include "results/trials_file.hpp"
@@ -133,6 +134,8 @@ TrialOutcome TrialRunner::run(const TrialRequest& request, const PruneCheck& sho
     }
     out.curve = mean_curve(repeats);
     score(out, search_.metric, search_.maximize);
+  } catch (const Interrupted&) {
+    out.abandoned = true;
   } catch (const DivergedError&) {
     out.state = TrialState::failed;
     out.fail_reason = "nan";

@@ -41,6 +41,9 @@ struct TrialOutcome {
   std::string resolved_yaml;  ///< repeat 0's experiment, without the search: runnable alone
   double duration_s = 0;
   std::string started_at, finished_at;  ///< ISO 8601, UTC
+  /// A stop was requested (Ctrl-C) while it trained: not a result, never recorded; --resume runs
+  /// the trial again.
+  bool abandoned = false;
 };
 
 /// Asked after every evaluation of repeat 0 with (epoch, objective metric); true stops the trial

@@ -1,13 +1,22 @@
 // What a user sees of the results files from the command line: progress while work runs, and one
 // clear line (file:line, column) when a results file is corrupt, with nothing lost.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <map>
+#include <optional>
 #include <regex>
+#include <thread>
 
 #include "cli.hpp"
+#include "results/curves_file.hpp"
 #include "results/folder_lock.hpp"
+#include "results/trials_file.hpp"
 
 namespace nnlab {
 namespace {
@@ -117,6 +126,90 @@ TEST(ResultsCli, AFolderInUseIsRefusedBeforeAnythingIsWritten) {
   }
   EXPECT_EQ(run_cli("sweep " + sweep + " --out " + out + " --resume -q").status, 0)
       << "the lock goes with its holder";
+}
+
+/// The objective of each trial of a sweep's trials.csv.
+std::map<std::int64_t, std::optional<double>> objectives(const std::string& trials) {
+  std::map<std::int64_t, std::optional<double>> out;
+  for (const auto& t : read_trials(trials, {"optimizer.lr"})) {
+    EXPECT_TRUE(out.emplace(t.trial, t.objective).second) << "trial " << t.trial << " twice";
+  }
+  return out;
+}
+
+TEST(ResultsCli, SigintStopsASweepCleanlyAndResumeFinishesIt) {
+  test::TempDir dir;
+  const auto file = dir.write(
+      "s.yaml",
+      test::synthetic_experiment("s") +
+          "search:\n  kind: random\n  trials: 30\n"
+          "  objective: {metric: test_acc, mode: max}\n"
+          "  space:\n    optimizer.lr: {distribution: log_uniform, min: 1.0e-3, max: 0.5}\n");
+  const std::string out = dir.file("out"), err = dir.file("err");
+  const pid_t child = fork();
+  if (child == 0) {
+    const int fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, STDERR_FILENO);
+    execl(NNLAB_CLI, "nnlab", "sweep", file.c_str(), "--out", out.c_str(), "--parallel", "2",
+          "--set", "train.epochs=150", nullptr);
+    _exit(127);
+  }
+  // Interrupt once a few trials are recorded.
+  for (int i = 0; i < 1000 && test::slurp(out + "/trials.csv").find("\n2,") == std::string::npos;
+       ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  kill(child, SIGINT);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 128 + SIGINT);
+  const std::string message = test::slurp(err);
+  EXPECT_NE(message.find("nnlab: interrupted by SIGINT: "), std::string::npos) << message;
+  EXPECT_NE(message.find("run the same command with --resume"), std::string::npos) << message;
+  const std::string rows = test::slurp(out + "/trials.csv");
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows.back(), '\n') << "every recorded row is whole";
+  const auto before = objectives(out + "/trials.csv");
+  EXPECT_LT(before.size(), 30u) << "interrupted before the end";
+  ASSERT_EQ(run_cli("sweep " + file + " --out " + out +
+                    " --parallel 2 --set train.epochs=150 -q "
+                    "--resume")
+                .status,
+            0);
+  ASSERT_EQ(run_cli("sweep " + file + " --out " + dir.file("whole") +
+                    " --parallel 2 --set train.epochs=150 -q")
+                .status,
+            0);
+  const auto resumed = objectives(out + "/trials.csv");
+  EXPECT_EQ(resumed.size(), 30u);
+  EXPECT_EQ(resumed, objectives(dir.file("whole") + "/trials.csv"))
+      << "the same trials and objectives as a sweep never interrupted";
+}
+
+TEST(ResultsCli, SigtermStopsARunWithOneLineAndItsRowsKept) {
+  test::TempDir dir;
+  const auto file = dir.write("r.yaml", test::synthetic_experiment("r"));
+  const std::string out = dir.file("out"), err = dir.file("err");
+  const pid_t child = fork();
+  if (child == 0) {
+    const int fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, STDERR_FILENO);
+    execl(NNLAB_CLI, "nnlab", "run", file.c_str(), "--out", out.c_str(), "-q", "--set",
+          "train.epochs=1000000", nullptr);
+    _exit(127);
+  }
+  for (int i = 0; i < 1000 && test::slurp(out + "/curves.csv").find("\n0,3,") == std::string::npos;
+       ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  kill(child, SIGTERM);
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 128 + SIGTERM);
+  EXPECT_EQ(test::slurp(err), "nnlab: interrupted by SIGTERM: the evaluations so far are in " +
+                                  out + "/curves.csv\n");
+  const Curves curves = read_curves(out + "/curves.csv");
+  EXPECT_GE(curves.at(0).begin()->second.size(), 4u) << "the rows written before stay";
 }
 
 }  // namespace

@@ -223,7 +223,9 @@ TEST(PluginHost, AnExperimentsPluginsAreRelativeToItsFileAndErrorsNameTheLine) {
   EXPECT_TRUE(host.registries().optimizers.contains("sign_sgd"));
   EXPECT_NO_THROW(host.create(host.registries().optimizers, spec.optimizer));
 
-  const auto missing = load_experiment(copy.dir.write("m.yaml", "plugins: nothere.so\n" + yaml));
+  std::string missing_yaml = yaml;
+  missing_yaml.replace(0, missing_yaml.find('\n'), "plugins: nothere.so");
+  const auto missing = load_experiment(copy.dir.write("m.yaml", missing_yaml));
   EXPECT_EQ(test::error_of([&] {
               PluginHost h;
               h.load_for(missing, {});
