@@ -10,6 +10,7 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <random>
 #include <regex>
 #include <thread>
 
@@ -184,6 +185,55 @@ TEST(ResultsCli, SigintStopsASweepCleanlyAndResumeFinishesIt) {
   EXPECT_EQ(resumed.size(), 30u);
   EXPECT_EQ(resumed, objectives(dir.file("whole") + "/trials.csv"))
       << "the same trials and objectives as a sweep never interrupted";
+}
+
+TEST(ResultsCli, KillNineAtTwentyMomentsThenResumeLosesAndRepeatsNothing) {
+  test::TempDir dir;
+  const auto file = dir.write(
+      "s.yaml",
+      test::synthetic_experiment("s") +
+          "search:\n  kind: random\n  trials: 40\n"
+          "  objective: {metric: test_acc, mode: max}\n"
+          "  space:\n    optimizer.lr: {distribution: log_uniform, min: 1.0e-3, max: 0.5}\n");
+  const std::string out = dir.file("out");
+  std::mt19937 moments(20261202);  // fixed: the same 20 moments every run
+  std::uniform_int_distribution<int> after_ms(5, 120);
+  int killed_mid_sweep = 0;
+  for (int round = 0; round < 20; ++round) {
+    const pid_t child = fork();
+    if (child == 0) {
+      const int null = ::open("/dev/null", O_WRONLY);
+      dup2(null, STDERR_FILENO);
+      dup2(null, STDOUT_FILENO);
+      execl(NNLAB_CLI, "nnlab", "sweep", file.c_str(), "--out", out.c_str(), "--parallel", "2",
+            "--set", "train.epochs=2000", "--set", "train.eval=[test]",
+            round == 0 ? "--overwrite" : "--resume", nullptr);
+      _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(after_ms(moments)));
+    kill(child, SIGKILL);
+    int status = 0;
+    waitpid(child, &status, 0);
+    killed_mid_sweep += WIFSIGNALED(status);
+  }
+  EXPECT_GE(killed_mid_sweep, 15) << "nearly every kill lands while the sweep runs";
+  ASSERT_EQ(run_cli("sweep " + file + " --out " + out +
+                    " --parallel 2 --set train.epochs=2000 --set train.eval=[test] -q "
+                    "--resume")
+                .status,
+            0);
+  ASSERT_EQ(run_cli("sweep " + file + " --out " + dir.file("whole") +
+                    " --parallel 2 --set train.epochs=2000 --set train.eval=[test] -q")
+                .status,
+            0);
+  const auto resumed = objectives(out + "/trials.csv");  // fails on a trial recorded twice
+  EXPECT_EQ(resumed.size(), 40u);
+  EXPECT_EQ(resumed, objectives(dir.file("whole") + "/trials.csv"));
+  // Every curve row belongs to a recorded trial, each trial's curve is whole and there once.
+  const Curves curves = read_curves(out + "/curves.csv");
+  EXPECT_EQ(curves.size(), 40u);
+  for (const auto& [trial, metrics] : curves)
+    EXPECT_EQ(metrics.begin()->second.size(), 2000u) << "trial " << trial;
 }
 
 TEST(ResultsCli, SigtermStopsARunWithOneLineAndItsRowsKept) {
