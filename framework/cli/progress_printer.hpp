@@ -11,8 +11,6 @@ class ProgressPrinter {
   explicit ProgressPrinter(bool quiet);
   ~ProgressPrinter();
 
-  /// Whether stderr is a terminal (lines are redrawn in place).
-  bool redraws() const { return terminal_; }
   /// Shows `line`: redrawn over the last one on a terminal. Off a terminal it is printed only if
   /// `milestone` (a finished trial, every tenth epoch), so logs stay short.
   void update(const std::string& line, bool milestone);

@@ -113,9 +113,4 @@ std::int64_t AskTellQueue::queued() const {
   return static_cast<std::int64_t>(queued_.size());
 }
 
-bool AskTellQueue::in_flight(std::int64_t trial) const {
-  std::lock_guard lock(mutex_);
-  return in_flight_.count(trial) != 0;
-}
-
 }  // namespace nnlab

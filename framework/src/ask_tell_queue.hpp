@@ -64,8 +64,6 @@ class AskTellQueue {
   std::int64_t running() const;
   /// Trials queued to run again after replay() and not yet handed out.
   std::int64_t queued() const;
-  /// Whether `trial` has been asked for (or replayed) and not yet finished.
-  bool in_flight(std::int64_t trial) const;
 
  private:
   /// Before ask(k): with a lag, waits (if `lock` is given) until trials are asked in order and

@@ -125,10 +125,6 @@ std::uint64_t CsvRow::unsigned_integer(std::size_t column) const {
   return parse_integer<std::uint64_t>(column, "a non-negative integer");
 }
 
-double CsvRow::number_or(std::size_t column, double empty) const {
-  return fields_.at(column).empty() ? empty : number(column);
-}
-
 std::int64_t CsvRow::integer_or(std::size_t column, std::int64_t empty) const {
   return fields_.at(column).empty() ? empty : integer(column);
 }

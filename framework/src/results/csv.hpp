@@ -47,7 +47,6 @@ class CsvRow {
   std::int64_t integer(std::size_t column) const;
   std::uint64_t unsigned_integer(std::size_t column) const;
   /// An empty field reads as `empty`.
-  double number_or(std::size_t column, double empty) const;
   std::int64_t integer_or(std::size_t column, std::int64_t empty) const;
   /// The row's place, "path:line".
   std::string where() const;
