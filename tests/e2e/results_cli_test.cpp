@@ -147,21 +147,11 @@ TEST(ResultsCli, SigintStopsASweepCleanlyAndResumeFinishesIt) {
           "  objective: {metric: test_acc, mode: max}\n"
           "  space:\n    optimizer.lr: {distribution: log_uniform, min: 1.0e-3, max: 0.5}\n");
   const std::string out = dir.file("out"), err = dir.file("err");
-  const pid_t child = fork();
-  if (child == 0) {
-    const int fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(fd, STDERR_FILENO);
-    execl(NNLAB_CLI, "nnlab", "sweep", file.c_str(), "--out", out.c_str(), "--parallel", "2",
-          "--set", "train.epochs=150", nullptr);
-    _exit(127);
-  }
-  // Interrupt once a few trials are recorded.
-  for (int i = 0; i < 1000 && test::slurp(out + "/trials.csv").find("\n2,") == std::string::npos;
-       ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  const pid_t child = test::start_cli(
+      {"sweep", file, "--out", out, "--parallel", "2", "--set", "train.epochs=150"}, err);
+  test::wait_for_text(out + "/trials.csv", "\n2,");  // interrupt once a few trials are recorded
   kill(child, SIGINT);
-  int status = 0;
-  waitpid(child, &status, 0);
+  const int status = test::wait_status(child);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 128 + SIGINT);
   const std::string message = test::slurp(err);
@@ -200,21 +190,12 @@ TEST(ResultsCli, KillNineAtTwentyMomentsThenResumeLosesAndRepeatsNothing) {
   std::uniform_int_distribution<int> after_ms(5, 120);
   int killed_mid_sweep = 0;
   for (int round = 0; round < 20; ++round) {
-    const pid_t child = fork();
-    if (child == 0) {
-      const int null = ::open("/dev/null", O_WRONLY);
-      dup2(null, STDERR_FILENO);
-      dup2(null, STDOUT_FILENO);
-      execl(NNLAB_CLI, "nnlab", "sweep", file.c_str(), "--out", out.c_str(), "--parallel", "2",
-            "--set", "train.epochs=2000", "--set", "train.eval=[test]",
-            round == 0 ? "--overwrite" : "--resume", nullptr);
-      _exit(127);
-    }
+    const pid_t child = test::start_cli({"sweep", file, "--out", out, "--parallel", "2", "--set",
+                                         "train.epochs=2000", "--set", "train.eval=[test]",
+                                         round == 0 ? "--overwrite" : "--resume"});
     std::this_thread::sleep_for(std::chrono::milliseconds(after_ms(moments)));
     kill(child, SIGKILL);
-    int status = 0;
-    waitpid(child, &status, 0);
-    killed_mid_sweep += WIFSIGNALED(status);
+    killed_mid_sweep += WIFSIGNALED(test::wait_status(child));
   }
   EXPECT_GE(killed_mid_sweep, 15) << "nearly every kill lands while the sweep runs";
   ASSERT_EQ(run_cli("sweep " + file + " --out " + out +
@@ -240,20 +221,11 @@ TEST(ResultsCli, SigtermStopsARunWithOneLineAndItsRowsKept) {
   test::TempDir dir;
   const auto file = dir.write("r.yaml", test::synthetic_experiment("r"));
   const std::string out = dir.file("out"), err = dir.file("err");
-  const pid_t child = fork();
-  if (child == 0) {
-    const int fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(fd, STDERR_FILENO);
-    execl(NNLAB_CLI, "nnlab", "run", file.c_str(), "--out", out.c_str(), "-q", "--set",
-          "train.epochs=1000000", nullptr);
-    _exit(127);
-  }
-  for (int i = 0; i < 1000 && test::slurp(out + "/curves.csv").find("\n0,3,") == std::string::npos;
-       ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  const pid_t child =
+      test::start_cli({"run", file, "--out", out, "-q", "--set", "train.epochs=1000000"}, err);
+  test::wait_for_text(out + "/curves.csv", "\n0,3,");
   kill(child, SIGTERM);
-  int status = 0;
-  waitpid(child, &status, 0);
+  const int status = test::wait_status(child);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 128 + SIGTERM);
   EXPECT_EQ(test::slurp(err), "nnlab: interrupted by SIGTERM: the evaluations so far are in " +
