@@ -180,16 +180,28 @@ std::string read_text(const std::string& path) {
 }
 
 void write_file_atomically(const std::string& path, const std::string& text) {
+  // The temporary sits beside the file (rename is atomic only within one file system) and is
+  // removed again when anything fails, so a full disk leaves neither half a file nor litter.
   const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc | std::ios::binary);
-    out << text;
-    out.flush();
-    if (!out) throw Error(temporary + ": cannot write");
+  std::FILE* out = std::fopen(temporary.c_str(), "wb");
+  if (!out) throw Error(path + ": cannot write: " + std::strerror(errno));
+  const bool written =
+      std::fwrite(text.data(), 1, text.size(), out) == text.size() && std::fflush(out) == 0;
+  const int write_errno = errno;
+  const bool closed = std::fclose(out) == 0;
+  if (!written || !closed) {
+    const int reason = written ? errno : write_errno;
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw Error(path + ": cannot write: " + std::strerror(reason));
   }
   std::error_code ec;
   fs::rename(temporary, path, ec);
-  if (ec) throw Error(path + ": cannot write: " + ec.message());
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw Error(path + ": cannot write: " + ec.message());
+  }
 }
 
 }  // namespace nnlab
