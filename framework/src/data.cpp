@@ -7,6 +7,7 @@
 
 #include "nnlab/random.hpp"
 #include "plugin_host.hpp"
+#include "whitening.hpp"
 
 namespace nnlab {
 namespace {
@@ -110,13 +111,15 @@ PreparedData prepare_data(const DataSpec& spec, const PluginHost& host,
       scale(static_cast<std::size_t>(cols), 1.0f);
   const float* x = data.train.features.data();
   const std::int64_t rows = data.train.features.rows();
-  if (spec.scale == "minmax") {
+  const bool whiten = spec.scale == Scaling::pca || spec.scale == Scaling::zca;
+  if (spec.scale == Scaling::minmax || whiten) {
     // One range for all features (pixels share a scale): for 0..255 images this is the book's /255.
+    // Whitening starts from it too, so its epsilon means the same for any dataset's raw range.
     const auto [lo, hi] = std::minmax_element(x, x + rows * cols);
     const float range = *hi - *lo;
     std::fill(shift.begin(), shift.end(), *lo);
     std::fill(scale.begin(), scale.end(), range > 0 ? 1.0f / range : 1.0f);
-  } else if (spec.scale == "standardize") {
+  } else if (spec.scale == Scaling::standardize) {
     for (std::int64_t c = 0; c < cols; ++c) {
       double sum = 0, sum_sq = 0;
       for (std::int64_t r = 0; r < rows; ++r) sum += x[r * cols + c];
@@ -128,10 +131,17 @@ PreparedData prepare_data(const DataSpec& spec, const PluginHost& host,
       scale[static_cast<std::size_t>(c)] = stddev > 1e-12 ? static_cast<float>(1.0 / stddev) : 1.0f;
     }
   }
-  if (spec.scale != "none") {
+  if (spec.scale != Scaling::none) {
     affine(data.train, shift, scale);
     affine(data.val, shift, scale);
     affine(data.test, shift, scale);
+  }
+  if (whiten) {
+    const Whitening w = fit_whitening(
+        data.train.features, spec.scale == Scaling::pca ? WhiteningKind::pca : WhiteningKind::zca,
+        spec.epsilon);
+    for (LabeledSet* set : {&data.train, &data.val, &data.test})
+      if (set->features.cols() == cols) w.apply(set->features);
   }
   for (const LabeledSet* set : {&data.train, &data.val, &data.test}) {
     for (auto label : set->labels) {

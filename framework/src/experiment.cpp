@@ -236,7 +236,8 @@ class Loader {
   DataSpec data(const YAML::Node& node) const {
     DataSpec spec;
     spec.source = component(
-        node, "data", {"train_limit", "test_limit", "scale", "val_size", "val_shuffle", "seed"});
+        node, "data",
+        {"train_limit", "test_limit", "scale", "epsilon", "val_size", "val_shuffle", "seed"});
     Params core = scalars(node, "data");
     if (core.has("seed")) {
       const std::int64_t seed = core.integer("seed");
@@ -249,7 +250,16 @@ class Loader {
       core.fail("train_limit", "expected a positive row count");
     if (spec.test_limit == 0 || spec.test_limit < -1)
       core.fail("test_limit", "expected a positive row count");
-    spec.scale = core.choice("scale", "minmax", {"minmax", "standardize", "none"});
+    const std::string scale =
+        core.choice("scale", "minmax", {"minmax", "standardize", "pca", "zca", "none"});
+    spec.scale = scale == "minmax"        ? Scaling::minmax
+                 : scale == "standardize" ? Scaling::standardize
+                 : scale == "pca"         ? Scaling::pca
+                 : scale == "zca"         ? Scaling::zca
+                                          : Scaling::none;
+    spec.epsilon = core.number("epsilon", 1e-5);
+    if (!(spec.epsilon >= 0) || !std::isfinite(spec.epsilon))
+      core.fail("epsilon", "expected a finite number >= 0");
     spec.val_size = core.integer("val_size", 0);
     if (spec.val_size < 0) core.fail("val_size", "expected a non-negative row count");
     spec.val_shuffle = core.boolean("val_shuffle", true);
@@ -591,12 +601,17 @@ class Loader {
   /// Returns the component the path sets a key of.
   SearchTarget search_target(const YAML::Node& root, const std::string& target,
                              const SourceLocation& at, const std::string& path) const {
-    if (target == "seed" || target == "name" || target.starts_with("search") ||
-        target.starts_with("data")) {
+    if (target == "seed" || target == "name" || target.starts_with("search")) {
+      throw ConfigError(at, path,
+                        "'" + target + "' cannot be searched: seeds and names belong to the sweep");
+    }
+    // The dataset is the sweep's; its preprocessing, fitted on the loaded rows, may differ per
+    // trial (DataCache keeps one prepared copy per distinct preprocessing).
+    if (target.starts_with("data") && target != "data.scale" && target != "data.epsilon") {
       throw ConfigError(at, path,
                         "'" + target +
-                            "' cannot be searched: the data is loaded once for every trial, and "
-                            "seeds and names belong to the sweep");
+                            "' cannot be searched: the dataset is loaded once for every trial "
+                            "(its preprocessing, data.scale and data.epsilon, can be)");
     }
     std::vector<PathStep> steps;
     try {

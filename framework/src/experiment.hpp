@@ -29,15 +29,25 @@ struct ModelSpec {
   SourceLocation input_where, output_where;  ///< for errors about `input` and `output`
 };
 
+/// How the core scales features, fitted on the training rows and applied to every split.
+enum class Scaling {
+  minmax,       ///< one range for all features to [0, 1]: the book's /255 for pixels
+  standardize,  ///< each feature to mean 0, variance 1
+  pca,          ///< minmax, then PCA whitening: principal components, each of variance 1
+  zca,          ///< minmax, then ZCA whitening: covariance I, closest to the input
+  none,
+};
+
 struct DataSpec {
   ComponentSpec source;  ///< the dataset plugin and its own params
   std::optional<std::uint64_t>
       seed;                       ///< seeds generation and the split (default: the experiment seed)
   std::int64_t train_limit = -1;  ///< first N training rows (-1: all)
   std::int64_t test_limit = -1;   ///< first N test rows (-1: all)
-  std::string scale = "minmax";   ///< minmax (/255) | standardize | none
-  std::int64_t val_size = 0;      ///< rows of the (limited) train set held out for validation
-  bool val_shuffle = true;  ///< shuffle once (seeded) before the split, as the book's search does
+  Scaling scale = Scaling::minmax;
+  double epsilon = 1e-5;  ///< pca and zca: added to each eigenvalue before 1/sqrt (0..1 data units)
+  std::int64_t val_size = 0;  ///< rows of the (limited) train set held out for validation
+  bool val_shuffle = true;    ///< shuffle once (seeded) before the split, as the book's search does
 };
 
 /// Book mode draws each minibatch with replacement and evaluates every train_size/batch updates;

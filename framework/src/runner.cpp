@@ -1,23 +1,42 @@
 #include "runner.hpp"
 
+#include <cstdio>
 #include <filesystem>
 
 #include "compute_threads.hpp"
+#include "data_cache.hpp"
 #include "plugin_host.hpp"
 #include "probe.hpp"
 #include "results/curves_file.hpp"
 #include "results/folder_lock.hpp"
 #include "results/steps_file.hpp"
 #include "search_components.hpp"
+#include "trial_runner.hpp"
+#include "whitening.hpp"
 
 namespace nnlab {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+/// For whitened data, how close the training covariance came to I: its largest off-diagonal.
+std::string whitening_check(const DataSpec& spec, const PreparedData& data) {
+  if (spec.scale != Scaling::pca && spec.scale != Scaling::zca) return "";
+  char text[96];
+  std::snprintf(text, sizeof text, "; whitened train covariance: largest off-diagonal %.2g",
+                largest_off_diagonal_covariance(data.train.features));
+  return text;
+}
+
+}  // namespace
+
 std::string validate_experiment(const ExperimentSpec& spec, const PluginHost& host) {
   if (spec.search) {  // a sweep's strategy (and pruner) must accept its space and settings too
     make_strategy(spec, host);
     make_pruner(spec, host);
+    DataCache unused(host);  // nothing is prepared: only the searched values are checked
+    TrialRunner(spec, unused, host).check_core_settings();
   }
   const PreparedData data = prepare_data(spec.data, host, spec.seed);
   Trainer trainer(spec, data, host);
@@ -28,7 +47,7 @@ std::string validate_experiment(const ExperimentSpec& spec, const PluginHost& ho
          " parameters; data: " + std::to_string(data.train.features.rows()) + " train, " +
          std::to_string(data.val.features.rows()) + " val, " +
          std::to_string(data.test.features.rows()) + " test rows of " +
-         std::to_string(data.features()) + " features";
+         std::to_string(data.features()) + " features" + whitening_check(spec.data, data);
 }
 
 RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,

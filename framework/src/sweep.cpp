@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "ask_tell_queue.hpp"
-#include "data.hpp"
+#include "data_cache.hpp"
 #include "interruption.hpp"
 #include "probe.hpp"
 #include "scheduler.hpp"
@@ -42,11 +42,13 @@ class Sweep {
     start_ = Clock::now();
     auto strategy = make_strategy(spec_, host_);
     auto pruner = make_pruner(spec_, host_);
-    const PreparedData data = prepare_data(spec_.data, host_, spec_.data.seed.value_or(spec_.seed));
+    DataCache data(host_);
     const TrialRunner runner(spec_, data, host_);
+    runner.check_core_settings();
     // Build the base experiment once, so a broken model fails here, with its line, not as N FAIL
     // rows.
-    Trainer base(runner.trial_spec({}, trial_seed(spec_.seed, 0, 0)), data, host_);
+    const ExperimentSpec base_spec = runner.trial_spec({}, trial_seed(spec_.seed, 0, 0));
+    Trainer base(base_spec, *data.get(base_spec.data, base_spec.seed), host_);
     if (spec_.probe) probed_nodes(base.graph(), *spec_.probe);
 
     const std::string out_dir = options_.out_dir.empty()

@@ -5,9 +5,10 @@
 #include <cstdio>
 
 #include "compute_threads.hpp"
-#include "data.hpp"
+#include "data_cache.hpp"
 #include "interruption.hpp"
 #include "nnlab/random.hpp"
+#include "nnlab/text.hpp"
 #include "probe.hpp"
 #include "results/trials_file.hpp"
 #include "trainer.hpp"
@@ -27,8 +28,7 @@ std::string config_hash(const std::string& resolved_yaml) {
   return buffer;
 }
 
-TrialRunner::TrialRunner(const ExperimentSpec& sweep, const PreparedData& data,
-                         const PluginHost& host)
+TrialRunner::TrialRunner(const ExperimentSpec& sweep, DataCache& data, const PluginHost& host)
     : sweep_(sweep),
       search_(*sweep.search),
       data_(data),
@@ -45,6 +45,33 @@ ExperimentSpec TrialRunner::trial_spec(const Assignment& assignment, std::uint64
   overrides.push_back("seed=" + std::to_string(seed));
   overrides.push_back("data.seed=" + std::to_string(data_seed_));
   return parse_experiment(sweep_.resolved_yaml, sweep_.file, overrides);
+}
+
+void TrialRunner::check_core_settings() const {
+  for (const SearchTarget& target : search_.targets) {
+    if (target.slot) continue;  // a component's key: checked against its schema already
+    const SearchParameter& p = search_.space.parameters.at(target.parameter);
+    std::vector<std::string> values = p.choices;
+    if (p.kind != SearchParameter::Kind::categorical) {
+      for (double end : {p.low, p.high}) {
+        values.push_back(p.kind == SearchParameter::Kind::integer
+                             ? std::to_string(static_cast<std::int64_t>(end))
+                             : format_value(end));
+      }
+    }
+    for (const std::string& value : values) {
+      try {
+        parse_experiment(sweep_.resolved_yaml, sweep_.file, {target.path + "=" + value});
+      } catch (const ConfigError& e) {
+        // The override's own message ends with what was expected; the line is the space's.
+        const std::string what = e.what();
+        const auto key = what.find(target.path + ":");
+        throw ConfigError(
+            target.where, "search.space." + p.name,
+            "value '" + value + "' for " + (key == std::string::npos ? what : what.substr(key)));
+      }
+    }
+  }
 }
 
 namespace {
@@ -97,12 +124,13 @@ TrialOutcome TrialRunner::run(const TrialRequest& request, const PruneCheck& sho
     for (std::size_t rep = 0; rep < request.seeds.size(); ++rep) {
       const ExperimentSpec trial = trial_spec(request.assignment, request.seeds[rep]);
       if (rep == 0) out.resolved_yaml = without_search(trial.resolved_yaml);
-      Trainer trainer(trial, data_, host_);
+      const auto data = data_.get(trial.data, trial.seed);
+      Trainer trainer(trial, *data, host_);
       Compute compute = Compute::make();
       const auto probe = [&](std::int64_t update) {
         if (rep == 0)
           out.probes.push_back(
-              {update, probe_activations(trainer.graph(), compute, data_.train, *trial.probe)});
+              {update, probe_activations(trainer.graph(), compute, data->train, *trial.probe)});
       };
       if (trial.probe) probe(0);
       repeats.emplace_back();

@@ -18,7 +18,7 @@
 namespace nnlab {
 
 class PluginHost;
-struct PreparedData;
+class DataCache;
 
 struct TrialRequest {
   std::int64_t trial = 0;
@@ -53,12 +53,18 @@ using PruneCheck = std::function<bool(std::int64_t epoch, double value)>;
 class TrialRunner {
  public:
   /// @param sweep the sweep's experiment (with its search: block); `data` and `host` are shared
-  ///              read-only by every trial and must outlive the runner
-  TrialRunner(const ExperimentSpec& sweep, const PreparedData& data, const PluginHost& host);
+  ///              by every trial and must outlive the runner
+  TrialRunner(const ExperimentSpec& sweep, DataCache& data, const PluginHost& host);
 
   /// Trial `request.trial`'s experiment for `seed`: the sweep's experiment with the assignment's
   /// values set at their key paths, and the sweep's data seed (every trial sees the same data).
   ExperimentSpec trial_spec(const Assignment& assignment, std::uint64_t seed) const;
+
+  /// Checks the values a search may give core settings (`train.epochs`, `data.scale`: keys no
+  /// component schema covers) by building the experiment with each choice and each end of each
+  /// range, so a bad one fails before any trial, at the search parameter's line. Throws
+  /// ConfigError.
+  void check_core_settings() const;
 
   /// Trains the trial, every repeat in turn. Never throws: a diverging or throwing trial is a
   /// failed outcome that keeps the curve, epochs and updates it reached.
@@ -67,7 +73,7 @@ class TrialRunner {
  private:
   const ExperimentSpec& sweep_;
   const SearchSpec& search_;
-  const PreparedData& data_;
+  DataCache& data_;
   const PluginHost& host_;
   std::uint64_t data_seed_;
 };

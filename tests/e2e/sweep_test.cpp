@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "data_cache.hpp"
 #include "results/curves_file.hpp"
 #include "results/trials_file.hpp"
 #include "runner.hpp"
@@ -258,6 +259,73 @@ TEST(Sweep, RepeatsAverageSeveralSeeds) {
     }
   }
   EXPECT_NEAR(*s.trials[0].objective, sum / 3, 1e-6);
+}
+
+TEST(Sweep, SearchingThePreprocessingGivesEachTrialTheDataItsRunAloneGets) {
+  test::TempDir dir;
+  const std::string search =
+      "  kind: grid\n  objective: {metric: test_acc, mode: max}\n"
+      "  space:\n"
+      "    data.scale: {values: [minmax, standardize, zca]}\n"
+      "    data.epsilon: {values: [0.0, 0.5], when: {data.scale: zca}}\n";
+  const std::string yaml = sweep_yaml(search);
+  const Sweep s = sweep(yaml, dir.file("out"), {"execution.parallel_trials=3"});
+  ASSERT_EQ(s.trials.size(), 4u);
+  std::set<double> distinct;
+  for (const auto& t : s.trials) {
+    ASSERT_EQ(t.state, TrialState::complete) << t.fail_reason;
+    // The trial alone, as `nnlab run` would train it: the same seeds and the same preprocessing
+    // (trials.csv keeps 9 significant digits).
+    std::vector<std::string> overrides = {"data.scale=" + t.values[0],
+                                          "seed=" + std::to_string(t.seed), "data.seed=3"};
+    if (!t.values[1].empty()) overrides.push_back("data.epsilon=" + t.values[1]);
+    const auto alone = parse_experiment(without_search(yaml), "s.yaml", overrides);
+    RunOptions run;
+    run.out_dir = dir.file("alone" + std::to_string(t.trial));
+    const auto result = run_experiment(alone, test::builtin_host(), run);
+    double test_acc = -1;
+    for (const auto& [metric, value] : result.summary.last.metrics)
+      if (metric.name() == "test_acc") test_acc = value;
+    EXPECT_NEAR(test_acc, *t.objective, 1e-8) << "trial " << t.trial << " (" << t.values[0] << ")";
+    distinct.insert(*t.objective);
+  }
+  EXPECT_GE(distinct.size(), 2u) << "the preprocessing changes what is learned";
+}
+
+TEST(Sweep, ABadSearchedPreprocessingValueFailsBeforeAnyTrialAtItsLine) {
+  test::TempDir dir;
+  const std::string search =
+      "  kind: grid\n  objective: {metric: test_acc, mode: max}\n"
+      "  space:\n    data.scale: {values: [minmax, whiten]}\n";
+  const auto message = test::error_of([&] { sweep(sweep_yaml(search), dir.file("out")); });
+  EXPECT_EQ(message,
+            "s.yaml:16:17: search.space.data.scale: value 'whiten' for data.scale: expected one of "
+            "minmax standardize pca zca none, got 'whiten'");
+  EXPECT_FALSE(std::filesystem::exists(dir.file("out")));
+}
+
+TEST(DataCache, PreparesEachPreprocessingOnceForEveryTrialThatAsks) {
+  const auto spec = parse_experiment(test::synthetic_experiment("c"), "c.yaml");
+  DataCache cache(test::builtin_host());
+  std::vector<std::shared_ptr<const PreparedData>> got(8);
+  std::vector<std::thread> trials;
+  for (std::size_t i = 0; i < got.size(); ++i)
+    trials.emplace_back([&, i] {
+      DataSpec data = spec.data;
+      if (i % 2 == 1) data.scale = Scaling::standardize;
+      got[i] = cache.get(data, spec.seed);
+    });
+  for (auto& t : trials) t.join();
+  EXPECT_EQ(cache.size(), 2u);
+  for (std::size_t i = 2; i < got.size(); ++i) EXPECT_EQ(got[i], got[i % 2]) << i;
+  EXPECT_NE(got[0], got[1]);
+  EXPECT_NE(got[0]->train.features.at(0, 0), got[1]->train.features.at(0, 0));
+  // A preparation that fails fails for every trial that asks for it, with the same error.
+  DataSpec bad = spec.data;
+  bad.val_size = 1000000;
+  for (int i = 0; i < 2; ++i)
+    EXPECT_NE(test::error_of([&] { cache.get(bad, spec.seed); }).find("val_size"),
+              std::string::npos);
 }
 
 TEST(Sweep, ResumeKeepsFinishedTrialsRerunsTheRestAndDropsTheirPartialRows) {
