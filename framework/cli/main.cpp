@@ -2,6 +2,7 @@
 // stderr and a non-zero exit. All behaviour lives in libnnlab.
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -62,11 +63,17 @@ bool parse_file_command(const std::string& command, const std::vector<std::strin
   po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
   po::notify(vm);
   if (!vm.count("help") && !file.empty()) return true;
-  status = file.empty() && !vm.count("help") ? 2 : 0;
-  (status == 0 ? std::cout : std::cerr)
-      << "usage: nnlab " << command << (command == "report" ? " RESULTS_DIR" : " FILE")
-      << " [options]\n"
-      << options;
+  const std::string usage =
+      "usage: nnlab " + command + (command == "report" ? " RESULTS_DIR" : " FILE") + " [options]";
+  if (vm.count("help")) {
+    status = 0;
+    std::cout << usage << "\n" << options;
+    return false;
+  }
+  // One line, like every other error; --help has the options.
+  status = 2;
+  std::cerr << "nnlab " << command << ": missing " << (command == "report" ? "RESULTS_DIR" : "FILE")
+            << "; " << usage << " ('nnlab " << command << " --help' lists them)\n";
   return false;
 }
 
@@ -125,8 +132,10 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   if (!parse_file_command(validate_only ? "validate" : "run", args, options, file, vm, status)) {
     return status;
   }
-  if (seed >= 0) sets.push_back("seed=" + std::to_string(seed));
-  if (threads > 0) sets.push_back("execution.threads_per_trial=" + std::to_string(threads));
+  // Passed on as --set, whatever the value: the loader refuses `--seed -5` or `--threads 0` with
+  // the key's own message, where a silent `> 0` test would run with the file's value.
+  if (vm.count("seed")) sets.push_back("seed=" + std::to_string(seed));
+  if (vm.count("threads")) sets.push_back("execution.threads_per_trial=" + std::to_string(threads));
 
   const ExperimentSpec spec = load_experiment(file, sets);
   PluginHost host;
@@ -242,9 +251,13 @@ int cmd_sweep(const std::vector<std::string>& args) {
   po::variables_map vm;
   int status = 0;
   if (!parse_file_command("sweep", args, options, file, vm, status)) return status;
-  if (seed >= 0) sets.push_back("seed=" + std::to_string(seed));
-  if (threads > 0) sets.push_back("execution.threads_per_trial=" + std::to_string(threads));
-  if (parallel > 0) sets.push_back("execution.parallel_trials=" + std::to_string(parallel));
+  if (vm.count("resume") && vm.count("overwrite"))
+    throw po::error("--resume keeps the earlier sweep and --overwrite discards it: give one");
+  if (vm.count("retry-failed") && !vm.count("resume"))
+    throw po::error("--retry-failed reruns the FAIL trials of a resumed sweep: add --resume");
+  if (vm.count("seed")) sets.push_back("seed=" + std::to_string(seed));
+  if (vm.count("threads")) sets.push_back("execution.threads_per_trial=" + std::to_string(threads));
+  if (vm.count("parallel")) sets.push_back("execution.parallel_trials=" + std::to_string(parallel));
 
   const ExperimentSpec spec = load_experiment(file, sets);
   PluginHost host;
@@ -306,6 +319,9 @@ int cmd_gradcheck(const std::vector<std::string>& args) {
   po::variables_map vm;
   int status = 0;
   if (!parse_file_command("gradcheck", args, options, file, vm, status)) return status;
+  if (!(h > 0) || !std::isfinite(h)) throw po::error("--h: expected a positive step");
+  if (!(tolerance > 0)) throw po::error("--tolerance: expected a positive tolerance");
+  if (samples < 1) throw po::error("--samples: expected a positive count");
   const ExperimentSpec spec = load_experiment(file, sets);
   PluginHost host;
   host.load_for(spec, common.plugin_path);
@@ -351,7 +367,8 @@ int cmd_report(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << kUsage;
+    std::cerr << "nnlab: missing command; usage: nnlab <command> [options] ('nnlab --help' lists "
+                 "the commands)\n";
     return 2;
   }
   const std::string command = argv[1];
@@ -367,7 +384,9 @@ int main(int argc, char** argv) {
       std::cout << kUsage;
       return 0;
     }
-    std::cerr << "nnlab: unknown command '" << command << "'\n" << kUsage;
+    std::cerr
+        << "nnlab: unknown command '" << command
+        << "'; expected run, sweep, validate, gradcheck, report or plugins ('nnlab --help')\n";
     return 2;
   } catch (const po::error& e) {
     std::cerr << "nnlab " << command << ": " << e.what() << "\n";

@@ -186,7 +186,11 @@ std::string page(const std::string& title, const std::string& body) {
 
 std::string run_report(const Curves& curves, const ExperimentSpec& spec, const Steps& steps,
                        const std::vector<ProbeStat>& probes) {
-  if (curves.empty()) throw Error("curves.csv has no rows yet");
+  if (curves.empty()) {
+    // The folder's curves.csv, named like every other results-file error.
+    throw Error((std::filesystem::path(spec.file).parent_path() / "curves.csv").string() +
+                ": no rows yet; expected at least one evaluation");
+  }
   const auto& metrics = curves.begin()->second;
   std::string body = "<p>Single run of <code>" + svg::escape(spec.file) + "</code>.</p>\n";
   body += steps_figure(steps, [](std::int64_t) { return std::string("minibatch loss"); });

@@ -69,12 +69,20 @@ PreparedData prepare_data(const DataSpec& spec, const PluginHost& host,
   } catch (const Error& e) {
     // Name the experiment line that asked for the data as well as the file that failed.
     throw ConfigError(spec.source.where, "data", e.what());
+  } catch (const std::bad_alloc&) {
+    // `train: 1e12` rows of a generated dataset: its line, not an anonymous std::bad_alloc.
+    throw ConfigError(spec.source.where, "data",
+                      "the dataset needs more memory than this machine has");
   }
-  const std::string where = "data (" + spec.source.kind + ")";
-  if (bundle.train.features.rows() == 0) throw Error(where + ": the dataset has no training rows");
+  // Checks of what the dataset returned name the experiment's `data:` line too.
+  const std::string where = "dataset '" + spec.source.kind + "'";
+  auto fail = [&](const std::string& message) {
+    throw ConfigError(spec.source.where, "data", where + ": " + message);
+  };
+  if (bundle.train.features.rows() == 0) fail("the dataset has no training rows");
   if (bundle.test.features.cols() != 0 &&
       bundle.test.features.cols() != bundle.train.features.cols()) {
-    throw Error(where + ": train and test rows have different feature counts");
+    fail("train and test rows have different feature counts");
   }
   truncate(bundle.train, spec.train_limit);
   truncate(bundle.test, spec.test_limit);
@@ -146,8 +154,8 @@ PreparedData prepare_data(const DataSpec& spec, const PluginHost& host,
   for (const LabeledSet* set : {&data.train, &data.val, &data.test}) {
     for (auto label : set->labels) {
       if (label < 0 || label >= data.classes) {
-        throw Error(where + ": label " + std::to_string(label) + " is outside 0.." +
-                    std::to_string(data.classes - 1));
+        fail("label " + std::to_string(label) + " is outside 0.." +
+             std::to_string(data.classes - 1) + " (classes: " + std::to_string(data.classes) + ")");
       }
     }
   }

@@ -3,6 +3,7 @@
 // carry each value's file, line and key path.
 #include "experiment.hpp"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -57,6 +58,7 @@ class Loader {
   /// scalars, for the caller's own keys.
   Params header(const YAML::Node& root, ExperimentSpec& spec) const {
     spec.file = file_;
+    plain_values(root, "", {"name", "seed", "description", "steps", "start"});
     Params top = scalars(root, "");
     spec.name = top.string("name");
     if (spec.name.empty() || spec.name.find_first_of("/\\") != std::string::npos ||
@@ -82,6 +84,7 @@ class Loader {
     paths.objective = component(root["objective"], "objective");
     paths.steps = top.integer("steps", 30);
     if (paths.steps < 0) top.fail("steps", "expected a non-negative number of steps");
+    at_most(top, "steps", paths.steps, kMaxSteps, "steps");
     paths.start_where = top.where("start");
     if (const ParamValue* start = top.find("start")) {
       if (!start->is_list || start->items.empty())
@@ -148,6 +151,26 @@ class Loader {
   [[noreturn]] void fail(const YAML::Node& node, const std::string& path,
                          const std::string& message) const {
     throw ConfigError(where(node, path), path, message);
+  }
+
+  /// Refuses a mapping (or a list of mappings) under keys that take a value or a list of values:
+  /// scalars() leaves nested values to its caller, so there they would read as absent.
+  void plain_values(const YAML::Node& map, const std::string& path,
+                    std::initializer_list<const char*> keys) const {
+    for (const char* key : keys) {
+      const YAML::Node v = map[key];
+      if (v && !v.IsScalar() && !v.IsNull()) value(v, join(path, key));
+    }
+  }
+
+  /// Counts past what any run needs would be attempted, not refused: an hour-long loop of
+  /// nothing, or an allocation the size of the count.
+  static void at_most(const Params& p, const char* key, std::int64_t value, std::int64_t limit,
+                      const std::string& what) {
+    if (value > limit) {
+      p.fail(key, "expected at most " + std::to_string(limit) + " " + what + ", got " +
+                      std::to_string(value));
+    }
   }
 
   static std::string join(const std::string& path, const std::string& key) {
@@ -238,6 +261,9 @@ class Loader {
     spec.source = component(
         node, "data",
         {"train_limit", "test_limit", "scale", "epsilon", "val_size", "val_shuffle", "seed"});
+    plain_values(
+        node, "data",
+        {"train_limit", "test_limit", "scale", "epsilon", "val_size", "val_shuffle", "seed"});
     Params core = scalars(node, "data");
     if (core.has("seed")) {
       const std::int64_t seed = core.integer("seed");
@@ -269,6 +295,7 @@ class Loader {
   ModelSpec model(const YAML::Node& node) {
     check_keys(node, "model", {"input", "layers", "loss", "output"});
     ModelSpec spec;
+    plain_values(node, "model", {"input", "output"});
     Params core = scalars(node, "model");
     spec.input_width = core.integer("input", 0);
     if (spec.input_width < 0) core.fail("input", "expected a positive feature count");
@@ -302,6 +329,7 @@ class Loader {
         fail(item, item_path, "expected a layer mapping {kind: ...} or {repeat: N, body: [...]}");
       if (item["repeat"]) {
         check_keys(item, item_path, {"repeat", "body"});
+        plain_values(item, item_path, {"repeat"});
         Params block = scalars(item, item_path);
         const std::int64_t times = block.integer("repeat");
         if (times < 1) block.fail("repeat", "expected a positive repeat count");
@@ -357,6 +385,7 @@ class Loader {
   ProbeSpec probe(const YAML::Node& node) const {
     if (!node.IsMap()) fail(node, "probe", "expected {nodes: [...], bins: N, range: [low, high]}");
     check_keys(node, "probe", {"nodes", "bins", "range", "every", "rows", "range_fraction"});
+    plain_values(node, "probe", {"nodes", "bins", "range", "every", "rows", "range_fraction"});
     Params p = scalars(node, "probe");
     ProbeSpec spec;
     spec.nodes_where = p.where("nodes");
@@ -366,6 +395,7 @@ class Loader {
     }
     spec.bins = p.integer("bins", 30);
     if (spec.bins < 1) p.fail("bins", "expected a positive number of bins");
+    at_most(p, "bins", spec.bins, kMaxBins, "bins");
     // [low, high] with low < high, for `range` and `range_fraction`.
     auto interval = [&](const std::string& key) -> std::optional<std::pair<double, double>> {
       const ParamValue* range = p.find(key);
@@ -392,10 +422,14 @@ class Loader {
     check_keys(node, "train",
                {"epochs", "iterations", "batch_size", "sampling", "eval", "eval_batch_size",
                 "batch_seed", "log_every"});
+    plain_values(node, "train",
+                 {"epochs", "iterations", "batch_size", "sampling", "eval", "eval_batch_size",
+                  "batch_seed", "log_every"});
     Params p = scalars(node, "train");
     TrainSpec spec;
     spec.iterations = p.integer("iterations", 0);
     if (spec.iterations < 0) p.fail("iterations", "expected a positive number of updates");
+    at_most(p, "iterations", spec.iterations, kMaxCount, "updates");
     if (spec.iterations > 0 && !p.has("epochs")) {
       spec.epochs = std::numeric_limits<std::int32_t>::max();  // the update count ends the run
     } else {
@@ -403,6 +437,7 @@ class Loader {
       if (spec.epochs < (probing ? 0 : 1))
         p.fail("epochs", probing ? "expected a number of epochs (0: only probe)"
                                  : "expected a positive number of epochs");
+      at_most(p, "epochs", spec.epochs, kMaxCount, "epochs");
     }
     if (p.has("batch_seed")) {
       const std::int64_t seed = p.integer("batch_seed");
@@ -440,14 +475,18 @@ class Loader {
   ExecutionSpec execution(const YAML::Node& node) const {
     if (!node.IsMap()) fail(node, "execution", "expected a mapping");
     check_keys(node, "execution", {"threads_per_trial", "parallel_trials"});
+    plain_values(node, "execution", {"threads_per_trial", "parallel_trials"});
     Params p = scalars(node, "execution");
     ExecutionSpec spec;
-    spec.threads_per_trial = static_cast<int>(p.integer("threads_per_trial", 1));
-    if (spec.threads_per_trial < 1) p.fail("threads_per_trial", "expected a positive thread count");
+    const std::int64_t threads = p.integer("threads_per_trial", 1);
+    if (threads < 1) p.fail("threads_per_trial", "expected a positive thread count");
+    at_most(p, "threads_per_trial", threads, kMaxThreads, "threads");
+    spec.threads_per_trial = static_cast<int>(threads);
     if (p.has("parallel_trials") && p.string("parallel_trials") != "auto") {
-      spec.parallel_trials = static_cast<int>(p.integer("parallel_trials"));
-      if (spec.parallel_trials < 1)
-        p.fail("parallel_trials", "expected a positive count or 'auto'");
+      const std::int64_t parallel = p.integer("parallel_trials");
+      if (parallel < 1) p.fail("parallel_trials", "expected a positive count or 'auto'");
+      at_most(p, "parallel_trials", parallel, kMaxThreads, "trials at once");
+      spec.parallel_trials = static_cast<int>(parallel);
     }
     return spec;
   }
@@ -462,16 +501,20 @@ class Loader {
       spec.pruner = component(pruner, "search.pruner");
     }
     spec.where = where(node, "search");
+    plain_values(node, "search", {"trials", "repeats"});
     Params p = scalars(node, "search");
     spec.trials = p.integer("trials", 0);
     if (spec.trials < 0)
       p.fail("trials", "expected a non-negative trial budget (0: all the strategy proposes)");
+    at_most(p, "trials", spec.trials, kMaxTrials, "trials");
     spec.repeats = p.integer("repeats", 1);
     if (spec.repeats < 1)
       p.fail("repeats", "expected a positive number of seeds per configuration");
+    at_most(p, "repeats", spec.repeats, kMaxRepeats, "repeats");
 
     const YAML::Node objective = required_map(node, "search", "objective");
     check_keys(objective, "search.objective", {"metric", "mode"});
+    plain_values(objective, "search.objective", {"metric", "mode"});
     Params o = scalars(objective, "search.objective");
     const std::string metric = o.string("metric");
     spec.maximize = o.choice("mode", "max", {"max", "min"}) == "max";
@@ -509,6 +552,7 @@ class Loader {
       fail(node, path, "expected {distribution: ..., min: ..., max: ...} or {values: [...]}");
     check_keys(node, path,
                {"distribution", "min", "max", "step", "grid", "values", "paths", "when"});
+    plain_values(node, path, {"distribution", "min", "max", "step", "grid", "values", "paths"});
     Params p = scalars(node, path);
     SearchParameter param;
     param.name = name;
@@ -540,7 +584,9 @@ class Loader {
       param.low = p.number("min");
       param.high = p.number("max");
       param.step = p.number("step", param.kind == SearchParameter::Kind::integer ? 1.0 : 0.0);
-      param.grid_points = static_cast<int>(p.integer("grid", 0));
+      const std::int64_t grid = p.integer("grid", 0);
+      at_most(p, "grid", grid, kMaxGridPoints, "grid points");
+      param.grid_points = static_cast<int>(grid);
       if (!(param.low < param.high) &&
           !(param.kind == SearchParameter::Kind::integer && param.low == param.high)) {
         p.fail("max", "the range is empty: max must be greater than min (" +
@@ -669,41 +715,94 @@ class Loader {
   /// The most nodes a model may have after `repeat:` expansion: far beyond any network people
   /// train, and small enough that building the graph stays instant.
   static constexpr std::size_t kMaxNodes = 10000;
+  /// Bounds on counts (see at_most): far past any real experiment, short of a hang.
+  static constexpr std::int64_t kMaxCount = std::numeric_limits<std::int32_t>::max();
+  static constexpr std::int64_t kMaxSteps = 1000000;
+  static constexpr std::int64_t kMaxBins = 1000000;
+  static constexpr std::int64_t kMaxThreads = 1024;
+  static constexpr std::int64_t kMaxTrials = 1000000;
+  static constexpr std::int64_t kMaxRepeats = 1000;
+  static constexpr std::int64_t kMaxGridPoints = 1000000;
 };
 
 }  // namespace
 
 namespace {
 
+/// The most values an experiment may hold once aliases are followed. yaml-cpp shares an aliased
+/// node, so "billion laughs" loads in microseconds but expands exponentially in every walk over it
+/// (and in the saved experiment.yaml): refused while counting, before anything else walks it.
+constexpr std::size_t kMaxValues = 1000000;
+
 /// yaml-cpp keeps both entries of a key written twice and reads the first: a user who edits the
-/// second never sees it take effect. Refused, naming the second one's line.
-void refuse_duplicate_keys(const YAML::Node& node, const std::string& file,
-                           const std::string& path) {
+/// second never sees it take effect. Refused, naming the second one's line. Also refuses keys that
+/// are not plain values, and more than kMaxValues values in all (`visited` counts them).
+/// `check_duplicates` is off for the tree after --set overrides, whose marks are not the file's.
+void refuse_duplicate_keys(const YAML::Node& node, const std::string& file, const std::string& path,
+                           std::size_t& visited, bool check_duplicates = true) {
+  if (++visited > kMaxValues) {
+    const YAML::Mark mark = node.Mark();
+    throw ConfigError(check_duplicates ? SourceLocation{file, mark.line + 1, mark.column + 1}
+                                       : SourceLocation{"--set", 0, 0},
+                      path,
+                      "the experiment expands past " + std::to_string(kMaxValues) +
+                          " values (aliases of aliases?); expected a smaller experiment");
+  }
   if (node.IsSequence()) {
     for (std::size_t i = 0; i < node.size(); ++i)
-      refuse_duplicate_keys(node[i], file, path + "[" + std::to_string(i) + "]");
+      refuse_duplicate_keys(node[i], file, path + "[" + std::to_string(i) + "]", visited,
+                            check_duplicates);
   } else if (node.IsMap()) {
     std::map<std::string, int> first_line;
     for (const auto& kv : node) {
-      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
-      const std::string key_path = path.empty() ? key : path + "." + key;
       const YAML::Mark mark = kv.first.Mark();
-      if (auto [it, fresh] = first_line.emplace(key, mark.line + 1); !fresh) {
+      if (!kv.first.IsScalar()) {
+        throw ConfigError(check_duplicates ? SourceLocation{file, mark.line + 1, mark.column + 1}
+                                           : SourceLocation{"--set", 0, 0},
+                          path, "expected a plain key, got a list or mapping as a key");
+      }
+      const std::string key = kv.first.Scalar();
+      const std::string key_path = path.empty() ? key : path + "." + key;
+      if (auto [it, fresh] = first_line.emplace(key, mark.line + 1); !fresh && check_duplicates) {
         throw ConfigError({file, mark.line + 1, mark.column + 1}, key_path,
                           "duplicate key (first at line " + std::to_string(it->second) + ")");
       }
-      refuse_duplicate_keys(kv.second, file, key_path);
+      refuse_duplicate_keys(kv.second, file, key_path, visited, check_duplicates);
     }
   }
+}
+
+/// Where byte `offset` of `text` is, 1-based.
+SourceLocation location_of(const std::string& text, std::size_t offset, const std::string& file) {
+  const auto line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  const auto line =
+      std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
+  const std::size_t column = line_start == std::string::npos ? offset : offset - line_start - 1;
+  return {file, static_cast<int>(line) + 1, static_cast<int>(column) + 1};
 }
 
 }  // namespace
 
 ExperimentSpec parse_experiment(const std::string& yaml_text, const std::string& file,
                                 const std::vector<std::string>& overrides) {
+  // yaml-cpp stops at a NUL byte as if the file ended there: the rest would be silently lost.
+  if (const auto nul = yaml_text.find('\0'); nul != std::string::npos)
+    throw ConfigError(location_of(yaml_text, nul, file), "", "a NUL byte; expected a YAML text");
   YAML::Node root;
   try {
-    root = YAML::Load(yaml_text);
+    const std::vector<YAML::Node> documents = YAML::LoadAll(yaml_text);
+    // A second document (after `---`) would be silently ignored.
+    if (documents.size() > 1) {
+      const YAML::Mark mark = documents[1].Mark();
+      throw ConfigError(
+          {file, mark.is_null() ? 0 : mark.line + 1, mark.is_null() ? 0 : mark.column + 1}, "",
+          "a second YAML document; expected one experiment per file");
+    }
+    if (!documents.empty()) root = documents[0];
+  } catch (const YAML::DeepRecursion& e) {
+    throw ConfigError({file, e.mark.line + 1, e.mark.column + 1}, "",
+                      "invalid YAML: nested too deeply (the parser stops at " +
+                          std::to_string(e.depth()) + " levels); expected an experiment");
   } catch (const YAML::Exception& e) {
     throw ConfigError({file, e.mark.line + 1, e.mark.column + 1}, "", "invalid YAML: " + e.msg);
   }
@@ -712,10 +811,15 @@ ExperimentSpec parse_experiment(const std::string& yaml_text, const std::string&
                       "the file holds no experiment; expected a mapping of experiment keys (name, "
                       "data, model, optimizer, train, ...)");
   }
-  refuse_duplicate_keys(root, file, "");
+  std::size_t visited = 0;
+  refuse_duplicate_keys(root, file, "", visited);
   std::vector<std::string> overridden;
   overridden.reserve(overrides.size());
   for (const auto& o : overrides) overridden.push_back(apply_override(root, o));
+  if (!overrides.empty()) {  // a --set value may hold aliases too
+    visited = 0;
+    refuse_duplicate_keys(root, file, "", visited, false);
+  }
   ExperimentSpec spec = Loader(file, overridden).load(root);
   // The resolved file names its seed, so rerunning it repeats the run exactly.
   if (!root["seed"]) root["seed"] = spec.seed;
@@ -787,6 +891,9 @@ std::string experiment_dir(const std::string& file) {
 }
 
 ExperimentSpec load_experiment(const std::string& file, const std::vector<std::string>& overrides) {
+  // An ifstream opens a folder and reads nothing from it: "holds no experiment" would mislead.
+  if (std::filesystem::is_directory(file))
+    throw ConfigError({file, 0, 0}, "", "is a folder; expected an experiment (YAML) file");
   std::ifstream in(file);
   if (!in) throw ConfigError({file, 0, 0}, "", "cannot read the experiment file");
   std::ostringstream text;

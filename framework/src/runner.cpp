@@ -40,6 +40,7 @@ std::string validate_experiment(const ExperimentSpec& spec, const PluginHost& ho
   }
   const PreparedData data = prepare_data(spec.data, host, spec.seed);
   Trainer trainer(spec, data, host);
+  if (spec.probe) probed_nodes(trainer.graph(), *spec.probe);
   std::size_t values = 0;
   for (const Parameter* p : trainer.graph().parameters())
     values += static_cast<std::size_t>(p->value.size());
@@ -67,6 +68,8 @@ RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
   set_compute_threads(spec.execution.threads_per_trial);
   const PreparedData data = prepare_data(spec.data, host, spec.seed);
   Trainer trainer(spec, data, host);
+  // Probed nodes are checked with the rest, before the folder is made and anything printed.
+  if (spec.probe) probed_nodes(trainer.graph(), *spec.probe);
   std::error_code ec;
   fs::create_directories(result.out_dir, ec);
   if (ec) throw Error(result.out_dir + ": cannot create the results folder: " + ec.message());

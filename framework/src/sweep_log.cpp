@@ -38,7 +38,10 @@ SweepLog::SweepLog(const ExperimentSpec& spec, std::string out_dir, EarlierSweep
     return;
   }
   resume_ = true;
-  auto differences = experiment_differences(read_text(sweep_path_), spec_.resolved_yaml);
+  const std::string earlier_yaml = read_text(sweep_path_);
+  // An edited sweep.yaml is read as the experiment it must be, so its errors name it and its line.
+  parse_experiment(earlier_yaml, sweep_path_);
+  auto differences = experiment_differences(earlier_yaml, spec_.resolved_yaml);
   // How many trials run at once changes no result: a sweep may resume on a bigger machine.
   std::erase_if(differences,
                 [](const std::string& d) { return d.starts_with("execution.parallel_trials:"); });
@@ -51,6 +54,9 @@ SweepLog::SweepLog(const ExperimentSpec& spec, std::string out_dir, EarlierSweep
   }
   // Read without repairing: nothing is written before open(), so a refused resume changes nothing.
   finished_ = read_trials(trials_path_, parameters_, false);
+  // curves.csv is rewritten on open() (unfinished trials' rows dropped): every row is checked
+  // first, so a corrupt one is named, not carried into the resumed sweep.
+  if (fs::exists(curves_path_, ec)) read_curves(curves_path_);
   for (const auto& r : finished_) {
     if (r.state == TrialState::failed && retry_failed) continue;
     earlier_[r.trial] = r;

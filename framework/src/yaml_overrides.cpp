@@ -1,5 +1,6 @@
 #include "yaml_overrides.hpp"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include "nnlab/error.hpp"
@@ -63,6 +64,8 @@ std::vector<PathStep> parse_key_path(const std::string& path) {
       const std::string digits = path.substr(i + 1, close - i - 1);
       if (digits.find_first_not_of("0123456789") != std::string::npos)
         bad(path, "expected a list index, got '" + digits + "'");
+      // Past 9 digits no list is that long, and std::stoul would throw a bare "stoul".
+      if (digits.size() > 9) bad(path, "list index " + digits + " is out of range");
       steps.emplace_back(static_cast<std::size_t>(std::stoul(digits)));
       i = close + 1;
       if (i < path.size() && path[i] == '.') ++i;
@@ -86,6 +89,9 @@ std::string apply_override(YAML::Node& root, const std::string& assignment) {
   YAML::Node value;
   try {
     value = YAML::Load(assignment.substr(eq + 1));
+  } catch (const YAML::DeepRecursion& e) {
+    bad(path, "the value is not valid YAML: nested too deeply (the parser stops at " +
+                  std::to_string(e.depth()) + " levels)");
   } catch (const YAML::Exception& e) {
     bad(path, "the value is not valid YAML: " + e.msg);
   }

@@ -5,7 +5,9 @@
 #include <algorithm>
 
 #include "components.hpp"
+#include "nnlab/error.hpp"
 #include "nnlab/search_strategy.hpp"
+#include "nnlab/text.hpp"
 #include "sampling.hpp"
 
 namespace nnlab::search {
@@ -17,7 +19,17 @@ class GridSearch final : public SearchStrategy {
 
   void setup(const SearchSpace& space, const SearchSetup& setup) override {
     std::vector<std::vector<std::string>> values;
-    for (const auto& p : space.parameters) values.push_back(grid_values(p));
+    double combinations = 1;
+    for (const auto& p : space.parameters) {
+      values.push_back(grid_values(p));
+      combinations *= double(std::max<std::size_t>(values.back().size(), 1));
+    }
+    // Every combination is listed up front: a product past this is refused, not allocated.
+    if (combinations > double(kMaxGridValues)) {
+      throw Error("search.space: the grid has " + format_value(combinations) +
+                  " combinations; expected at most " + std::to_string(kMaxGridValues) +
+                  " (fewer values, or a random or sobol search)");
+    }
     Assignment partial;
     expand(space, values, 0, partial);
     if (shuffle_) {

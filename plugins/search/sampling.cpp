@@ -99,6 +99,12 @@ void require_budget(const SearchSetup& setup, const std::string& strategy) {
 std::vector<std::string> grid_values(const SearchParameter& p) {
   std::vector<std::string> values;
   if (p.kind == SearchParameter::Kind::categorical) return p.choices;
+  // `int` from 1 to 1e15: counted before it is listed, not listed until memory runs out.
+  if (p.grid_points == 0 && p.step > 0 && (p.high - p.low) / p.step >= double(kMaxGridValues)) {
+    throw Error("search.space." + p.name + ": a grid of " +
+                format_value((p.high - p.low) / p.step + 1) + " values; expected at most " +
+                std::to_string(kMaxGridValues) + " (a larger step, or grid: N points)");
+  }
   if (p.kind == SearchParameter::Kind::integer && p.grid_points == 0) {
     for (double v = p.low; v <= p.high + 1e-9; v += p.step) values.push_back(integer_text(v));
     return values;

@@ -13,9 +13,13 @@ namespace nnlab::search {
 /// A value of `p` drawn uniformly (in log space for log_uniform), quantized to its step.
 std::string sample(const SearchParameter& p, Rng& rng);
 
+/// The most values one parameter's grid, or a whole grid, may take (the loader bounds `grid: N`
+/// the same way).
+inline constexpr std::int64_t kMaxGridValues = 1000000;
+
 /// The values a grid takes for `p`: the choices, every integer step, or `grid` points spaced evenly
 /// (in log space for log_uniform). Throws nnlab::Error naming the parameter if a continuous range
-/// has no `grid:` count.
+/// has no `grid:` count, or has more than kMaxGridValues values.
 std::vector<std::string> grid_values(const SearchParameter& p);
 
 /// The value at position u in [0, 1] of `p`'s range, the unit-cube coordinate the model-based

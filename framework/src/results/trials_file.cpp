@@ -4,6 +4,8 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <limits>
+#include <set>
 #include <utility>
 
 #include "nnlab/error.hpp"
@@ -91,10 +93,18 @@ std::vector<TrialRecord> read_trials(const std::string& path,
   if (repair && csv.cut_short()) std::filesystem::resize_file(path, csv.complete_bytes());
   std::vector<TrialRecord> records;
   const std::size_t n = parameters.size();
+  std::set<std::int64_t> seen;
   for (std::size_t i = 0; i < csv.rows(); ++i) {
     const CsvRow f = csv.row(i);
     TrialRecord r;
-    r.trial = f.integer(0);
+    // A trial number is a row's identity on resume: negative or repeated, rows would be lost or
+    // run twice.
+    const std::uint64_t trial = f.unsigned_integer(0);
+    if (trial > std::uint64_t{std::numeric_limits<std::int32_t>::max()})
+      f.fail(0, "expected a trial number, got '" + f.text(0) + "'");
+    r.trial = static_cast<std::int64_t>(trial);
+    if (!seen.insert(r.trial).second)
+      f.fail(0, "trial " + f.text(0) + " appears twice; expected one row per trial");
     const auto state = parse_trial_state(f.text(1));
     if (!state) f.fail(1, "expected COMPLETE, PRUNED or FAIL, got '" + f.text(1) + "'");
     r.state = *state;
