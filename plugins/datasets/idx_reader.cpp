@@ -70,6 +70,23 @@ std::int64_t take(std::uint32_t count, std::int64_t limit) {
   return limit < 0 ? std::int64_t{count} : std::min<std::int64_t>(limit, count);
 }
 
+/// Up to `bytes` bytes, fewer when the file ends first. The buffer grows with the data that is
+/// there, not with what the header promises: a corrupt count must not allocate gigabytes before
+/// the file turns out to be short.
+std::vector<unsigned char> read_up_to(GzFile& file, std::uint64_t bytes) {
+  constexpr std::uint64_t kChunk = std::uint64_t{1} << 24;
+  std::vector<unsigned char> out;
+  while (out.size() < bytes) {
+    const std::size_t at = out.size();
+    const auto want = static_cast<std::size_t>(std::min(bytes - at, kChunk));
+    out.resize(at + want);
+    const std::size_t got = file.read(out.data() + at, want);
+    out.resize(at + got);
+    if (got < want) break;
+  }
+  return out;
+}
+
 }  // namespace
 
 Matrix read_idx_images(const std::string& path, std::int64_t limit) {
@@ -84,12 +101,11 @@ Matrix read_idx_images(const std::string& path, std::int64_t limit) {
   }
   const std::int64_t n = take(count, limit);
   const std::int64_t pixels = std::int64_t{rows} * cols;
-  std::vector<unsigned char> bytes(static_cast<std::size_t>(n * pixels));
-  const std::size_t got = file.read(bytes.data(), bytes.size());
-  if (got != bytes.size()) {
+  const std::vector<unsigned char> bytes = read_up_to(file, static_cast<std::uint64_t>(n * pixels));
+  if (bytes.size() != static_cast<std::uint64_t>(n * pixels)) {
     throw Error(path + ": truncated: the header promises " + std::to_string(count) +
-                " images, but only " + std::to_string(got / static_cast<std::size_t>(pixels)) +
-                " are present");
+                " images, but only " +
+                std::to_string(bytes.size() / static_cast<std::size_t>(pixels)) + " are present");
   }
   Matrix images(n, pixels);
   for (std::size_t i = 0; i < bytes.size(); ++i) images.data()[i] = bytes[i];
@@ -101,11 +117,10 @@ std::vector<std::int32_t> read_idx_labels(const std::string& path, std::int64_t 
   expect_magic(file, 0x00000801, "label");
   const std::uint32_t count = file.read_u32("label count");
   const std::int64_t n = take(count, limit);
-  std::vector<unsigned char> bytes(static_cast<std::size_t>(n));
-  const std::size_t got = file.read(bytes.data(), bytes.size());
-  if (got != bytes.size()) {
+  const std::vector<unsigned char> bytes = read_up_to(file, static_cast<std::uint64_t>(n));
+  if (bytes.size() != static_cast<std::uint64_t>(n)) {
     throw Error(path + ": truncated: the header promises " + std::to_string(count) +
-                " labels, but only " + std::to_string(got) + " are present");
+                " labels, but only " + std::to_string(bytes.size()) + " are present");
   }
   return {bytes.begin(), bytes.end()};
 }
