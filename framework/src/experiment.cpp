@@ -158,7 +158,7 @@ class Loader {
   /// nnlab reads, and as<std::string> would throw yaml-cpp's anonymous bad conversion.
   std::string key_of(const YAML::Node& key, const std::string& path) const {
     if (!key.IsScalar() && !key.IsNull())
-      fail(key, path, "expected a name as the key, not a mapping or a list");
+      fail(key, path, "expected a plain key, got a list or mapping as a key");
     return key.as<std::string>();
   }
 
