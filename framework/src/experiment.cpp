@@ -554,6 +554,9 @@ class Loader {
         p.fail("min", "int bounds and step must be integers (bounds are inclusive)");
       }
       if (param.step < 0) p.fail("step", "expected a non-negative step");
+      // A grid counts up from min by the step: 0 would never reach max.
+      if (param.kind == SearchParameter::Kind::integer && param.step == 0)
+        p.fail("step", "an int parameter's step must be at least 1");
       if (param.grid_points < 0 || param.grid_points == 1)
         p.fail("grid", "expected at least 2 grid points");
     }
