@@ -63,6 +63,8 @@ std::vector<PathStep> parse_key_path(const std::string& path) {
       const std::string digits = path.substr(i + 1, close - i - 1);
       if (digits.find_first_not_of("0123456789") != std::string::npos)
         bad(path, "expected a list index, got '" + digits + "'");
+      // Past 9 digits no list is that long, and std::stoul would throw a bare "stoul".
+      if (digits.size() > 9) bad(path, "list index " + digits + " is out of range");
       steps.emplace_back(static_cast<std::size_t>(std::stoul(digits)));
       i = close + 1;
       if (i < path.size() && path[i] == '.') ++i;
