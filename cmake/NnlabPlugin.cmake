@@ -10,7 +10,10 @@ function(nnlab_add_plugin name)
     PREFIX ""
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
-  target_link_options(${name} PRIVATE "LINKER:--no-undefined")
+  if(NOT NNLAB_FUZZ)
+    # Sanitized plugins leave the sanitizer runtime's symbols undefined: the fuzz target carries it.
+    target_link_options(${name} PRIVATE "LINKER:--no-undefined")
+  endif()
   if(NNLAB_UNLOAD_CHECK)
     # g++ marks some statics STB_GNU_UNIQUE, and glibc then never unloads the .so, which would hide
     # a component outliving its plugin. Without them, dlclose really unmaps the code.

@@ -177,10 +177,18 @@ class Loader {
     return path.empty() ? key : path + "." + key;
   }
 
+  /// A mapping key as text. A mapping or a list as a key (YAML's `? {a: 1}: ...`) names nothing
+  /// nnlab reads, and as<std::string> would throw yaml-cpp's anonymous bad conversion.
+  std::string key_of(const YAML::Node& key, const std::string& path) const {
+    if (!key.IsScalar() && !key.IsNull())
+      fail(key, path, "expected a plain key, got a list or mapping as a key");
+    return key.as<std::string>();
+  }
+
   void check_keys(const YAML::Node& map, const std::string& path,
                   std::vector<std::string> allowed) const {
     for (const auto& kv : map) {
-      const auto key = kv.first.as<std::string>();
+      const auto key = key_of(kv.first, path);
       if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
       std::string message = "unknown key '" + key + "'" + did_you_mean(key, allowed);
       std::sort(allowed.begin(), allowed.end());
@@ -223,7 +231,7 @@ class Loader {
   Params scalars(const YAML::Node& map, const std::string& path) const {
     Params params(path, where(map, path));
     for (const auto& kv : map) {
-      const auto key = kv.first.as<std::string>();
+      const auto key = key_of(kv.first, path);
       const YAML::Node& v = kv.second;
       const bool nested =
           v.IsMap() || (v.IsSequence() && std::any_of(v.begin(), v.end(), [](const YAML::Node& n) {
@@ -248,7 +256,7 @@ class Loader {
     spec.where = where(kind, join(path, "kind"));
     spec.params = Params(path, where(node, path));
     for (const auto& kv : node) {
-      const auto key = kv.first.as<std::string>();
+      const auto key = key_of(kv.first, path);
       if (key == "kind" || std::find(exclude.begin(), exclude.end(), key) != exclude.end())
         continue;
       spec.params.set(key, value(kv.second, join(path, key)));
@@ -533,7 +541,7 @@ class Loader {
     if (space.size() == 0) fail(space, "search.space", "expected at least one parameter");
     std::set<std::string> names;
     for (const auto& kv : space) {
-      const std::string name = kv.first.as<std::string>();
+      const std::string name = key_of(kv.first, "search.space");
       const std::size_t first_target = spec.targets.size();
       spec.space.parameters.push_back(
           parameter(kv.second, "search.space." + name, name, root, names, spec.targets));
@@ -602,6 +610,9 @@ class Loader {
         p.fail("min", "int bounds and step must be integers (bounds are inclusive)");
       }
       if (param.step < 0) p.fail("step", "expected a non-negative step");
+      // A grid counts up from min by the step: 0 would never reach max.
+      if (param.kind == SearchParameter::Kind::integer && param.step == 0)
+        p.fail("step", "an int parameter's step must be at least 1");
       if (param.grid_points < 0 || param.grid_points == 1)
         p.fail("grid", "expected at least 2 grid points");
     }
@@ -609,7 +620,7 @@ class Loader {
       if (!when.IsMap())
         fail(when, path + ".when", "expected {other_parameter: value or [values], ...}");
       for (const auto& kv : when) {
-        const std::string other = kv.first.as<std::string>();
+        const std::string other = key_of(kv.first, path + ".when");
         if (!earlier.count(other)) {
           fail(kv.first, path + ".when",
                "'" + other + "' is not a parameter declared before '" + name + "'");

@@ -105,6 +105,19 @@ TEST(IdxDataset, TruncatedImagesAreAnErrorNamingTheFile) {
   EXPECT_EQ(message, ti + ": truncated: the header promises 10 images, but only 7 are present");
 }
 
+TEST(IdxDataset, ACountBeyondTheFileIsTruncationNotAHugeAllocation) {
+  // Found by fuzz_idx: the reader allocated what the header promised (here 2.9 TB) before reading.
+  test::TempDir dir;
+  auto bytes = header(0x00000803, {0xFFFFFFFF, 28, 28});
+  bytes.resize(bytes.size() + 2 * 28 * 28, 7);
+  const auto ti = write(dir, "ti", bytes, false), tl = write(dir, "tl", labels(2), false);
+  EXPECT_EQ(test::error_of([&] {
+              load("train_images: " + ti + ", train_labels: " + tl + ", test_images: " + ti +
+                   ", test_labels: " + tl);
+            }),
+            ti + ": truncated: the header promises 4294967295 images, but only 2 are present");
+}
+
 TEST(IdxDataset, TruncatedHeaderAndLabels) {
   test::TempDir dir;
   const auto ti = write(dir, "ti", {0, 0, 8, 3, 0, 0}, false);

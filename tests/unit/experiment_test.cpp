@@ -57,6 +57,14 @@ TEST(Experiment, WrongTypeInACoreSectionNamesFileLineAndPath) {
             "exp.yaml:11:17: train.epochs: expected an integer, got 'five'");
 }
 
+TEST(Experiment, AMappingAsAKeyIsAnErrorNamingItsLine) {
+  // Found by fuzz_experiment: yaml-cpp's anonymous bad conversion escaped the loader.
+  std::string yaml = test::synthetic_experiment();
+  yaml.replace(yaml.find("epochs: 5"), 9, "? {epochs: 5}\n  : 1");
+  EXPECT_EQ(test::error_of([&] { parse_experiment(yaml, "exp.yaml"); }),
+            "exp.yaml:11:11: train: expected a plain key, got a list or mapping as a key");
+}
+
 TEST(Experiment, MissingSectionsAndKindsAreErrors) {
   EXPECT_NE(test::error_of([] {
               parse_experiment("name: x\n", "e.yaml");
