@@ -69,9 +69,8 @@ Graph::Graph(const ModelSpec& spec, const Shape& data_shape, const PluginHost& h
     for (const auto& in : node_spec.inputs) {
       const int producer = in == "input" ? kData : position.at(in);
       node.inputs.push_back(producer);
-      build.input_shapes.push_back(producer == kData
-                                       ? input_shape_
-                                       : nodes_[static_cast<std::size_t>(producer)].shape);
+      build.input_shapes.push_back(
+          producer == kData ? input_shape_ : nodes_[static_cast<std::size_t>(producer)].shape);
       build.input_width.push_back(build.input_shapes.back().size());
       if (producer != kData) ++nodes_[static_cast<std::size_t>(producer)].consumers;
     }
@@ -89,7 +88,8 @@ Graph::Graph(const ModelSpec& spec, const Shape& data_shape, const PluginHost& h
     try {
       node.shape = node.layer->build(build);
       node.width = node.shape.size();
-      if (node.width <= 0) throw Error("its output would be empty (" + node.shape.to_string() + ")");
+      if (node.width <= 0)
+        throw Error("its output would be empty (" + node.shape.to_string() + ")");
     } catch (const ConfigError&) {
       throw;
     } catch (const std::bad_alloc&) {

@@ -55,7 +55,7 @@ class Graph {
     std::vector<int> inputs;  ///< producer node indices; kData for the data
     Shape shape;
     std::int64_t width = 0;  ///< shape.size()
-    int consumers = 0;  ///< input slots fed by this node (fan-out)
+    int consumers = 0;       ///< input slots fed by this node (fan-out)
   };
   struct Workspace {
     std::vector<Matrix> outputs;

@@ -105,8 +105,9 @@ TEST(Graph, AddRefusesInputsOfDifferentShapes) {
       "    - {kind: dense, units: 10, name: a}\n"
       "    - {kind: dense, units: 12, name: b, inputs: [input]}\n"
       "    - {kind: add, inputs: [a, b]}\n");
-  EXPECT_NE(message.find("add: every input must have the same shape, got 10 (input 1) and 12 (input 2)"),
-            std::string::npos)
+  EXPECT_NE(
+      message.find("add: every input must have the same shape, got 10 (input 1) and 12 (input 2)"),
+      std::string::npos)
       << message;
 }
 

@@ -20,13 +20,13 @@ enum class Mode { train, infer };
 
 /// What a layer gets once, when the graph is built.
 struct LayerBuild {
-  std::string name;                       ///< the node's name, unique in the graph
+  std::string name;                 ///< the node's name, unique in the graph
   std::vector<Shape> input_shapes;  ///< each input's sample shape, in `inputs:` order
   /// input_shapes[i].size(): for layers that see a sample as a vector of numbers (dense flattens
   /// whatever it gets).
   std::vector<std::int64_t> input_width;
-  Rng* init_rng = nullptr;                ///< draws initial weights (seeded per layer)
-  std::uint64_t seed = 0;  ///< the layer's own seed for run-time randomness (dropout)
+  Rng* init_rng = nullptr;  ///< draws initial weights (seeded per layer)
+  std::uint64_t seed = 0;   ///< the layer's own seed for run-time randomness (dropout)
 };
 
 class Layer {
