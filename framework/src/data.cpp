@@ -90,6 +90,13 @@ PreparedData prepare_data(const DataSpec& spec, const PluginHost& host,
   PreparedData data;
   data.classes = bundle.classes;
   data.description = bundle.description;
+  data.sample_shape =
+      bundle.sample_shape.dims.empty() ? Shape{bundle.train.features.cols()} : bundle.sample_shape;
+  if (data.sample_shape.size() != bundle.train.features.cols()) {
+    throw Error(where + ": examples of shape " + data.sample_shape.to_string() + " need " +
+                std::to_string(data.sample_shape.size()) + " numbers, the rows have " +
+                std::to_string(bundle.train.features.cols()));
+  }
   const std::int64_t n = bundle.train.features.rows();
   if (spec.val_size > 0) {
     if (spec.val_size >= n) {

@@ -18,6 +18,7 @@ struct PreparedData {
   LabeledSet test;
   std::int32_t classes = 0;
   std::string description;
+  Shape sample_shape;  ///< one example's shape; its size() is features()
 
   std::int64_t features() const { return train.features.cols(); }
   /// The rows of `split`.

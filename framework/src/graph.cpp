@@ -7,13 +7,17 @@
 
 namespace nnlab {
 
-Graph::Graph(const ModelSpec& spec, std::int64_t data_width, const PluginHost& host,
+Graph::Graph(const ModelSpec& spec, const Shape& data_shape, const PluginHost& host,
              std::uint64_t seed) {
-  input_width_ = spec.input_width > 0 ? spec.input_width : data_width;
-  if (input_width_ != data_width) {
-    throw ConfigError(spec.input_where, "model.input",
-                      "the model takes " + std::to_string(input_width_) +
-                          " features but the data has " + std::to_string(data_width));
+  input_shape_ = data_shape;
+  if (spec.input_width > 0) {
+    if (spec.input_width != data_shape.size()) {
+      throw ConfigError(spec.input_where, "model.input",
+                        "the model takes " + std::to_string(spec.input_width) +
+                            " features but the data has " + std::to_string(data_shape.size()) +
+                            (data_shape.rank() > 1 ? " (" + data_shape.to_string() + ")" : ""));
+    }
+    input_shape_ = Shape{spec.input_width};  // declared flat: the layers see a vector
   }
   // Topological order (Kahn), keeping file order among ready nodes so a chain stays a chain.
   std::map<std::string, std::size_t> index;
@@ -65,8 +69,9 @@ Graph::Graph(const ModelSpec& spec, std::int64_t data_width, const PluginHost& h
     for (const auto& in : node_spec.inputs) {
       const int producer = in == "input" ? kData : position.at(in);
       node.inputs.push_back(producer);
-      build.input_width.push_back(
-          producer == kData ? input_width_ : nodes_[static_cast<std::size_t>(producer)].width);
+      build.input_shapes.push_back(
+          producer == kData ? input_shape_ : nodes_[static_cast<std::size_t>(producer)].shape);
+      build.input_width.push_back(build.input_shapes.back().size());
       if (producer != kData) ++nodes_[static_cast<std::size_t>(producer)].consumers;
     }
     const auto n_inputs = static_cast<int>(node.inputs.size());
@@ -81,7 +86,10 @@ Graph::Graph(const ModelSpec& spec, std::int64_t data_width, const PluginHost& h
     build.init_rng = &init_rng;
     build.seed = derive_seed(seed, "layer/" + node.name);
     try {
-      node.width = node.layer->build(build);
+      node.shape = node.layer->build(build);
+      node.width = node.shape.size();
+      if (node.width <= 0)
+        throw Error("its output would be empty (" + node.shape.to_string() + ")");
     } catch (const ConfigError&) {
       throw;
     } catch (const std::bad_alloc&) {
@@ -124,6 +132,12 @@ std::vector<std::string> Graph::node_names() const {
   std::vector<std::string> names;
   for (const auto& n : nodes_) names.push_back(n.name);
   return names;
+}
+
+const Shape& Graph::node_shape(const std::string& name) const {
+  for (const auto& node : nodes_)
+    if (node.name == name) return node.shape;
+  throw Error("no node named '" + name + "'");
 }
 
 ConstMatrixView Graph::node_output(const std::string& name) const {

@@ -18,10 +18,12 @@ class PluginHost;
 
 class Graph {
  public:
-  /// Creates every layer through the plugin host and builds it for its input widths.
-  /// @param data_width features of the input data (used when the spec gives no `input`)
+  /// Creates every layer through the plugin host and builds it for its inputs' shapes. A layer
+  /// that cannot take what it is fed is a ConfigError at its YAML line, naming both shapes.
+  /// @param data_shape one example's shape (`model.input: N`, when given, must be its size: the
+  ///                   model then sees each example as N features)
   /// @param seed       the experiment seed; each layer's init and run-time streams derive from it
-  Graph(const ModelSpec& spec, std::int64_t data_width, const PluginHost& host, std::uint64_t seed);
+  Graph(const ModelSpec& spec, const Shape& data_shape, const PluginHost& host, std::uint64_t seed);
   ~Graph();
 
   /// Runs every node on `input` (rows = batch). Returns the output node's activations, valid until
@@ -34,8 +36,11 @@ class Graph {
 
   /// Every trainable parameter, in node order.
   const std::vector<Parameter*>& parameters() const { return parameters_; }
-  std::int64_t input_width() const { return input_width_; }
+  std::int64_t input_width() const { return input_shape_.size(); }
   std::int64_t output_width() const { return nodes_[static_cast<std::size_t>(output_)].width; }
+  const Shape& input_shape() const { return input_shape_; }
+  /// A node's output shape; throws Error for an unknown node.
+  const Shape& node_shape(const std::string& name) const;
   /// Node names in execution order.
   std::vector<std::string> node_names() const;
   /// A node's activations from the last forward (rows = that batch); throws Error for an unknown
@@ -48,8 +53,9 @@ class Graph {
     std::string name;
     std::unique_ptr<Layer> layer;
     std::vector<int> inputs;  ///< producer node indices; kData for the data
-    std::int64_t width = 0;
-    int consumers = 0;  ///< input slots fed by this node (fan-out)
+    Shape shape;
+    std::int64_t width = 0;  ///< shape.size()
+    int consumers = 0;       ///< input slots fed by this node (fan-out)
   };
   struct Workspace {
     std::vector<Matrix> outputs;
@@ -61,7 +67,7 @@ class Graph {
 
   std::vector<Node> nodes_;  ///< in topological order
   int output_ = 0;
-  std::int64_t input_width_ = 0;
+  Shape input_shape_;
   std::vector<Parameter*> parameters_;
   std::map<std::int64_t, Workspace> workspaces_;
   Workspace* current_ = nullptr;

@@ -20,7 +20,7 @@ DivergedError::~DivergedError() = default;
 Trainer::Trainer(const ExperimentSpec& spec, const PreparedData& data, const PluginHost& host)
     : spec_(spec), data_(data) {
   const Registries& r = host.registries();
-  graph_ = std::make_unique<Graph>(spec.model, data.features(), host, spec.seed);
+  graph_ = std::make_unique<Graph>(spec.model, data.sample_shape, host, spec.seed);
   if (graph_->output_width() != data.classes) {
     throw ConfigError(spec.model.loss.where, "model",
                       "the model outputs " + std::to_string(graph_->output_width()) +

@@ -56,16 +56,22 @@ class Idx final : public Dataset {
 
   DataBundle load(const DataRequest& request) override {
     DataBundle data;
-    data.train = read(train_images_, train_labels_, request.train_limit);
-    data.test = read(test_images_, test_labels_, request.test_limit);
+    Shape test_shape;
+    data.train = read(train_images_, train_labels_, request.train_limit, &data.sample_shape);
+    data.test = read(test_images_, test_labels_, request.test_limit, &test_shape);
+    if (test_shape != data.sample_shape) {
+      throw Error(test_images_ + ": images of " + test_shape.to_string() + ", but " +
+                  train_images_ + " has " + data.sample_shape.to_string());
+    }
     data.classes = classes_;
     data.description = train_images_ + " (+3 files)";
     return data;
   }
 
  private:
-  static LabeledSet read(const std::string& images, const std::string& labels, std::int64_t limit) {
-    LabeledSet set{read_idx_images(images, limit), read_idx_labels(labels, limit)};
+  static LabeledSet read(const std::string& images, const std::string& labels, std::int64_t limit,
+                         Shape* shape) {
+    LabeledSet set{read_idx_images(images, limit, shape), read_idx_labels(labels, limit)};
     if (static_cast<std::int64_t>(set.labels.size()) != set.features.rows()) {
       throw Error(labels + ": has " + std::to_string(set.labels.size()) + " labels for " +
                   std::to_string(set.features.rows()) + " images in " + images);

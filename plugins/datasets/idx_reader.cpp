@@ -148,7 +148,7 @@ void refuse_trailing_data(GzFile& file, std::uint32_t count, std::int64_t n,
 
 }  // namespace
 
-Matrix read_idx_images(const std::string& path, std::int64_t limit) {
+Matrix read_idx_images(const std::string& path, std::int64_t limit, Shape* sample_shape) {
   GzFile file(path);
   expect_magic(file, 0x00000803, "image");
   const std::uint32_t count = file.read_u32("image count");
@@ -170,6 +170,7 @@ Matrix read_idx_images(const std::string& path, std::int64_t limit) {
                 " are present");
   }
   refuse_trailing_data(file, count, n, "images");
+  if (sample_shape) *sample_shape = Shape{1, std::int64_t{rows}, std::int64_t{cols}};
   Matrix images(n, pixels);
   for (std::size_t i = 0; i < bytes.size(); ++i) images.data()[i] = bytes[i];
   return images;

@@ -6,13 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "nnlab/shape.hpp"
 #include "nnlab/tensor.hpp"
 
 namespace nnlab::datasets {
 
-/// Reads up to `limit` images (-1: all) as rows of rows*cols float pixel values 0..255.
+/// Reads up to `limit` images (-1: all) as rows of rows*cols float pixel values 0..255; with
+/// `sample_shape`, stores the images' shape there (1 x rows x cols: one channel).
 /// Throws nnlab::Error naming the file on a missing file, a wrong magic number or truncated data.
-Matrix read_idx_images(const std::string& path, std::int64_t limit);
+Matrix read_idx_images(const std::string& path, std::int64_t limit, Shape* sample_shape = nullptr);
 
 /// Reads up to `limit` labels (-1: all).
 std::vector<std::int32_t> read_idx_labels(const std::string& path, std::int64_t limit);

@@ -11,7 +11,7 @@ class LeakyRelu final : public nnlab::Layer {
       : alpha_(static_cast<float>(params.number("alpha"))) {}
 
   // One input; the output is as wide as the input. No trainable parameters.
-  std::int64_t build(const nnlab::LayerBuild& build) override { return build.input_width.at(0); }
+  nnlab::Shape build(const nnlab::LayerBuild& build) override { return build.input_shapes.at(0); }
 
   void forward(nnlab::Compute&, std::span<const nnlab::ConstMatrixView> inputs,
                nnlab::MatrixView output, nnlab::Mode) override {

@@ -19,15 +19,17 @@ class Add final : public Layer {
   int max_inputs() const override { return 64; }
   int min_inputs() const override { return 2; }
 
-  std::int64_t build(const LayerBuild& build) override {
-    width_ = build.input_width.at(0);
-    for (auto w : build.input_width) {
-      if (w != width_)
-        throw Error("add: every input must have the same width, got " + std::to_string(width_) +
-                    " and " + std::to_string(w));
+  Shape build(const LayerBuild& build) override {
+    const Shape& first = build.input_shapes.at(0);
+    for (std::size_t i = 1; i < build.input_shapes.size(); ++i) {
+      if (build.input_shapes[i] != first)
+        throw Error("add: every input must have the same shape, got " + first.to_string() +
+                    " (input 1) and " + build.input_shapes[i].to_string() + " (input " +
+                    std::to_string(i + 1) + ")");
     }
-    inputs_ = static_cast<int>(build.input_width.size());
-    return width_;
+    width_ = first.size();
+    inputs_ = static_cast<int>(build.input_shapes.size());
+    return first;
   }
 
   void forward(Compute& compute, std::span<const ConstMatrixView> inputs, MatrixView output,

@@ -1,7 +1,8 @@
 // Batch normalization (Ioffe & Szegedy 2015) on oneDNN's batch_normalization primitive.
-// The N x C activations are described as N x C x 1 x 1 in nhwc: the same bytes as a row-major
-// matrix, but a layout oneDNN runs on its fast path, where plain 2-D `nc` takes a slow reference
-// kernel.
+// Features (N x C) are described as N x C x 1 x 1 in nhwc: the same bytes as a row-major matrix,
+// but a layout oneDNN runs on its fast path, where plain 2-D `nc` takes a slow reference kernel.
+// Images (N x C x H x W) are normalized per channel over batch x height x width, the paper's
+// convolutional form (§3.2): one mean, variance, gamma and beta per channel.
 // `scale_shift: fixed` drops gamma and beta altogether (gamma = 1, beta = 0 for good): the layer
 // has no parameters, the primitives run without use_scale / use_shift and backward computes
 // diff_src only (prop_kind::backward_data): pure standardization.
@@ -27,8 +28,11 @@ class BatchNorm final : public Layer {
       params.fail("momentum", "expected a momentum in [0, 1]");
   }
 
-  std::int64_t build(const LayerBuild& build) override {
-    channels_ = build.input_width.at(0);
+  Shape build(const LayerBuild& build) override {
+    const Shape& in = build.input_shapes.at(0);
+    channels_ = in.is_image() ? in.channels() : in.size();
+    height_ = in.is_image() ? in.height() : 1;
+    width_ = in.is_image() ? in.width() : 1;
     if (learned_) {
       gamma_ = {build.name + ".gamma", ParameterRole::scale, Matrix(1, channels_),
                 Matrix(1, channels_)};
@@ -43,7 +47,7 @@ class BatchNorm final : public Layer {
     running_var_ = Matrix(1, channels_);
     mean_sum_.assign(static_cast<std::size_t>(channels_), 0.0);
     var_sum_.assign(static_cast<std::size_t>(channels_), 0.0);
-    return channels_;
+    return in;
   }
 
   void forward(Compute& compute, std::span<const ConstMatrixView> inputs, MatrixView output,
@@ -72,7 +76,7 @@ class BatchNorm final : public Layer {
     if (input_grads[0].data) {
       bind(p.diff_src, input_grads[0].data);
     } else {
-      if (scratch_.size() < inputs[0].size()) scratch_ = Matrix(inputs[0].rows, channels_);
+      if (scratch_.size() < inputs[0].size()) scratch_ = Matrix(inputs[0].rows, inputs[0].cols);
       bind(p.diff_src, scratch_.data());
     }
     p.backward.execute(compute.stream, p.backward_args);
@@ -134,8 +138,10 @@ class BatchNorm final : public Layer {
     const auto& engine = compute.engine;
     const auto eps = static_cast<float>(epsilon_);
     Primitives p;
-    // Describe N x C as N x C x 1 x 1 in nhwc: the same bytes, oneDNN's fast kernels.
-    const dnnl::memory::desc data_md({batch, channels_, 1, 1}, dt::f32, tag::nhwc);
+    // Features: N x C as N x C x 1 x 1 in nhwc, the same bytes, oneDNN's fast kernels. Images:
+    // the rows' own C-H-W order, nchw.
+    const dnnl::memory::desc data_md({batch, channels_, height_, width_}, dt::f32,
+                                     height_ * width_ == 1 ? tag::nhwc : tag::nchw);
     const dnnl::memory::desc channel_md({channels_}, dt::f32, tag::a);
     // Learned: gamma and beta are SCALE and SHIFT. Fixed: no flags, oneDNN only standardizes.
     const flags affine = learned_ ? flags::use_scale | flags::use_shift : flags::none;
@@ -194,7 +200,7 @@ class BatchNorm final : public Layer {
   double momentum_;
   bool paper_stats_;
   bool learned_;  ///< scale_shift: learned (gamma, beta trained) or fixed (gamma 1, beta 0)
-  std::int64_t channels_ = 0;
+  std::int64_t channels_ = 0, height_ = 1, width_ = 1;
   Parameter gamma_, beta_;  ///< learned mode only
   Matrix batch_mean_, batch_var_, running_mean_, running_var_, scratch_;
   std::vector<double> mean_sum_, var_sum_;  ///< paper mode: sums of batch means and variances
@@ -206,7 +212,8 @@ class BatchNorm final : public Layer {
 
 void register_batch_norm(Registrar& r) {
   r.layers.add("batch_norm", &make<Layer, BatchNorm>,
-               Schema("batch normalization over the batch, per feature (oneDNN)")
+               Schema("batch normalization over the batch, per feature; per channel over batch, "
+                      "height and width for images (oneDNN)")
                    .number("epsilon", 1e-6, "added to the variance")
                    .greater_than(0)
                    .number("momentum", 0.9, "running averages: r = momentum r + (1 - momentum) x")

@@ -6,6 +6,9 @@ namespace nnlab::layers {
 
 void register_add(Registrar& r);
 void register_dense(Registrar& r);
+void register_conv2d(Registrar& r);
+void register_pooling(Registrar& r);
+void register_flatten(Registrar& r);
 void register_batch_norm(Registrar& r);
 void register_eltwise(Registrar& r);
 void register_identity(Registrar& r);

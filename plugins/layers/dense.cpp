@@ -20,13 +20,14 @@ class Dense final : public Layer {
         init_(WeightInit::from(params, "init")),
         use_bias_(params.boolean("bias", true)) {}
 
-  std::int64_t build(const LayerBuild& build) override {
+  /// Flattens whatever it gets: an image's row is its C-H-W numbers already.
+  Shape build(const LayerBuild& build) override {
     in_ = build.input_width.at(0);
     weights_ = {build.name + ".W", ParameterRole::weight, Matrix(in_, units_), Matrix(in_, units_)};
     init_.fill(weights_.value, in_, units_, *build.init_rng);
     if (use_bias_)
       bias_ = {build.name + ".b", ParameterRole::bias, Matrix(1, units_), Matrix(1, units_)};
-    return units_;
+    return {units_};
   }
 
   void forward(Compute& compute, std::span<const ConstMatrixView> inputs, MatrixView output,

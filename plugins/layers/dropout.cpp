@@ -16,9 +16,9 @@ class Dropout final : public Layer {
   explicit Dropout(const Params& params)
       : ratio_(params.number("ratio")), inverted_(params.string("mode") == "inverted") {}
 
-  std::int64_t build(const LayerBuild& build) override {
+  Shape build(const LayerBuild& build) override {
     rng_.seed(build.seed);
-    return build.input_width.at(0);
+    return build.input_shapes.at(0);
   }
 
   void forward(Compute&, std::span<const ConstMatrixView> inputs, MatrixView output,

@@ -16,9 +16,9 @@ class Eltwise final : public Layer {
  public:
   explicit Eltwise(const Params&) {}
 
-  std::int64_t build(const LayerBuild& build) override {
-    width_ = build.input_width.at(0);
-    return width_;
+  Shape build(const LayerBuild& build) override {
+    width_ = build.input_width.at(0);  // element-wise: any shape, as a row of numbers
+    return build.input_shapes.at(0);
   }
 
   void forward(Compute& compute, std::span<const ConstMatrixView> inputs, MatrixView output,

@@ -12,7 +12,7 @@ class Identity final : public Layer {
  public:
   explicit Identity(const Params&) {}
 
-  std::int64_t build(const LayerBuild& build) override { return build.input_width.at(0); }
+  Shape build(const LayerBuild& build) override { return build.input_shapes.at(0); }
 
   void forward(Compute&, std::span<const ConstMatrixView> inputs, MatrixView output,
                Mode) override {

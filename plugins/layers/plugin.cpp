@@ -1,4 +1,5 @@
-// The built-in layers plugin: add, dense, batch_norm, relu/sigmoid/tanh, dropout, and the losses.
+// The built-in layers plugin: add, dense, conv2d, max/avg/global_avg pooling, flatten, batch_norm,
+// relu/sigmoid/tanh, dropout, and the losses.
 #include "nnlab/plugin.hpp"
 #include "components.hpp"
 
@@ -6,6 +7,9 @@ namespace {
 void register_components(nnlab::Registrar& r) {
   nnlab::layers::register_add(r);
   nnlab::layers::register_dense(r);
+  nnlab::layers::register_conv2d(r);
+  nnlab::layers::register_pooling(r);
+  nnlab::layers::register_flatten(r);
   nnlab::layers::register_batch_norm(r);
   nnlab::layers::register_eltwise(r);
   nnlab::layers::register_identity(r);

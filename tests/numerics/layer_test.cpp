@@ -24,8 +24,8 @@ BuiltLayer make_layer(const std::string& component, std::int64_t in, std::uint64
   out.layer = test::builtin_host().create(test::builtin_host().registries().layers,
                                           spec.model.nodes.at(0).layer);
   Rng rng(seed);
-  LayerBuild build{"l", {in}, &rng, seed};
-  out.width = out.layer->build(build);
+  LayerBuild build{"l", {Shape{in}}, {in}, &rng, seed};
+  out.width = out.layer->build(build).size();
   return out;
 }
 

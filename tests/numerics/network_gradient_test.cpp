@@ -60,7 +60,7 @@ struct ReferenceNet {
 
 TEST(NetworkGradient, BatchNormNetworkMatchesFloat64ReferenceAndFiniteDifferences) {
   const auto spec = parse_experiment(batch_norm_net(), "e6.yaml");
-  Graph graph(spec.model, 4, test::builtin_host(), 17);
+  Graph graph(spec.model, Shape{4}, test::builtin_host(), 17);
   auto loss =
       test::builtin_host().create(test::builtin_host().registries().losses, spec.model.loss);
   std::mt19937_64 rng(23);
@@ -103,7 +103,7 @@ TEST(NetworkGradient, BatchNormNetworkMatchesFloat64ReferenceAndFiniteDifference
 TEST(NetworkGradient, FixedScaleShiftNetworkHasNoGammaOrBetaAndMatchesTheReference) {
   const auto spec =
       parse_experiment(batch_norm_net("{kind: batch_norm, scale_shift: fixed}"), "e6.yaml");
-  Graph graph(spec.model, 4, test::builtin_host(), 17);
+  Graph graph(spec.model, Shape{4}, test::builtin_host(), 17);
   auto loss =
       test::builtin_host().create(test::builtin_host().registries().losses, spec.model.loss);
   // Only the dense layers have parameters: W1 b1 W2 b2 W3 b3.
@@ -186,7 +186,7 @@ TEST(NetworkGradient, ResidualGraphAccumulatesGradientsOfAFanOut) {
       "  loss: {kind: softmax_cross_entropy}\n"
       "optimizer: {kind: sgd}\ntrain: {epochs: 1}\n";
   const auto spec = parse_experiment(yaml, "res.yaml");
-  Graph graph(spec.model, 5, test::builtin_host(), 2);
+  Graph graph(spec.model, Shape{5}, test::builtin_host(), 2);
   auto loss =
       test::builtin_host().create(test::builtin_host().registries().losses, spec.model.loss);
   std::mt19937_64 rng(29);

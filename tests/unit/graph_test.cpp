@@ -14,12 +14,12 @@ std::string model_yaml(const std::string& layers) {
 
 std::string graph_error(const std::string& layers) {
   const auto spec = parse_experiment(model_yaml(layers), "g.yaml");
-  return test::error_of([&] { Graph(spec.model, 16, test::builtin_host(), 1); });
+  return test::error_of([&] { Graph(spec.model, Shape{16}, test::builtin_host(), 1); });
 }
 
 TEST(Graph, BuildsAChainWithParametersInNodeOrder) {
   const auto spec = parse_experiment(test::synthetic_experiment(), "t.yaml");
-  Graph graph(spec.model, 8, test::builtin_host(), 1);
+  Graph graph(spec.model, Shape{8}, test::builtin_host(), 1);
   EXPECT_EQ(graph.output_width(), 3);
   std::vector<std::string> names;
   for (const Parameter* p : graph.parameters()) names.push_back(p->name);
@@ -31,8 +31,9 @@ TEST(Graph, BuildsAChainWithParametersInNodeOrder) {
 
 TEST(Graph, TheSameSeedGivesTheSameInitialWeights) {
   const auto spec = parse_experiment(test::synthetic_experiment(), "t.yaml");
-  Graph a(spec.model, 8, test::builtin_host(), 7), b(spec.model, 8, test::builtin_host(), 7),
-      c(spec.model, 8, test::builtin_host(), 8);
+  Graph a(spec.model, Shape{8}, test::builtin_host(), 7),
+      b(spec.model, Shape{8}, test::builtin_host(), 7),
+      c(spec.model, Shape{8}, test::builtin_host(), 8);
   const Matrix& wa = a.parameters()[0]->value;
   const Matrix& wb = b.parameters()[0]->value;
   const Matrix& wc = c.parameters()[0]->value;
@@ -99,13 +100,14 @@ TEST(Graph, InputCountIsChecked) {
       std::string::npos);
 }
 
-TEST(Graph, AddRefusesInputsOfDifferentWidths) {
+TEST(Graph, AddRefusesInputsOfDifferentShapes) {
   const auto message = graph_error(
       "    - {kind: dense, units: 10, name: a}\n"
       "    - {kind: dense, units: 12, name: b, inputs: [input]}\n"
       "    - {kind: add, inputs: [a, b]}\n");
-  EXPECT_NE(message.find("add: every input must have the same width, got 10 and 12"),
-            std::string::npos)
+  EXPECT_NE(
+      message.find("add: every input must have the same shape, got 10 (input 1) and 12 (input 2)"),
+      std::string::npos)
       << message;
 }
 
@@ -114,7 +116,7 @@ TEST(Graph, ResidualForwardSumsItsBranches) {
                                                 "    - {kind: relu, name: r}\n"
                                                 "    - {kind: add, inputs: [a, r]}\n"),
                                      "g.yaml");
-  Graph graph(spec.model, 16, test::builtin_host(), 5);
+  Graph graph(spec.model, Shape{16}, test::builtin_host(), 5);
   Matrix x(3, 16);
   for (std::int64_t i = 0; i < x.size(); ++i) x.data()[i] = static_cast<float>((i % 7) - 3) * 0.25f;
   Compute compute = Compute::make();

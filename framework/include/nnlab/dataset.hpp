@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "nnlab/shape.hpp"
 #include "nnlab/tensor.hpp"
 
 namespace nnlab {
@@ -26,6 +27,9 @@ struct DataBundle {
   LabeledSet test;
   std::int32_t classes = 0;
   std::string description;  ///< one line for the log, e.g. the files read
+  /// One example's shape, e.g. 1 x 28 x 28 for grey images (rows hold C-H-W order); empty: a
+  /// vector of features.
+  Shape sample_shape;
 };
 
 class Dataset {

@@ -1,6 +1,7 @@
 #pragma once
-/// The Layer interface: a node of the model graph. Inputs and outputs are batch x features
-/// matrices.
+/// The Layer interface: a node of the model graph. A layer is built from its inputs' shapes
+/// (nnlab/shape.hpp: {features} or {channels, height, width}) and returns its output's; forward
+/// and backward see batch × size matrices, each row one sample in C-H-W order.
 #include <cstdint>
 #include <span>
 #include <string>
@@ -9,6 +10,7 @@
 #include "nnlab/compute.hpp"
 #include "nnlab/parameter.hpp"
 #include "nnlab/random.hpp"
+#include "nnlab/shape.hpp"
 #include "nnlab/tensor.hpp"
 
 namespace nnlab {
@@ -18,18 +20,23 @@ enum class Mode { train, infer };
 
 /// What a layer gets once, when the graph is built.
 struct LayerBuild {
-  std::string name;                       ///< the node's name, unique in the graph
-  std::vector<std::int64_t> input_width;  ///< features of each input, in `inputs:` order
-  Rng* init_rng = nullptr;                ///< draws initial weights (seeded per layer)
-  std::uint64_t seed = 0;  ///< the layer's own seed for run-time randomness (dropout)
+  std::string name;                 ///< the node's name, unique in the graph
+  std::vector<Shape> input_shapes;  ///< each input's sample shape, in `inputs:` order
+  /// input_shapes[i].size(): for layers that see a sample as a vector of numbers (dense flattens
+  /// whatever it gets).
+  std::vector<std::int64_t> input_width;
+  Rng* init_rng = nullptr;  ///< draws initial weights (seeded per layer)
+  std::uint64_t seed = 0;   ///< the layer's own seed for run-time randomness (dropout)
 };
 
 class Layer {
  public:
   virtual ~Layer();
 
-  /// Creates parameters for the given inputs and returns the output width (features).
-  virtual std::int64_t build(const LayerBuild& build) = 0;
+  /// Creates parameters for the given inputs and returns the output's sample shape. Inputs it
+  /// cannot take (a kernel larger than the image) throw nnlab::Error naming both shapes; the
+  /// graph adds the node's YAML line.
+  virtual Shape build(const LayerBuild& build) = 0;
   /// Accepted number of inputs; most layers take exactly one.
   virtual int min_inputs() const { return 1; }
   virtual int max_inputs() const { return 1; }
