@@ -58,6 +58,7 @@ PreparedData stand_in_data(const ExperimentSpec& spec) {
   if (spec.data.val_size > 0) data.val = {Matrix(1, width), {0}};
   data.test = {Matrix(1, width), {0}};
   data.classes = 10;
+  data.sample_shape = Shape{width};
   return data;
 }
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "data.hpp"
+#include "data_cache.hpp"
 #include "experiment.hpp"
 #include "fuzz_support.hpp"
 #include "search_components.hpp"
@@ -59,7 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!spec.search) return 0;
     const auto strategy = nnlab::make_strategy(spec, host);
     nnlab::make_pruner(spec, host);
-    static const nnlab::PreparedData no_data;  // trial_spec reads no data
+    nnlab::DataCache no_data(host);  // trial_spec prepares no data
     const nnlab::TrialRunner runner(spec, no_data, host);
     for (std::int64_t trial = 0; trial < kTrialsAsked; ++trial) {
       const auto assignment = strategy->ask(trial);
