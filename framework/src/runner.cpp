@@ -48,7 +48,9 @@ std::string validate_experiment(const ExperimentSpec& spec, const PluginHost& ho
          " parameters; data: " + std::to_string(data.train.features.rows()) + " train, " +
          std::to_string(data.val.features.rows()) + " val, " +
          std::to_string(data.test.features.rows()) + " test rows of " +
-         std::to_string(data.features()) + " features" + whitening_check(spec.data, data);
+         (data.sample_shape.rank() > 1 ? data.sample_shape.to_string()
+                                       : std::to_string(data.features()) + " features") +
+         whitening_check(spec.data, data);
 }
 
 RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
