@@ -9,6 +9,7 @@
 
 #include "components.hpp"
 #include "init.hpp"
+#include "memory_budget.hpp"
 #include "nnlab/layer.hpp"
 #include "window.hpp"
 
@@ -43,6 +44,7 @@ class Conv2d final : public Layer {
                  window_.output(in_.width(), in_, "conv2d")};
     const std::int64_t fan_in = in_.channels() / groups_ * window_.kernel * window_.kernel;
     const std::int64_t fan_out = filters_ / groups_ * window_.kernel * window_.kernel;
+    check_parameters_fit(static_cast<double>(filters_) * static_cast<double>(fan_in));
     weights_ = {build.name + ".W", ParameterRole::weight, Matrix(filters_, fan_in),
                 Matrix(filters_, fan_in)};
     init_.fill(weights_.value, fan_in, fan_out, *build.init_rng);

@@ -7,6 +7,7 @@
 
 #include "components.hpp"
 #include "init.hpp"
+#include "memory_budget.hpp"
 #include "nnlab/layer.hpp"
 #include "onednn_util.hpp"
 
@@ -23,6 +24,7 @@ class Dense final : public Layer {
   /// Flattens whatever it gets: an image's row is its C-H-W numbers already.
   Shape build(const LayerBuild& build) override {
     in_ = build.input_width.at(0);
+    check_parameters_fit(static_cast<double>(in_) * static_cast<double>(units_));
     weights_ = {build.name + ".W", ParameterRole::weight, Matrix(in_, units_), Matrix(in_, units_)};
     init_.fill(weights_.value, in_, units_, *build.init_rng);
     if (use_bias_)
