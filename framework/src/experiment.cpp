@@ -408,14 +408,12 @@ class Loader {
     auto interval = [&](const std::string& key) -> std::optional<std::pair<double, double>> {
       const ParamValue* range = p.find(key);
       if (!range) return std::nullopt;
-      const auto low = range->is_list && range->items.size() == 2
-                           ? parse_number(range->items[0].text)
-                           : std::nullopt;
-      const auto high = range->is_list && range->items.size() == 2
-                            ? parse_number(range->items[1].text)
-                            : std::nullopt;
-      if (!low || !high || !(*low < *high)) p.fail(key, "expected [low, high] with low < high");
-      return std::pair{*low, *high};
+      if (range->is_list && range->items.size() == 2) {
+        const auto low = parse_number(range->items[0].text);
+        const auto high = parse_number(range->items[1].text);
+        if (low && high && *low < *high) return std::pair{*low, *high};
+      }
+      p.fail(key, "expected [low, high] with low < high");
     };
     spec.range = interval("range");
     spec.range_fraction = interval("range_fraction");

@@ -96,7 +96,9 @@ TEST(IdxDataset, ADirWithStandardNamesAndATrainLimit) {
 TEST(IdxDataset, TruncatedImagesAreAnErrorNamingTheFile) {
   test::TempDir dir;
   auto bytes = images(10, 3, 3);
-  bytes.resize(bytes.size() - 20);
+  // erase, not resize(size() - 20): GCC 12 with -fsanitize=address warns (-Wstringop-overflow)
+  // about resize's growing branch, which a shrink never takes.
+  bytes.erase(bytes.end() - 20, bytes.end());
   const auto ti = write(dir, "ti.gz", bytes, true), tl = write(dir, "tl", labels(10), false);
   const auto message = test::error_of([&] {
     load("train_images: " + ti + ", train_labels: " + tl + ", test_images: " + ti +

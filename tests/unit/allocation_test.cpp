@@ -18,6 +18,11 @@ std::atomic<long> allocations{0};
 constexpr std::size_t kCounted = 4096;
 }  // namespace
 
+// GCC 12 with -fsanitize=address warns (-Wmismatched-new-delete) where it sees memory from
+// `operator new` reach free() below; these replacements make `operator new` malloc, so free
+// matches.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void* operator new(std::size_t size) {
   if (size >= kCounted) ++allocations;
   if (void* p = std::malloc(size ? size : 1)) return p;
@@ -33,6 +38,7 @@ void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+#pragma GCC diagnostic pop
 
 namespace nnlab {
 namespace {
