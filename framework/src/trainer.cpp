@@ -8,6 +8,7 @@
 #include <random>
 
 #include "interruption.hpp"
+#include "nnlab/memory.hpp"
 #include "plugin_host.hpp"
 
 namespace nnlab {
@@ -35,13 +36,18 @@ Trainer::Trainer(const ExperimentSpec& spec, const PreparedData& data, const Plu
   for (Parameter* p : graph_->parameters()) {
     if (p->role == ParameterRole::weight) weights_flop_.push_back(p);
   }
-  try {
-    batch_x_ = Matrix(spec.train.batch_size, data.features());
-  } catch (const std::bad_alloc&) {
+  // A batch's input rows, and an activation and a gradient per node for each row: refused by
+  // size before anything is allocated (nnlab/memory.hpp says why).
+  double row_bytes = static_cast<double>(data.features());
+  for (const auto& name : graph_->node_names())
+    row_bytes += 2.0 * static_cast<double>(graph_->node_shape(name).size());
+  if (static_cast<double>(spec.train.batch_size) * row_bytes * sizeof(float) >
+      memory_limit_bytes()) {
     throw ConfigError(spec.train.batch_size_where, "train.batch_size",
                       "a batch of " + std::to_string(spec.train.batch_size) +
                           " rows needs more memory than this machine has");
   }
+  batch_x_ = Matrix(spec.train.batch_size, data.features());
   batch_y_.resize(static_cast<std::size_t>(spec.train.batch_size));
   for (const auto& split : spec.train.eval) {
     if (split == Split::val && data.val.features.rows() == 0) {

@@ -1,7 +1,5 @@
 #include "idx_reader.hpp"
 
-#include <sys/resource.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -11,6 +9,7 @@
 #include <memory>
 
 #include "nnlab/error.hpp"
+#include "nnlab/memory.hpp"
 
 namespace nnlab::datasets {
 namespace {
@@ -100,17 +99,6 @@ std::string gib(double bytes) {
   return buffer;
 }
 
-/// The memory this process may have: the machine's, or less under a ulimit.
-double memory_limit() {
-  double limit = double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGE_SIZE));
-  for (const int resource : {RLIMIT_AS, RLIMIT_DATA}) {
-    rlimit r{};
-    if (getrlimit(resource, &r) == 0 && r.rlim_cur != RLIM_INFINITY)
-      limit = std::min(limit, double(r.rlim_cur));
-  }
-  return limit;
-}
-
 /// Refuses, before reading the body, a header that declares more than the file holds, or rows
 /// that could not be held in memory as floats: the declared dimensions are checked, never trusted
 /// with an allocation.
@@ -130,9 +118,9 @@ void check_declared(GzFile& file, std::uint64_t header, std::uint32_t count,
                 std::to_string(capacity) + " bytes at most): truncated, or a gzip bomb");
   }
   const double needed = double(n) * double(item_bytes) * (sizeof(float) + 1);
-  if (needed > memory_limit()) {
+  if (needed > memory_limit_bytes()) {
     throw Error(file.path() + ": " + std::to_string(n) + " " + items + " need " + gib(needed) +
-                " of memory, more than this process may use (" + gib(memory_limit()) +
+                " of memory, more than this process may use (" + gib(memory_limit_bytes()) +
                 "); set train_limit/test_limit");
   }
 }

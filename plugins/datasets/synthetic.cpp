@@ -5,6 +5,7 @@
 
 #include "components.hpp"
 #include "nnlab/dataset.hpp"
+#include "nnlab/memory.hpp"
 #include "nnlab/random.hpp"
 
 namespace nnlab::datasets {
@@ -20,6 +21,11 @@ class Synthetic final : public Dataset {
         separation_(params.number("separation")) {}
 
   DataBundle load(const DataRequest& request) override {
+    // Refused by size, not attempted (see nnlab/memory.hpp); the core names the data: line.
+    const double rows = static_cast<double>(train_) + static_cast<double>(test_);
+    if ((rows + static_cast<double>(classes_)) * static_cast<double>(features_) * sizeof(float) >
+        memory_limit_bytes())
+      throw Error("the dataset needs more memory than this machine has");
     // data.seed, when given, keeps the data fixed while the experiment seed varies.
     Rng rng(request.seed);
     std::normal_distribution<double> normal(0.0, 1.0);

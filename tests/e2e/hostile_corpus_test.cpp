@@ -333,7 +333,12 @@ Finished run_limited(const std::vector<std::string>& args, const std::vector<std
   if (child == 0) {
     if (::chdir(cwd.c_str()) != 0) _exit(126);
     const rlimit as{kAddressSpace, kAddressSpace}, core{0, 0};
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    // A sanitizer reserves terabytes of shadow address space: under one, the address limit would
+    // stop the child before main. Sizes are refused by nnlab's own checks before any allocation
+    // (nnlab/memory.hpp), and ASan's allocator aborts on a huge one, so the check still stands.
     setrlimit(RLIMIT_AS, &as);
+#endif
     setrlimit(RLIMIT_CORE, &core);
     std::FILE* o = std::freopen(out.c_str(), "w", stdout);
     std::FILE* e = std::freopen(err.c_str(), "w", stderr);
