@@ -37,8 +37,10 @@ cd "$work"
 
 # Installed with `cmake --install`, the plugins are found through NNLAB_PLUGIN_PATH.
 cmake --install project/build --prefix "$work/user" >/dev/null
-NNLAB_PLUGIN_PATH="$work/user/lib/nnlab/plugins" "$nnlab" plugins | grep -q "latin_hypercube" ||
-  fail "NNLAB_PLUGIN_PATH"
+# To a file first: `| grep -q` closes the pipe at the first match, and with pipefail the SIGPIPE
+# that nnlab may then get while still writing fails the line.
+NNLAB_PLUGIN_PATH="$work/user/lib/nnlab/plugins" "$nnlab" plugins >listed.txt
+grep -q "latin_hypercube" listed.txt || { cat listed.txt; fail "NNLAB_PLUGIN_PATH"; }
 
 # Without them, the experiment names what is missing.
 sed 's/^plugins:.*//' project/spirals.yaml >plain.yaml
