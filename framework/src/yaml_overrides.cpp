@@ -3,6 +3,8 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+
 #include "nnlab/error.hpp"
 
 namespace nnlab {
@@ -87,6 +89,8 @@ std::string apply_override(YAML::Node& root, const std::string& assignment) {
   if (eq == std::string::npos) bad(assignment, "expected key.path=value");
   std::string path = assignment.substr(0, eq);
   YAML::Node value;
+  if (stray_flow_entry(assignment.substr(eq + 1)) != std::string::npos)
+    bad(path, "the value is not valid YAML: ',' outside a [list] or {mapping}");
   try {
     value = YAML::Load(assignment.substr(eq + 1));
   } catch (const YAML::DeepRecursion& e) {
@@ -127,6 +131,33 @@ std::string apply_override(YAML::Node& root, const std::string& assignment) {
     }
   }
   return path;
+}
+
+std::size_t stray_flow_entry(const std::string& text) {
+  // yaml-cpp 0.7 allocates without end on a ',' that opens a document (found by fuzz_experiment:
+  // `,0` on the first line used 24 GB before the OOM killer). Every document start is checked:
+  // the file's, and each after a `---` line; blank, comment and directive lines are skipped.
+  bool document_start = true;
+  for (std::size_t line = 0; line < text.size();) {
+    const std::size_t end = std::min(text.find('\n', line), text.size());
+    std::size_t first = text.find_first_not_of(" \t\r", line);
+    if (first >= end || text[first] == '#' || (first == line && text[first] == '%')) {
+      line = end + 1;
+      continue;
+    }
+    if (first == line && text.compare(line, 3, "---") == 0) {
+      document_start = true;
+      first = text.find_first_not_of(" \t\r", line + 3);
+      if (first >= end || text[first] == '#') {
+        line = end + 1;
+        continue;
+      }
+    }
+    if (document_start && text[first] == ',') return first;
+    document_start = false;
+    line = end + 1;
+  }
+  return std::string::npos;
 }
 
 }  // namespace nnlab

@@ -28,4 +28,8 @@ std::vector<PathStep> parse_key_path(const std::string& path);
 /// pointing into the file.
 std::string apply_override(YAML::Node& root, const std::string& assignment);
 
+/// The offset of a ',' that opens a YAML document (npos: none). yaml-cpp 0.7 never returns from
+/// such a text, so every YAML text nnlab parses is checked for one first.
+std::size_t stray_flow_entry(const std::string& text);
+
 }  // namespace nnlab
