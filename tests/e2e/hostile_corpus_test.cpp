@@ -332,8 +332,9 @@ Finished run_limited(const std::vector<std::string>& args, const std::vector<std
   const pid_t child = fork();
   if (child == 0) {
     if (::chdir(cwd.c_str()) != 0) _exit(126);
-    const rlimit as{kAddressSpace, kAddressSpace}, core{0, 0};
+    const rlimit core{0, 0};
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    const rlimit as{kAddressSpace, kAddressSpace};
     // A sanitizer reserves terabytes of shadow address space: under one, the address limit would
     // stop the child before main. Sizes are refused by nnlab's own checks before any allocation
     // (nnlab/memory.hpp), and ASan's allocator aborts on a huge one, so the check still stands.
