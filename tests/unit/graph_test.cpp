@@ -60,7 +60,8 @@ TEST(Graph, UnknownKindListsKnownKeysTheNearestAndTheSearchPath) {
       message.find("g.yaml:6:14: model.layers[1].kind: unknown layer 'rleu'; did you mean 'relu'?"),
       std::string::npos)
       << message;
-  EXPECT_NE(message.find("known: add avg_pool batch_norm conv2d dense dropout flatten global_avg_pool identity max_pool relu sigmoid tanh"),
+  EXPECT_NE(message.find("known: add avg_pool batch_norm conv2d dense dropout flatten "
+                         "global_avg_pool identity max_pool relu sigmoid tanh"),
             std::string::npos)
       << message;
   EXPECT_NE(message.find("plugins searched in: " + PluginHost::builtin_plugin_dir()),
