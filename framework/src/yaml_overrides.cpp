@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <string_view>
 
 #include "nnlab/error.hpp"
 
@@ -134,10 +135,13 @@ std::string apply_override(YAML::Node& root, const std::string& assignment) {
 }
 
 std::size_t stray_flow_entry(const std::string& text) {
-  // yaml-cpp 0.7 allocates without end on a ',' that opens a document (found by fuzz_experiment:
-  // `,0` on the first line used 24 GB before the OOM killer). Every document start is checked:
-  // the file's, and each after a `---` line; blank, comment and directive lines are skipped.
-  bool document_start = true;
+  // yaml-cpp 0.7 allocates without end on a ',' that starts a line where it ends a document's
+  // top-level node, when that node is not a block mapping (a list, a flow collection, a quoted or
+  // tagged scalar) or is missing: found by fuzz_experiment (`,0` on the first line used 24 GB
+  // before the OOM killer). An experiment is a block mapping, so in each document (the file, and
+  // what follows each `---` line) whose first content line is not `key:`, a line that starts
+  // with ',' is refused before yaml-cpp sees it. Blank, comment and directive lines are skipped.
+  bool document_start = true, block_mapping = false;
   for (std::size_t line = 0; line < text.size();) {
     const std::size_t end = std::min(text.find('\n', line), text.size());
     std::size_t first = text.find_first_not_of(" \t\r", line);
@@ -153,7 +157,18 @@ std::size_t stray_flow_entry(const std::string& text) {
         continue;
       }
     }
-    if (document_start && text[first] == ',') return first;
+    if (text[first] == ',' && (document_start || !block_mapping)) return first;
+    if (document_start) {
+      // `key: ...` or `key:` with a plain key: the document is a block mapping.
+      const std::string content = text.substr(first, end - first);
+      const std::size_t colon =
+          content.find(": ") != std::string::npos ? content.find(": ") : content.find(':');
+      const bool plain_key =
+          std::string_view("-[{\"'!&*?|>@`").find(content[0]) == std::string_view::npos;
+      block_mapping = plain_key && colon != std::string::npos &&
+                      (colon + 1 == content.size() || content[colon + 1] == ' ' ||
+                       content[colon + 1] == '\t' || content[colon + 1] == '\r');
+    }
     document_start = false;
     line = end + 1;
   }
