@@ -135,41 +135,48 @@ std::string apply_override(YAML::Node& root, const std::string& assignment) {
 }
 
 std::size_t stray_flow_entry(const std::string& text) {
-  // yaml-cpp 0.7 allocates without end on a ',' that starts a line where it ends a document's
-  // top-level node, when that node is not a block mapping (a list, a flow collection, a quoted or
-  // tagged scalar) or is missing: found by fuzz_experiment (`,0` on the first line used 24 GB
-  // before the OOM killer). An experiment is a block mapping, so in each document (the file, and
-  // what follows each `---` line) whose first content line is not `key:`, a line that starts
-  // with ',' is refused before yaml-cpp sees it. Blank, comment and directive lines are skipped.
-  bool document_start = true, block_mapping = false;
+  // yaml-cpp 0.7 allocates without end on some lines that start with ',' outside any [list] or
+  // {mapping} (found by fuzz_experiment: 24 GB on a 714-byte file before the OOM killer; a ','
+  // opening a document, or following a top-level list or flow collection). Such a line is never
+  // valid YAML there, so it is refused before yaml-cpp sees the text. Brackets are counted
+  // outside quotes and comments; block scalars (`|`, `>`) are skipped by their indentation.
+  int depth = 0;
+  std::size_t block_indent = std::string::npos;  // inside a block scalar: its key's indentation
   for (std::size_t line = 0; line < text.size();) {
     const std::size_t end = std::min(text.find('\n', line), text.size());
-    std::size_t first = text.find_first_not_of(" \t\r", line);
-    if (first >= end || text[first] == '#' || (first == line && text[first] == '%')) {
+    const std::size_t first = text.find_first_not_of(" \t\r", line);
+    if (first >= end) {
       line = end + 1;
       continue;
     }
-    if (first == line && text.compare(line, 3, "---") == 0) {
-      document_start = true;
-      first = text.find_first_not_of(" \t\r", line + 3);
-      if (first >= end || text[first] == '#') {
+    const std::size_t indent = first - line;
+    if (block_indent != std::string::npos) {
+      if (indent > block_indent) {
         line = end + 1;
         continue;
       }
+      block_indent = std::string::npos;
     }
-    if (text[first] == ',' && (document_start || !block_mapping)) return first;
-    if (document_start) {
-      // `key: ...` or `key:` with a plain key: the document is a block mapping.
-      const std::string content = text.substr(first, end - first);
-      const std::size_t colon =
-          content.find(": ") != std::string::npos ? content.find(": ") : content.find(':');
-      const bool plain_key =
-          std::string_view("-[{\"'!&*?|>@`").find(content[0]) == std::string_view::npos;
-      block_mapping = plain_key && colon != std::string::npos &&
-                      (colon + 1 == content.size() || content[colon + 1] == ' ' ||
-                       content[colon + 1] == '\t' || content[colon + 1] == '\r');
+    if (text[first] == ',' && depth == 0) return first;
+    char quote = 0;
+    char last = 0;
+    for (std::size_t i = first; i < end; ++i) {
+      const char c = text[i];
+      if (quote) {
+        if (c == quote) quote = 0;
+        continue;
+      }
+      if (c == '#' && (i == first || text[i - 1] == ' ' || text[i - 1] == '\t')) break;
+      if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '[' || c == '{') {
+        ++depth;
+      } else if ((c == ']' || c == '}') && depth > 0) {
+        --depth;
+      }
+      if (c != ' ' && c != '\t' && c != '\r') last = c;
     }
-    document_start = false;
+    if (depth == 0 && (last == '|' || last == '>')) block_indent = indent;
     line = end + 1;
   }
   return std::string::npos;
