@@ -91,7 +91,7 @@ std::string apply_override(YAML::Node& root, const std::string& assignment) {
   std::string path = assignment.substr(0, eq);
   YAML::Node value;
   if (stray_flow_entry(assignment.substr(eq + 1)) != std::string::npos)
-    bad(path, "the value is not valid YAML: ',' outside a [list] or {mapping}");
+    bad(path, "the value is not valid YAML: a line starting with ','");
   try {
     value = YAML::Load(assignment.substr(eq + 1));
   } catch (const YAML::DeepRecursion& e) {
@@ -135,11 +135,11 @@ std::string apply_override(YAML::Node& root, const std::string& assignment) {
 }
 
 std::size_t stray_flow_entry(const std::string& text) {
-  // yaml-cpp 0.7 allocates without end on some lines that start with ',' outside any [list] or
-  // {mapping} (found by fuzz_experiment: 24 GB on a 714-byte file before the OOM killer; a ','
-  // opening a document, or following a top-level list or flow collection). Such a line is never
-  // valid YAML there, so it is refused before yaml-cpp sees the text. Brackets are counted
-  // outside quotes and comments; block scalars (`|`, `>`) are skipped by their indentation.
+  // yaml-cpp 0.7 allocates without end on some lines that start with ',' (found by
+  // fuzz_experiment: 24 GB on a 714-byte file before the OOM killer; a ',' opening a document,
+  // following a top-level list or flow collection, or after an unclosed bracket). Every line
+  // that starts with ',' is refused before yaml-cpp sees the text, except inside block scalars
+  // (`|`, `>`, skipped by their indentation); brackets are counted to find those.
   int depth = 0;
   std::size_t block_indent = std::string::npos;  // inside a block scalar: its key's indentation
   for (std::size_t line = 0; line < text.size();) {
@@ -157,7 +157,10 @@ std::size_t stray_flow_entry(const std::string& text) {
       }
       block_indent = std::string::npos;
     }
-    if (text[first] == ',' && depth == 0) return first;
+    // Inside an open bracket too: an unclosed '{' in a plain scalar fooled a count-based rule
+    // (a fourth fuzz finding), and a line-leading ',' inside a real flow collection is only a
+    // style, which the error names.
+    if (text[first] == ',') return first;
     char quote = 0;
     char last = 0;
     for (std::size_t i = first; i < end; ++i) {
