@@ -140,51 +140,137 @@ const Shape& Graph::node_shape(const std::string& name) const {
   throw Error("no node named '" + name + "'");
 }
 
-ConstMatrixView Graph::node_output(const std::string& name) const {
+ConstMatrixView Graph::node_output(const std::string& name) {
   if (!current_) throw Error("node_output before any forward pass");
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    if (nodes_[i].name == name) return current_->outputs[i].view();
+    if (nodes_[i].name != name) continue;
+    Workspace& ws = *current_;
+    if (is_plain(ws.layouts[i])) return ws.outputs[i].view();
+    // Probes read plain rows; a blocked node is reordered on demand (not in the training loop).
+    const std::int64_t batch = current_input_.rows;
+    auto& plain = ws.plain_outputs[i];
+    if (!plain) plain.emplace(batch, nodes_[i].width);
+    make_reorder(*current_compute_, ws.layouts[i], plain_layout(batch, nodes_[i].shape))
+        .run(*current_compute_, ws.outputs[i].data(), plain->data());
+    return plain->view();
   }
   throw Error("no node named '" + name + "'");
 }
 
-Graph::Workspace& Graph::workspace(std::int64_t batch) {
+void Graph::Reorder::run(Compute& compute, const float* source, float* target) {
+  from.set_data_handle(const_cast<float*>(source));  // NOLINT: oneDNN's API is not const-correct
+  to.set_data_handle(target);
+  primitive.execute(compute.stream, from, to);
+}
+
+Graph::Reorder Graph::make_reorder(Compute& compute, const Layout& from, const Layout& to) const {
+  Reorder r;
+  r.from = dnnl::memory(from, compute.engine, DNNL_MEMORY_NONE);
+  r.to = dnnl::memory(to, compute.engine, DNNL_MEMORY_NONE);
+  r.primitive = dnnl::reorder(r.from, r.to);
+  return r;
+}
+
+std::vector<Layout> Graph::layouts(Compute& compute, std::int64_t batch) {
+  return workspace(compute, batch).layouts;
+}
+
+Graph::Workspace& Graph::workspace(Compute& compute, std::int64_t batch) {
   auto it = workspaces_.find(batch);
   if (it != workspaces_.end()) return it->second;
   Workspace ws;
-  for (const auto& node : nodes_) ws.outputs.emplace_back(batch, node.width);
+  const Layout data_layout = plain_layout(batch, input_shape_);
+  std::vector<Layout> inputs;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    Node& node = nodes_[i];
+    inputs.clear();
+    for (int p : node.inputs)
+      inputs.push_back(p == kData ? data_layout : ws.layouts[static_cast<std::size_t>(p)]);
+    const Layout plain = plain_layout(batch, node.shape);
+    std::optional<Layout> planned;
+    if (!plain_only_) planned = node.layer->plan(compute, batch, inputs);
+    if (planned && planned->dims() != plain.dims()) {
+      throw Error("layer '" + node.name + "' planned a layout of other dimensions than its " +
+                  node.shape.to_string() + " output");
+    }
+    ws.staging.emplace_back(node.inputs.size());
+    if (!planned) {
+      // A plain-rows layer: blocked inputs are reordered to plain in front of it.
+      for (std::size_t s = 0; s < inputs.size(); ++s) {
+        if (is_plain(inputs[s])) continue;
+        const Shape& shape = nodes_[static_cast<std::size_t>(node.inputs[s])].shape;
+        Staging& st = ws.staging[i][s];
+        st.plain = Matrix(batch, shape.size());
+        st.to_plain = make_reorder(compute, inputs[s], plain_layout(batch, shape));
+        st.from_plain = make_reorder(compute, plain_layout(batch, shape), inputs[s]);
+      }
+    }
+    ws.layouts.push_back(planned ? *planned : plain);
+    ws.outputs.emplace_back(batch, floats_per_sample(ws.layouts.back()));
+  }
+  ws.plain_outputs.resize(nodes_.size());
+  const auto out = static_cast<std::size_t>(output_);
+  if (!is_plain(ws.layouts[out])) {
+    // The loss reads plain rows and writes its gradient in plain rows.
+    const Layout plain = plain_layout(batch, nodes_[out].shape);
+    ws.output_staged = true;
+    ws.output.plain = Matrix(batch, nodes_[out].width);
+    ws.output.to_plain = make_reorder(compute, ws.layouts[out], plain);
+    ws.output.from_plain = make_reorder(compute, plain, ws.layouts[out]);
+  }
   return workspaces_.emplace(batch, std::move(ws)).first->second;
 }
 
 void Graph::allocate_grads(Workspace& ws, std::int64_t batch) {
   ws.partial.resize(nodes_.size());
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    ws.grads.emplace_back(batch, nodes_[i].width);
-    for (int p : nodes_[i].inputs) {
+    ws.grads.emplace_back(batch, ws.outputs[i].cols());
+    for (std::size_t s = 0; s < nodes_[i].inputs.size(); ++s) {
+      const int p = nodes_[i].inputs[s];
       const bool fan_out = p != kData && nodes_[static_cast<std::size_t>(p)].consumers > 1;
-      ws.partial[i].push_back(fan_out ? Matrix(batch, nodes_[static_cast<std::size_t>(p)].width)
-                                      : Matrix());
+      ws.partial[i].push_back(
+          fan_out ? Matrix(batch, ws.outputs[static_cast<std::size_t>(p)].cols()) : Matrix());
+      Staging& st = ws.staging[i][s];
+      if (!st.plain.empty()) st.plain_grad = Matrix(batch, st.plain.cols());
     }
   }
+  if (ws.output_staged) ws.output.plain_grad = Matrix(batch, ws.output.plain.cols());
 }
 
 ConstMatrixView Graph::forward(Compute& compute, ConstMatrixView input, Mode mode) {
-  Workspace& ws = workspace(input.rows);
+  Workspace& ws = workspace(compute, input.rows);
   current_ = &ws;
+  current_compute_ = &compute;
   current_input_ = input;
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     Node& node = nodes_[i];
     input_views_.clear();
-    for (int p : node.inputs) {
-      input_views_.push_back(p == kData ? input : ws.outputs[static_cast<std::size_t>(p)].view());
+    for (std::size_t s = 0; s < node.inputs.size(); ++s) {
+      const int p = node.inputs[s];
+      if (p == kData) {
+        input_views_.push_back(input);
+        continue;
+      }
+      Matrix& produced = ws.outputs[static_cast<std::size_t>(p)];
+      Staging& st = ws.staging[i][s];
+      if (st.plain.empty()) {
+        input_views_.push_back(produced.view());
+      } else {
+        st.to_plain.run(compute, produced.data(), st.plain.data());
+        input_views_.push_back(st.plain.view());
+      }
     }
     node.layer->forward(compute, input_views_, ws.outputs[i].view(), mode);
   }
-  return ws.outputs[static_cast<std::size_t>(output_)].view();
+  const auto out = static_cast<std::size_t>(output_);
+  if (!ws.output_staged) return ws.outputs[out].view();
+  ws.output.to_plain.run(compute, ws.outputs[out].data(), ws.output.plain.data());
+  return ws.output.plain.view();
 }
 
 MatrixView Graph::output_grad() {
   if (current_->grads.empty()) allocate_grads(*current_, current_input_.rows);
+  if (current_->output_staged) return current_->output.plain_grad.view();
   return current_->grads[static_cast<std::size_t>(output_)].view();
 }
 
@@ -195,7 +281,10 @@ void Graph::backward(Compute& compute) {
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     if (nodes_[i].consumers > 1) ws.grads[i].fill(0.0f);
   }
-  for (std::size_t k = static_cast<std::size_t>(output_) + 1; k-- > 0;) {
+  const auto out = static_cast<std::size_t>(output_);
+  if (ws.output_staged)
+    ws.output.from_plain.run(compute, ws.output.plain_grad.data(), ws.grads[out].data());
+  for (std::size_t k = out + 1; k-- > 0;) {
     Node& node = nodes_[k];
     input_views_.clear();
     grad_views_.clear();
@@ -204,18 +293,30 @@ void Graph::backward(Compute& compute) {
       if (p == kData) {
         input_views_.push_back(current_input_);
         grad_views_.push_back(MatrixView{nullptr, current_input_.rows, current_input_.cols});
-      } else {
+        continue;
+      }
+      const Staging& st = ws.staging[k][s];
+      if (st.plain.empty()) {
         input_views_.push_back(ws.outputs[static_cast<std::size_t>(p)].view());
         Matrix& target =
             ws.partial[k][s].empty() ? ws.grads[static_cast<std::size_t>(p)] : ws.partial[k][s];
         grad_views_.push_back(target.view());
+      } else {
+        input_views_.push_back(st.plain.view());
+        grad_views_.push_back(ws.staging[k][s].plain_grad.view());
       }
     }
     node.layer->backward(compute, input_views_, ws.outputs[k].view(), ws.grads[k].view(),
                          grad_views_);
     for (std::size_t s = 0; s < node.inputs.size(); ++s) {
+      const int p = node.inputs[s];
+      if (p == kData) continue;
+      Staging& st = ws.staging[k][s];
+      Matrix& target =
+          ws.partial[k][s].empty() ? ws.grads[static_cast<std::size_t>(p)] : ws.partial[k][s];
+      if (!st.plain.empty()) st.from_plain.run(compute, st.plain_grad.data(), target.data());
       if (ws.partial[k][s].empty()) continue;
-      float* sum = ws.grads[static_cast<std::size_t>(node.inputs[s])].data();
+      float* sum = ws.grads[static_cast<std::size_t>(p)].data();
       const float* part = ws.partial[k][s].data();
       for (std::int64_t j = 0, n = ws.partial[k][s].size(); j < n; ++j) sum[j] += part[j];
     }

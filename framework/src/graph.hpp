@@ -1,10 +1,14 @@
 #pragma once
 /// The model graph: a DAG of named layer nodes built from the experiment's model spec. Activations
 /// and their gradients live in a workspace allocated once per batch size and reused for every
-/// batch.
+/// batch. Layers that plan their layouts (Layer::plan) pass activations to each other in the
+/// layouts their primitives chose (blocked, for convolution); the graph reorders to plain rows
+/// only in front of a layer that does not plan (dense flattens C-H-W rows), for the loss and for
+/// probes, and reorders the gradients back.
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,7 +49,13 @@ class Graph {
   std::vector<std::string> node_names() const;
   /// A node's activations from the last forward (rows = that batch); throws Error for an unknown
   /// node or before any forward.
-  ConstMatrixView node_output(const std::string& name) const;
+  /// Plain rows, whatever layout the node wrote.
+  ConstMatrixView node_output(const std::string& name);
+  /// Every node's output layout for `batch` (plans the workspace if needed): for tests and the
+  /// log that explains reorders.
+  std::vector<Layout> layouts(Compute& compute, std::int64_t batch);
+  /// Never calls Layer::plan: every activation in plain rows. For comparisons and debugging.
+  void use_plain_layouts() { plain_only_ = true; }
 
  private:
   static constexpr int kData = -1;
@@ -57,15 +67,35 @@ class Graph {
     std::int64_t width = 0;  ///< shape.size()
     int consumers = 0;       ///< input slots fed by this node (fan-out)
   };
-  struct Workspace {
-    std::vector<Matrix> outputs;
-    std::vector<Matrix> grads;                 ///< allocated on the first backward
-    std::vector<std::vector<Matrix>> partial;  ///< per node and input slot, for fan-out producers
+  /// A reorder between a blocked buffer and plain rows, made once per batch size.
+  struct Reorder {
+    dnnl::reorder primitive;
+    dnnl::memory from, to;
+    void run(Compute& compute, const float* source, float* target);
   };
-  Workspace& workspace(std::int64_t batch);
+  /// An input slot whose producer writes a layout its consumer does not take: the consumer sees a
+  /// plain copy and writes its input gradient in plain rows, reordered back.
+  struct Staging {
+    Matrix plain, plain_grad;  ///< plain_grad allocated on the first backward
+    Reorder to_plain, from_plain;
+  };
+  struct Workspace {
+    std::vector<Layout> layouts;  ///< each node's output layout (its gradient's too)
+    std::vector<Matrix> outputs;
+    std::vector<Matrix> grads;                  ///< allocated on the first backward
+    std::vector<std::vector<Matrix>> partial;   ///< per node and input slot, for fan-out producers
+    std::vector<std::vector<Staging>> staging;  ///< per node and input slot (empty: not staged)
+    std::vector<std::optional<Matrix>> plain_outputs;  ///< node_output's plain copies
+    Staging output;  ///< the output node's, when it is not plain (the loss reads plain rows)
+    bool output_staged = false;
+  };
+  Workspace& workspace(Compute& compute, std::int64_t batch);
+  Reorder make_reorder(Compute& compute, const Layout& from, const Layout& to) const;
   void allocate_grads(Workspace& ws, std::int64_t batch);
 
   std::vector<Node> nodes_;  ///< in topological order
+  bool plain_only_ = false;
+  Compute* current_compute_ = nullptr;
   int output_ = 0;
   Shape input_shape_;
   std::vector<Parameter*> parameters_;

@@ -80,7 +80,8 @@ double Trainer::train_step(Compute& compute, ConstMatrixView x,
   for (const auto& reg : regularizers_) reg->add_gradient(graph_->parameters());
   optimizer_->step(graph_->parameters());
   for (const Parameter* w : weights_flop_)
-    flops_ += 6.0 * static_cast<double>(w->value.size()) * static_cast<double>(x.rows);
+    flops_ += 6.0 * static_cast<double>(w->value.size() * w->uses_per_sample) *
+              static_cast<double>(x.rows);
   return loss;
 }
 
@@ -100,7 +101,8 @@ std::pair<double, double> Trainer::data_loss_and_accuracy(Compute& compute, cons
       correct += predicted == labels[static_cast<std::size_t>(r)];
     }
     for (const Parameter* w : weights_flop_)
-      flops_ += 2.0 * static_cast<double>(w->value.size()) * static_cast<double>(rows);
+      flops_ += 2.0 * static_cast<double>(w->value.size() * w->uses_per_sample) *
+                static_cast<double>(rows);
   }
   return {loss_sum / static_cast<double>(n), static_cast<double>(correct) / static_cast<double>(n)};
 }

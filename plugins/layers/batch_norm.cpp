@@ -2,7 +2,8 @@
 // Features (N x C) are described as N x C x 1 x 1 in nhwc: the same bytes as a row-major matrix,
 // but a layout oneDNN runs on its fast path, where plain 2-D `nc` takes a slow reference kernel.
 // Images (N x C x H x W) are normalized per channel over batch x height x width, the paper's
-// convolutional form (§3.2): one mean, variance, gamma and beta per channel.
+// convolutional form (§3.2): one mean, variance, gamma and beta per channel. In a graph, images
+// are normalized in the layout they arrive in (blocked after a convolution), written back in it.
 // `scale_shift: fixed` drops gamma and beta altogether (gamma = 1, beta = 0 for good): the layer
 // has no parameters, the primitives run without use_scale / use_shift and backward computes
 // diff_src only (prop_kind::backward_data): pure standardization.
@@ -48,6 +49,14 @@ class BatchNorm final : public Layer {
     mean_sum_.assign(static_cast<std::size_t>(channels_), 0.0);
     var_sum_.assign(static_cast<std::size_t>(channels_), 0.0);
     return in;
+  }
+
+  std::optional<Layout> plan(Compute& compute, std::int64_t batch,
+                             std::span<const Layout> inputs) override {
+    if (height_ * width_ == 1) return std::nullopt;  // features: plain rows, as nhwc
+    cache_.erase(batch);
+    make_primitives(compute, batch, inputs[0]);
+    return inputs[0];
   }
 
   void forward(Compute& compute, std::span<const ConstMatrixView> inputs, MatrixView output,
@@ -134,14 +143,20 @@ class BatchNorm final : public Layer {
   Primitives& primitives(Compute& compute, std::int64_t batch) {
     auto it = cache_.find(batch);
     if (it != cache_.end()) return it->second;
+    // Features: N x C as N x C x 1 x 1 in nhwc, the same bytes, oneDNN's fast kernels. Images:
+    // the rows' own C-H-W order, nchw.
+    return make_primitives(compute, batch,
+                           dnnl::memory::desc({batch, channels_, height_, width_}, dt::f32,
+                                              height_ * width_ == 1 ? tag::nhwc : tag::nchw));
+  }
+
+  /// Input, output and both gradients in layout `data_md`.
+  Primitives& make_primitives(Compute& compute, std::int64_t batch,
+                              const dnnl::memory::desc& data_md) {
     using flags = dnnl::normalization_flags;
     const auto& engine = compute.engine;
     const auto eps = static_cast<float>(epsilon_);
     Primitives p;
-    // Features: N x C as N x C x 1 x 1 in nhwc, the same bytes, oneDNN's fast kernels. Images:
-    // the rows' own C-H-W order, nchw.
-    const dnnl::memory::desc data_md({batch, channels_, height_, width_}, dt::f32,
-                                     height_ * width_ == 1 ? tag::nhwc : tag::nchw);
     const dnnl::memory::desc channel_md({channels_}, dt::f32, tag::a);
     // Learned: gamma and beta are SCALE and SHIFT. Fixed: no flags, oneDNN only standardizes.
     const flags affine = learned_ ? flags::use_scale | flags::use_shift : flags::none;

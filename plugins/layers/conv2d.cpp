@@ -2,8 +2,12 @@
 // weights (with the bias gradient). Images are our rows in C-H-W order (nchw); the weights are
 // one filters x (channels/groups x kernel x kernel) matrix, oihw (goihw with groups), so
 // optimizers and regularizers see them like a dense layer's. Primitives are made once per batch
-// size. Each primitive chooses its layouts; arguments are reordered from and to ours around it
-// (keeping activations blocked from layer to layer is the next step).
+// size. Each primitive chooses its layouts (format_tag::any). In a graph the layer plans: it
+// takes its input in whatever layout the producer wrote and writes its output in the layout the
+// forward primitive chose, so blocked activations (nChw16c) flow to the next layer untouched.
+// What still differs from the primitive's choice is reordered around the call: the weights
+// (oihw, since optimizers and regularizers see a filters x fan_in matrix; a few KB per step) and
+// an input whose layout the primitive would not take (a plain nchw input with many channels).
 #include <map>
 #include <unordered_map>
 
@@ -48,10 +52,17 @@ class Conv2d final : public Layer {
     weights_ = {build.name + ".W", ParameterRole::weight, Matrix(filters_, fan_in),
                 Matrix(filters_, fan_in)};
     init_.fill(weights_.value, fan_in, fan_out, *build.init_rng);
+    weights_.uses_per_sample = out_.height() * out_.width();
     if (use_bias_) {
       bias_ = {build.name + ".b", ParameterRole::bias, Matrix(1, filters_), Matrix(1, filters_)};
     }
     return out_;
+  }
+
+  std::optional<Layout> plan(Compute& compute, std::int64_t batch,
+                             std::span<const Layout> inputs) override {
+    cache_.erase(batch);
+    return make_primitives(compute, batch, &inputs[0]).dst.user.get_desc();
   }
 
   void forward(Compute& compute, std::span<const ConstMatrixView> inputs, MatrixView output,
@@ -135,10 +146,15 @@ class Conv2d final : public Layer {
   Primitives& primitives(Compute& compute, std::int64_t batch) {
     auto it = cache_.find(batch);
     if (it != cache_.end()) return it->second;
+    return make_primitives(compute, batch, nullptr);
+  }
+
+  /// Unplanned (`input` null): plain nchw in and out. Planned: the input's layout as given, the
+  /// output in the forward primitive's choice.
+  Primitives& make_primitives(Compute& compute, std::int64_t batch, const Layout* input) {
     const auto& engine = compute.engine;
     using dims = dnnl::memory::dims;
-    const auto src_md = image_desc(batch, in_);
-    const auto dst_md = image_desc(batch, out_);
+    const auto src_md = input ? *input : image_desc(batch, in_);
     const std::int64_t k = window_.kernel, c = in_.channels();
     const dims weights_dims = groups_ == 1 ? dims{filters_, c, k, k}
                                            : dims{groups_, filters_ / groups_, c / groups_, k, k};
@@ -164,6 +180,7 @@ class Conv2d final : public Layer {
                                                     src_any, weights_any, dst_any, strides,
                                                     dilation, before, after);
     const dnnl::convolution_forward::primitive_desc forward_pd(forward_desc, engine);
+    const auto dst_md = input ? forward_pd.dst_desc() : image_desc(batch, out_);
     const dnnl::convolution_backward_data::primitive_desc data_pd(
         dnnl::convolution_backward_data::desc(algorithm, src_any, weights_any, dst_any, strides,
                                               dilation, before, after),

@@ -21,6 +21,13 @@ class Eltwise final : public Layer {
     return build.input_shapes.at(0);
   }
 
+  std::optional<Layout> plan(Compute& compute, std::int64_t batch,
+                             std::span<const Layout> inputs) override {
+    cache_.erase(batch);
+    make_primitives(compute, batch, inputs[0]);
+    return inputs[0];
+  }
+
   void forward(Compute& compute, std::span<const ConstMatrixView> inputs, MatrixView output,
                Mode mode) override {
     Primitives& p = primitives(compute, inputs[0].rows);
@@ -51,8 +58,12 @@ class Eltwise final : public Layer {
   Primitives& primitives(Compute& compute, std::int64_t batch) {
     auto it = cache_.find(batch);
     if (it != cache_.end()) return it->second;
+    return make_primitives(compute, batch, matrix_desc(batch, width_));
+  }
+
+  /// Input, output and both gradients in layout `md`.
+  Primitives& make_primitives(Compute& compute, std::int64_t batch, const Layout& md) {
     const auto& engine = compute.engine;
-    const auto md = matrix_desc(batch, width_);
     Primitives p;
     // Forward, in both modes (training keeps what backward needs).
     const auto train_pd = dnnl::eltwise_forward::primitive_desc(

@@ -1,7 +1,9 @@
 // Pooling over images on oneDNN's pooling primitives: max_pool (backward routes each gradient to
 // its window's maximum, through the workspace the training forward keeps), avg_pool (padding
 // counts as zeros in the average, PyTorch's default), and global_avg_pool (one average per
-// channel: output channels x 1 x 1). Primitives and workspace are made once per batch size.
+// channel: output channels x 1 x 1). Primitives and workspace are made once per batch size. In a
+// graph the layer plans: it pools its input in the layout it arrives in (blocked after a
+// convolution) and writes the layout the primitive chooses for that input.
 #include <map>
 #include <unordered_map>
 
@@ -42,6 +44,12 @@ class Pooling final : public Layer {
     return out_;
   }
 
+  std::optional<Layout> plan(Compute& compute, std::int64_t batch,
+                             std::span<const Layout> inputs) override {
+    cache_.erase(batch);
+    return make_primitives(compute, batch, &inputs[0]).dst.get_desc();
+  }
+
   void forward(Compute& compute, std::span<const ConstMatrixView> inputs, MatrixView output,
                Mode mode) override {
     Primitives& p = primitives(compute, inputs[0].rows);
@@ -75,10 +83,19 @@ class Pooling final : public Layer {
   Primitives& primitives(Compute& compute, std::int64_t batch) {
     auto it = cache_.find(batch);
     if (it != cache_.end()) return it->second;
+    return make_primitives(compute, batch, nullptr);
+  }
+
+  /// Unplanned (`input` null): plain nchw in and out. Planned: the input's layout as given, the
+  /// output in the primitive's choice (format_tag::any).
+  Primitives& make_primitives(Compute& compute, std::int64_t batch, const Layout* input) {
     const auto& engine = compute.engine;
     using dims = dnnl::memory::dims;
-    const auto src_md = image_desc(batch, in_);
-    const auto dst_md = image_desc(batch, out_);
+    const auto src_md = input ? *input : image_desc(batch, in_);
+    const auto dst_request =
+        input ? dnnl::memory::desc({batch, out_.channels(), out_.height(), out_.width()}, dt::f32,
+                                   tag::any)
+              : image_desc(batch, out_);
     Window w = window_;
     if constexpr (Kind == Pool::global_average) w = {in_.height(), 1, 0, 1};
     const dims kernel = {Kind == Pool::global_average ? in_.height() : w.kernel,
@@ -92,9 +109,10 @@ class Pooling final : public Layer {
     const auto algorithm = Kind == Pool::max ? dnnl::algorithm::pooling_max
                                              : dnnl::algorithm::pooling_avg_include_padding;
     const dnnl::pooling_forward::primitive_desc train_pd(
-        dnnl::pooling_forward::desc(dnnl::prop_kind::forward_training, algorithm, src_md, dst_md,
-                                    strides, kernel, before, after),
+        dnnl::pooling_forward::desc(dnnl::prop_kind::forward_training, algorithm, src_md,
+                                    dst_request, strides, kernel, before, after),
         engine);
+    const auto dst_md = train_pd.dst_desc();
     Primitives p;
     p.forward_train = dnnl::pooling_forward(train_pd);
     p.forward_infer = dnnl::pooling_forward(dnnl::pooling_forward::primitive_desc(

@@ -11,6 +11,11 @@ OPENBLAS_NUM_THREADS and torch.set_num_threads for PyTorch) and runs --repeats t
 (getrusage of the child: ru_maxrss, so PyTorch's includes the interpreter and its libraries).
 Training time excludes loading the data in both (nnlab's 'done:' line; the peer's 'seconds:').
 Prints times, ratios and peak RSS; asserts nothing (speed is reported, not unit-tested).
+
+For the SimpleConvNet it also prints nnlab's distance from the floor: milliseconds per training
+step against build/bin/cnn_floor (tests/bench/cnn_floor.cpp: the same oneDNN primitives at the same
+shapes, timed alone in a loop). nnlab's side is a run of 3 epochs that evaluates only 100 test
+images, so what is timed is training steps; the aim is at most 1.3x.
 """
 import argparse
 import os
@@ -42,6 +47,18 @@ def nnlab(net, threads, out_dir):
     return float(m.group(1)), wall, float(m.group(2)), rss
 
 
+def floor(threads, out_dir):
+    """(nnlab ms per training step, floor ms per step) at `threads`."""
+    out, _, _ = run([os.path.join(ROOT, "build/bin/nnlab"), "run", os.path.join(ROOT, EXPERIMENT["simple"]),
+                     "--out", out_dir, "--overwrite", "-q", "--threads", str(threads),
+                     "--set", "train.epochs=3", "--set", "train.eval=[test]", "--set", "data.test_limit=100"])
+    m = re.search(r"done: ([0-9]+) updates in ([0-9.]+) s", out)
+    nnlab_ms = 1000 * float(m.group(2)) / int(m.group(1))
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    out, _, _ = run([os.path.join(ROOT, "build/bin/cnn_floor"), "--steps", "200"], env)
+    return nnlab_ms, float(re.search(r"ms_per_step: ([0-9.]+)", out).group(1))
+
+
 def torch(python, net, threads):
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
     out, wall, rss = run([python, os.path.join(ROOT, "tests/bench/cnn_torch.py"), "--net", net,
@@ -66,6 +83,11 @@ def main():
                     r = fn()
                     if name not in results or r[0] < results[name][0]:
                         results[name] = r
+                if args.net == "simple":
+                    r = floor(threads, tmp)
+                    key = f"floor, {threads} thr"
+                    if key not in results or r[0] < results[key][0]:
+                        results[key] = r
     print(f"{EXPERIMENT[args.net]}: best of {args.repeats}; "
           f"OPENBLAS_CORETYPE {os.environ.get('OPENBLAS_CORETYPE', 'unset')}")
     print(f"{'':18}{'train s':>9}{'process s':>11}{'test_acc':>10}{'vs nnlab':>10}{'peak RSS MiB':>14}")
@@ -74,6 +96,11 @@ def main():
         for name in (f"nnlab, {threads} thr", f"pytorch, {threads} thr"):
             r = results[name]
             print(f"{name:18}{r[0]:9.2f}{r[1]:11.2f}{r[2]:10.4f}{r[0] / base:9.2f}x{r[3]:14.1f}")
+    if args.net == "simple":
+        print(f"{'training step':18}{'nnlab ms':>9}{'floor ms':>11}{'nnlab/floor':>13}")
+        for threads in args.threads:
+            nn, fl = results[f"floor, {threads} thr"]
+            print(f"{threads} thr{'':13}{nn:9.2f}{fl:11.2f}{nn / fl:12.2f}x")
     if len(args.threads) > 1:
         lo, hi = min(args.threads), max(args.threads)
         for who in ("nnlab", "pytorch"):

@@ -1,13 +1,16 @@
 #pragma once
 /// The Layer interface: a node of the model graph. A layer is built from its inputs' shapes
 /// (nnlab/shape.hpp: {features} or {channels, height, width}) and returns its output's; forward
-/// and backward see batch × size matrices, each row one sample in C-H-W order.
+/// and backward see batch × size matrices, each row one sample in C-H-W order, unless the layer
+/// plans its layouts (plan(), nnlab/layout.hpp).
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "nnlab/compute.hpp"
+#include "nnlab/layout.hpp"
 #include "nnlab/parameter.hpp"
 #include "nnlab/random.hpp"
 #include "nnlab/shape.hpp"
@@ -51,6 +54,24 @@ class Layer {
   virtual void backward(Compute& compute, std::span<const ConstMatrixView> inputs,
                         ConstMatrixView output, ConstMatrixView output_grad,
                         std::span<const MatrixView> input_grads) = 0;
+
+  /// Layouts, for layers on oneDNN primitives that prefer blocked ones. The graph calls plan()
+  /// once per batch size, before the first forward of that size, with the layout each input will
+  /// arrive in. Return nullopt (the default) to see plain rows only: the graph then reorders
+  /// blocked inputs to plain for this layer, and its output is plain. Return a layout to take the
+  /// inputs as they come and write the output in that layout (usually what the primitive chose
+  /// with format_tag::any). Gradients follow the same layouts: output_grad arrives in the output's
+  /// layout and input_grads[i] must be written in inputs[i]'s. Views then have rows = batch and
+  /// cols = floats_per_sample(layout); only their data pointers matter. A layer that plans must
+  /// still work unplanned (plain in and out) for a batch size plan() never saw: unit tests and
+  /// callers outside a graph use it that way.
+  virtual std::optional<Layout> plan(Compute& compute, std::int64_t batch,
+                                     std::span<const Layout> inputs) {
+    (void)compute;
+    (void)batch;
+    (void)inputs;
+    return std::nullopt;
+  }
 
   /// The layer's trainable parameters (stable pointers for the layer's lifetime).
   virtual std::vector<Parameter*> parameters() { return {}; }

@@ -1,5 +1,6 @@
 #pragma once
 /// A trainable tensor and its gradient, owned by the layer that declares it.
+#include <cstdint>
 #include <string>
 
 #include "nnlab/tensor.hpp"
@@ -15,6 +16,9 @@ struct Parameter {
   ParameterRole role = ParameterRole::weight;
   Matrix value;
   Matrix grad;  ///< same shape as value; overwritten by each backward pass
+  /// Multiply-adds each element of a weight takes part in, per sample, in a forward pass: 1 for
+  /// dense, output height × width for a convolution. For the GFLOP/s the trainer reports.
+  std::int64_t uses_per_sample = 1;
 };
 
 }  // namespace nnlab
