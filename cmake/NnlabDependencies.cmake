@@ -6,6 +6,7 @@ find_package(TBB CONFIG REQUIRED)               # libtbb-dev
 find_package(Boost 1.74 REQUIRED COMPONENTS program_options filesystem)  # DLL is header-only
 find_package(ZLIB REQUIRED)                     # zlib1g-dev
 find_package(Eigen3 3.4 CONFIG REQUIRED)        # libeigen3-dev (Bayesian optimization)
+find_package(nlohmann_json 3.10 CONFIG REQUIRED)  # nlohmann-json3-dev (safetensors headers)
 find_package(OpenMP REQUIRED)                   # oneDNN's threading runtime on Debian
 find_package(Threads REQUIRED)
 if(NNLAB_BUILD_TESTS)

@@ -10,6 +10,7 @@
 
 #include "data.hpp"
 #include "describe.hpp"
+#include "evaluation.hpp"
 #include "experiment.hpp"
 #include "interruption.hpp"
 #include "optimizer_paths.hpp"
@@ -35,6 +36,7 @@ constexpr const char* kUsage =
     "  validate FILE   check FILE (and build its model and data) without training\n"
     "  gradcheck FILE  check FILE's back-propagation against central differences (E6)\n"
     "  report DIR      write DIR/report.html: the run's or sweep's figures, as SVG\n"
+    "  eval DIR        evaluate the model a run saved (DIR/model.safetensors) again\n"
     "  plugins         list every component the plugins provide (--describe KIND: its parameters)\n"
     "run 'nnlab <command> --help' for the command's options\n";
 
@@ -48,6 +50,9 @@ void add_common(po::options_description& options, Common& common) {
       "a plugin file or folder to load before NNLAB_PLUGIN_PATH and the built-in plugins "
       "(repeatable)");
 }
+
+/// Commands that read a results folder rather than an experiment file.
+bool takes_dir(const std::string& command) { return command == "report" || command == "eval"; }
 
 /// Parses `args` as `<command> FILE [options]`. Returns false after printing the usage, with
 /// `status` set: 0 for --help, 2 for a missing FILE.
@@ -64,7 +69,7 @@ bool parse_file_command(const std::string& command, const std::vector<std::strin
   po::notify(vm);
   if (!vm.count("help") && !file.empty()) return true;
   const std::string usage =
-      "usage: nnlab " + command + (command == "report" ? " RESULTS_DIR" : " FILE") + " [options]";
+      "usage: nnlab " + command + (takes_dir(command) ? " RESULTS_DIR" : " FILE") + " [options]";
   if (vm.count("help")) {
     status = 0;
     std::cout << usage << "\n" << options;
@@ -72,7 +77,7 @@ bool parse_file_command(const std::string& command, const std::vector<std::strin
   }
   // One line, like every other error; --help has the options.
   status = 2;
-  std::cerr << "nnlab " << command << ": missing " << (command == "report" ? "RESULTS_DIR" : "FILE")
+  std::cerr << "nnlab " << command << ": missing " << (takes_dir(command) ? "RESULTS_DIR" : "FILE")
             << "; " << usage << " ('nnlab " << command << " --help' lists them)\n";
   return false;
 }
@@ -221,8 +226,8 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   for (const auto& [metric, value] : s.last.metrics) {
     if (metric.measure == Measure::accuracy) std::printf(", %s %.4f", metric.name().c_str(), value);
   }
-  std::printf("\nresults: %s/curves.csv, %s/experiment.yaml\n", result.out_dir.c_str(),
-              result.out_dir.c_str());
+  std::printf("\nresults: %s/curves.csv, %s/experiment.yaml, %s/model.safetensors\n",
+              result.out_dir.c_str(), result.out_dir.c_str(), result.out_dir.c_str());
   return 0;
 }
 
@@ -365,6 +370,32 @@ int cmd_report(const std::vector<std::string>& args) {
   return 0;
 }
 
+int cmd_eval(const std::vector<std::string>& args) {
+  Common common;
+  std::vector<std::string> sets;
+  po::options_description options("nnlab eval options");
+  add_common(options, common);
+  options.add_options()(
+      "set", po::value(&sets)->composing(),
+      "change the run's experiment before evaluating, key.path=value: other "
+      "data (data.test_images=...), other splits (train.eval=[val]) (repeatable)");
+  std::string dir;
+  po::variables_map vm;
+  int status = 0;
+  if (!parse_file_command("eval", args, options, dir, vm, status)) return status;
+  PluginHost host;
+  load_plugins(host, common);
+  const Evaluation result = evaluate_saved_model(dir, sets, host);
+  std::string line = "eval:";
+  for (const auto& [metric, value] : result.point.metrics) {
+    char shown[64];
+    std::snprintf(shown, sizeof shown, " %s %.4f", metric.name().c_str(), value);
+    line += shown;
+  }
+  std::cout << line << "\nresults: " << result.csv_path << "\n";
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << "nnlab: missing command; usage: nnlab <command> [options] ('nnlab --help' lists "
@@ -380,6 +411,7 @@ int main(int argc, char** argv) {
     if (command == "plugins") return cmd_plugins(args);
     if (command == "report") return cmd_report(args);
     if (command == "gradcheck") return cmd_gradcheck(args);
+    if (command == "eval") return cmd_eval(args);
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << kUsage;
       return 0;

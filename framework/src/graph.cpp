@@ -134,6 +134,13 @@ std::vector<std::string> Graph::node_names() const {
   return names;
 }
 
+std::vector<StateTensor> Graph::state() {
+  std::vector<StateTensor> all;
+  for (auto& node : nodes_)
+    for (const StateTensor& t : node.layer->state()) all.push_back(t);
+  return all;
+}
+
 const Shape& Graph::node_shape(const std::string& name) const {
   for (const auto& node : nodes_)
     if (node.name == name) return node.shape;

@@ -47,6 +47,8 @@ class Graph {
   const Shape& node_shape(const std::string& name) const;
   /// Node names in execution order.
   std::vector<std::string> node_names() const;
+  /// Every layer's inference state (Layer::state), in node order.
+  std::vector<StateTensor> state();
   /// A node's activations from the last forward (rows = that batch); throws Error for an unknown
   /// node or before any forward.
   /// Plain rows, whatever layout the node wrote.

@@ -5,6 +5,7 @@
 
 #include "compute_threads.hpp"
 #include "data_cache.hpp"
+#include "model_file.hpp"
 #include "plugin_host.hpp"
 #include "probe.hpp"
 #include "results/curves_file.hpp"
@@ -116,6 +117,8 @@ RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
         steps->write(0, {{iteration, loss}});
       },
       probe);
+  // The trained model, for `nnlab eval` and warm starts (a diverged run threw before this).
+  save_model(trainer.graph(), spec, (fs::path(result.out_dir) / "model.safetensors").string());
   return result;
 }
 

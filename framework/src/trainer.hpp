@@ -59,6 +59,10 @@ class Trainer {
 
   Graph& graph() { return *graph_; }
 
+  /// The experiment's train.eval splits in inference mode, as the run's evaluations compute them
+  /// (`nnlab eval` on a loaded model).
+  EvalPoint evaluate(Compute& compute) { return evaluate_all(compute, 0, 0); }
+
   /// One parameter tensor's gradient check.
   struct GradientCheck {
     std::string parameter;

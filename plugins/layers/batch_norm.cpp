@@ -31,6 +31,7 @@ class BatchNorm final : public Layer {
 
   Shape build(const LayerBuild& build) override {
     const Shape& in = build.input_shapes.at(0);
+    name_ = build.name;
     channels_ = in.is_image() ? in.channels() : in.size();
     height_ = in.is_image() ? in.height() : 1;
     width_ = in.is_image() ? in.width() : 1;
@@ -89,6 +90,13 @@ class BatchNorm final : public Layer {
       bind(p.diff_src, scratch_.data());
     }
     p.backward.execute(compute.stream, p.backward_args);
+  }
+
+  /// The statistics inference uses: the moving averages, or (paper) the population estimates,
+  /// brought up to date here so a saved model evaluates exactly as the run's last evaluation.
+  std::vector<StateTensor> state() override {
+    if (paper_stats_) population_statistics();
+    return {{name_ + ".running_mean", &running_mean_}, {name_ + ".running_var", &running_var_}};
   }
 
   /// Fixed mode has none: optimizers, regularizers and gradient checks never see gamma or beta.
@@ -211,6 +219,7 @@ class BatchNorm final : public Layer {
     return cache_.emplace(batch, std::move(p)).first->second;
   }
 
+  std::string name_;
   double epsilon_;
   double momentum_;
   bool paper_stats_;

@@ -53,6 +53,7 @@ class Conv2d final : public Layer {
                 Matrix(filters_, fan_in)};
     init_.fill(weights_.value, fan_in, fan_out, *build.init_rng);
     weights_.uses_per_sample = out_.height() * out_.width();
+    weights_.dims = {filters_, in_.channels() / groups_, window_.kernel, window_.kernel};
     if (use_bias_) {
       bias_ = {build.name + ".b", ParameterRole::bias, Matrix(1, filters_), Matrix(1, filters_)};
     }

@@ -75,6 +75,11 @@ class Layer {
 
   /// The layer's trainable parameters (stable pointers for the layer's lifetime).
   virtual std::vector<Parameter*> parameters() { return {}; }
+
+  /// State besides the parameters that inference needs (batch norm's running statistics), as
+  /// named matrices ("<layer>.<tensor>"): saved in model.safetensors and restored by a load, which
+  /// writes the values in place. Called after training; the layer brings them up to date first.
+  virtual std::vector<StateTensor> state() { return {}; }
 };
 
 }  // namespace nnlab

@@ -2,6 +2,7 @@
 /// A trainable tensor and its gradient, owned by the layer that declares it.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "nnlab/tensor.hpp"
 
@@ -19,6 +20,15 @@ struct Parameter {
   /// Multiply-adds each element of a weight takes part in, per sample, in a forward pass: 1 for
   /// dense, output height × width for a convolution. For the GFLOP/s the trainer reports.
   std::int64_t uses_per_sample = 1;
+  /// The tensor's own shape when it is not rows × cols (a convolution's filters × channels ×
+  /// kernel × kernel), for saved models and export; empty: rows × cols.
+  std::vector<std::int64_t> dims = {};
+};
+
+/// A named piece of a layer's non-trainable state (Layer::state).
+struct StateTensor {
+  std::string name;
+  Matrix* value = nullptr;
 };
 
 }  // namespace nnlab

@@ -1,0 +1,112 @@
+#include "model_file.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "results/csv.hpp"
+#include "results/safetensors.hpp"
+#include "trial_runner.hpp"
+
+namespace nnlab {
+namespace {
+
+/// A tensor's saved shape: the parameter's own (a conv's O x I x kh x kw), a vector for a single
+/// row (biases, batch-norm statistics: what numpy users expect), rows x cols otherwise.
+std::vector<std::int64_t> saved_shape(const Matrix& value, const std::vector<std::int64_t>& dims) {
+  if (!dims.empty()) return dims;
+  if (value.rows() == 1) return {value.cols()};
+  return {value.rows(), value.cols()};
+}
+
+std::string shape_text(const std::vector<std::int64_t>& shape) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + "]";
+}
+
+struct Slot {
+  std::string name;
+  Matrix* value;
+  std::vector<std::int64_t> shape;
+};
+
+std::vector<Slot> slots(Graph& graph) {
+  std::vector<Slot> all;
+  for (Parameter* p : graph.parameters())
+    all.push_back({p->name, &p->value, saved_shape(p->value, p->dims)});
+  for (const StateTensor& t : graph.state())
+    all.push_back({t.name, t.value, saved_shape(*t.value, {})});
+  return all;
+}
+
+std::string nodes_json(Graph& graph) {
+  nlohmann::ordered_json nodes = nlohmann::ordered_json::array();
+  for (const auto& name : graph.node_names())
+    nodes.push_back({{"name", name}, {"shape", graph.node_shape(name).dims}});
+  return nodes.dump();
+}
+
+}  // namespace
+
+void save_model(Graph& graph, const ExperimentSpec& spec, const std::string& path) {
+  SafeTensors file;
+  file.metadata = {{"format", "nnlab-model"},
+                   {"nnlab_version", NNLAB_VERSION_STRING},
+                   {"experiment_hash", config_hash(spec.resolved_yaml)},
+                   {"experiment", spec.resolved_yaml},
+                   {"nodes", nodes_json(graph)}};
+  for (const Slot& s : slots(graph)) {
+    SafeTensor& t = file.tensors[s.name];
+    t.shape = s.shape;
+    t.values.assign(s.value->data(), s.value->data() + s.value->size());
+  }
+  write_file_atomically(path, encode_safetensors(file));
+}
+
+void load_model(Graph& graph, const std::string& path) {
+  SafeTensors file = read_safetensors(path);
+  const auto fail = [&](const std::string& what) { return Error(path + ": " + what); };
+  if (file.metadata["format"] != "nnlab-model")
+    throw fail("not an nnlab model (its metadata has no format: nnlab-model)");
+  // Nodes first: a model of another graph is named as such, not as a list of odd tensors.
+  nlohmann::json saved_nodes;
+  try {
+    saved_nodes = nlohmann::json::parse(file.metadata["nodes"]);
+  } catch (const nlohmann::json::exception&) {
+    throw fail("its metadata 'nodes' is not a JSON list");
+  }
+  const auto names = graph.node_names();
+  if (!saved_nodes.is_array() || saved_nodes.size() != names.size())
+    throw fail("a model of another graph: it has " +
+               std::to_string(saved_nodes.is_array() ? saved_nodes.size() : 0) +
+               " nodes, this experiment's model " + std::to_string(names.size()));
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto& node = saved_nodes[i];
+    const Shape& shape = graph.node_shape(names[i]);
+    if (!node.is_object() || node.value("name", "") != names[i] || !node.contains("shape") ||
+        node["shape"] != nlohmann::json(shape.dims))
+      throw fail("a model of another graph: node " + std::to_string(i) + " is " + node.dump() +
+                 ", this experiment's is " + names[i] + " " + shape.to_string());
+  }
+  const auto all = slots(graph);
+  for (const Slot& s : all) {
+    auto it = file.tensors.find(s.name);
+    if (it == file.tensors.end()) throw fail("tensor '" + s.name + "' is missing");
+    if (it->second.shape != s.shape)
+      throw fail("tensor '" + s.name + "' has shape " + shape_text(it->second.shape) +
+                 ", the model's is " + shape_text(s.shape));
+  }
+  if (file.tensors.size() != all.size()) {
+    for (const auto& [name, tensor] : file.tensors) {
+      if (std::none_of(all.begin(), all.end(), [&](const Slot& s) { return s.name == name; }))
+        throw fail("tensor '" + name + "' is not in this experiment's model");
+    }
+  }
+  for (const Slot& s : all) {
+    const auto& values = file.tensors[s.name].values;
+    std::memcpy(s.value->data(), values.data(), values.size() * sizeof(float));
+  }
+}
+
+}  // namespace nnlab

@@ -1,0 +1,20 @@
+#pragma once
+/// model.safetensors: a trained graph's parameters and the state inference needs (batch norm's
+/// statistics), with metadata that ties it to its experiment: the format, nnlab's version, the
+/// resolved experiment and its hash, and the graph's nodes with their shapes.
+#include <string>
+
+#include "experiment.hpp"
+#include "graph.hpp"
+
+namespace nnlab {
+
+/// Writes `graph`'s tensors to `path` atomically (a temporary name, then rename).
+void save_model(Graph& graph, const ExperimentSpec& spec, const std::string& path);
+
+/// Loads `path` into `graph`. The file must hold exactly the graph's tensors, each with its
+/// shape, and its nodes must be the graph's; anything else is one Error naming the file and the
+/// tensor or node, and nothing is loaded (all is checked before the first value is written).
+void load_model(Graph& graph, const std::string& path);
+
+}  // namespace nnlab
