@@ -38,18 +38,19 @@ inline std::string python_with_optuna() {
   return found;
 }
 
-/// (parameter, importance), most important first, from Optuna's get_param_importances with
-/// FanovaImportanceEvaluator(seed) on the COMPLETE trials, averaged over seeds 0..seeds-1 (a
-/// forest on a few dozen trials moves a share by ±0.05 from seed to seed); nullopt when Optuna is
-/// unavailable.
+/// (parameter, importance), most important first, from Optuna's get_param_importances on the
+/// COMPLETE trials: with FanovaImportanceEvaluator(seed) averaged over seeds 0..seeds-1 (a forest
+/// on a few dozen trials moves a share by ±0.04 from seed to seed), or with `ped_anova` its
+/// PedAnovaImportanceEvaluator(). nullopt when Optuna (or its PED-ANOVA) is unavailable.
 inline std::optional<std::vector<std::pair<std::string, double>>> optuna_importances(
-    const SearchSpace& space, const std::vector<TrialRecord>& trials, bool maximize,
-    int seeds = 1) {
+    const SearchSpace& space, const std::vector<TrialRecord>& trials, bool maximize, int seeds = 1,
+    bool ped_anova = false) {
   const std::string python = python_with_optuna();
   if (python.empty()) return std::nullopt;
   std::ostringstream json;
   json.precision(17);
-  json << "{\"direction\": \"" << (maximize ? "maximize" : "minimize") << "\", \"seeds\": [";
+  json << "{\"direction\": \"" << (maximize ? "maximize" : "minimize") << "\", \"method\": \""
+       << (ped_anova ? "ped-anova" : "fanova") << "\", \"seeds\": [";
   for (int seed = 0; seed < seeds; ++seed) json << (seed ? ", " : "") << seed;
   json << "], \"params\": [";
   const char* kinds[] = {"uniform", "log_uniform", "integer", "categorical"};
@@ -88,7 +89,7 @@ inline std::optional<std::vector<std::pair<std::string, double>>> optuna_importa
   const std::string file = dir.write("trials.json", json.str());
   const auto r = run_program(
       python, std::string(NNLAB_SOURCE_DIR) + "/tests/support/optuna_importance.py " + file);
-  if (r.status == 3) return std::nullopt;
+  if (r.status == 3 || r.status == 4) return std::nullopt;
   EXPECT_EQ(r.status, 0) << r.err;
   std::vector<std::pair<std::string, double>> importances;
   std::istringstream lines(r.out);

@@ -1,13 +1,16 @@
 """Optuna's parameter importances for trials that a C++ test hands over, for side-by-side checks.
 
 usage: optuna_importance.py TRIALS_JSON
-TRIALS_JSON: {"direction": "maximize"|"minimize", "seeds": [int, ...],
+TRIALS_JSON: {"direction": "maximize"|"minimize", "method": "fanova"|"ped-anova",
+              "seeds": [int, ...],
               "params": [{"name", "kind": uniform|log_uniform|integer|categorical,
                           "low", "high", "step", "choices"}],
               "trials": [{"objective": float, "values": {name: text}}]}   (COMPLETE trials only;
               an inactive parameter is absent from "values")
 Prints one "name<TAB>importance" line per parameter, most important first: Optuna's default
-evaluator, fANOVA, averaged over the forests of the given seeds. Exits 3 when optuna or scikit-learn cannot be imported.
+evaluator, fANOVA, averaged over the forests of the given seeds; or PED-ANOVA with its defaults.
+Exits 3 when optuna or scikit-learn cannot be imported, 4 when this Optuna has no PED-ANOVA
+(Debian 12's is 3.1; PYTHONPATH=<a newer optuna source tree> runs against that one instead).
 """
 import json
 import sys
@@ -51,6 +54,16 @@ def main():
             params={name: value(params[name], text) for name, text in active.items()},
             distributions={name: distribution(params[name]) for name in active},
             value=t["objective"]))
+    if spec["method"] == "ped-anova":
+        if not hasattr(optuna.importance, "PedAnovaImportanceEvaluator"):
+            print(f"unavailable: Optuna {optuna.__version__} has no PED-ANOVA (3.6 and later)",
+                  file=sys.stderr)
+            sys.exit(4)
+        evaluator = optuna.importance.PedAnovaImportanceEvaluator()
+        for name, importance in optuna.importance.get_param_importances(
+                study, evaluator=evaluator).items():
+            print(f"{name}\t{importance!r}")
+        return
     total = {}
     for seed in spec["seeds"]:
         evaluator = optuna.importance.FanovaImportanceEvaluator(seed=seed)
