@@ -331,6 +331,39 @@ TEST(ParameterImportance, UsesCompleteTrialsOnlyAndJudgesConditionalOnesWhereAct
   }
 }
 
+TEST(ParameterImportance, AConditionalParameterThatCannotBeJudgedIsNotedAndABadValueIsAnError) {
+  SearchSpace space;
+  SearchParameter kind;
+  kind.name = "kind";
+  kind.kind = SearchParameter::Kind::categorical;
+  kind.choices = {"plain", "tuned"};
+  SearchParameter knob = uniform("knob", 0, 1);
+  knob.when = {{"kind", {"tuned"}}};
+  space.parameters = {uniform("x", 0, 1), kind, knob};
+  // Every "tuned" trial scores 1 whatever x and knob are; "plain" ones score x.
+  auto trials = sample(space, 60, 10,
+                       [](const auto& v) { return v.at("kind") == "tuned" ? 1.0 : num(v, "x"); });
+  for (auto& t : trials) {
+    if (t.values[1] == "plain") t.values[2] = "";
+  }
+  const auto result = parameter_importances(space, trials, true, {}, "r/trials.csv");
+  ASSERT_EQ(result.not_assessed.size(), 1u);
+  EXPECT_EQ(result.not_assessed[0].rfind("knob: r/trials.csv: fANOVA: ", 0), 0u)
+      << result.not_assessed[0];
+  EXPECT_EQ(result.parameters.size(), 2u) << "x and kind are still judged";
+
+  for (auto& t : trials) {
+    if (!t.values[2].empty()) {
+      t.values[2] = "high";
+      break;
+    }
+  }
+  EXPECT_NE(test::error_of([&] {
+              parameter_importances(space, trials, true, {}, "r/trials.csv");
+            }).find("parameter 'knob': expected a number, got 'high'"),
+            std::string::npos);
+}
+
 TEST(ParameterImportance, TooFewTrialsOrNothingToJudgeIsAnErrorNamingTheFile) {
   const auto trials = sample(xyz(), 3, 8, ten_x_squared_plus_y);
   std::vector<TrialRecord> one = {trials[0]};

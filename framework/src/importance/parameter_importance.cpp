@@ -204,6 +204,16 @@ ImportanceResult parameter_importances(const SearchSpace& space,
                                     " complete trial");
       continue;
     }
+    // A bad value is a bad file, reported as such; only a judgement that cannot be made is
+    // noted below and passed over.
+    for (const TrialRecord* t : active) {
+      const SearchParameter& p = space.parameters[c];
+      if (p.kind == Kind::categorical) {
+        choice_index(t->values[c], p, *t, where);
+      } else {
+        parse_value(t->values[c], p, *t, where);
+      }
+    }
     std::vector<std::size_t> group = always;
     group.push_back(c);
     try {
