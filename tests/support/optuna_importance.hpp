@@ -41,10 +41,11 @@ inline std::string python_with_optuna() {
 /// (parameter, importance), most important first, from Optuna's get_param_importances on the
 /// COMPLETE trials: with FanovaImportanceEvaluator(seed) averaged over seeds 0..seeds-1 (a forest
 /// on a few dozen trials moves a share by ±0.04 from seed to seed), or with `ped_anova` its
-/// PedAnovaImportanceEvaluator(). nullopt when Optuna (or its PED-ANOVA) is unavailable.
+/// PedAnovaImportanceEvaluator(). `assess`: get_param_importances' `params` (empty: None, the
+/// parameters active in every trial). nullopt when Optuna (or its PED-ANOVA) is unavailable.
 inline std::optional<std::vector<std::pair<std::string, double>>> optuna_importances(
     const SearchSpace& space, const std::vector<TrialRecord>& trials, bool maximize, int seeds = 1,
-    bool ped_anova = false) {
+    bool ped_anova = false, const std::vector<std::string>& assess = {}) {
   const std::string python = python_with_optuna();
   if (python.empty()) return std::nullopt;
   std::ostringstream json;
@@ -52,7 +53,16 @@ inline std::optional<std::vector<std::pair<std::string, double>>> optuna_importa
   json << "{\"direction\": \"" << (maximize ? "maximize" : "minimize") << "\", \"method\": \""
        << (ped_anova ? "ped-anova" : "fanova") << "\", \"seeds\": [";
   for (int seed = 0; seed < seeds; ++seed) json << (seed ? ", " : "") << seed;
-  json << "], \"params\": [";
+  json << "], \"assess\": ";
+  if (assess.empty()) {
+    json << "null";
+  } else {
+    json << "[";
+    for (std::size_t i = 0; i < assess.size(); ++i)
+      json << (i ? ", " : "") << json_string(assess[i]);
+    json << "]";
+  }
+  json << ", \"params\": [";
   const char* kinds[] = {"uniform", "log_uniform", "integer", "categorical"};
   for (std::size_t i = 0; i < space.parameters.size(); ++i) {
     const auto& p = space.parameters[i];

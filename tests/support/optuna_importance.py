@@ -2,7 +2,8 @@
 
 usage: optuna_importance.py TRIALS_JSON
 TRIALS_JSON: {"direction": "maximize"|"minimize", "method": "fanova"|"ped-anova",
-              "seeds": [int, ...],
+              "seeds": [int, ...], "assess": null or [name, ...] (get_param_importances'
+              params: judged on the trials where all of them are active),
               "params": [{"name", "kind": uniform|log_uniform|integer|categorical,
                           "low", "high", "step", "choices"}],
               "trials": [{"objective": float, "values": {name: text}}]}   (COMPLETE trials only;
@@ -61,14 +62,14 @@ def main():
             sys.exit(4)
         evaluator = optuna.importance.PedAnovaImportanceEvaluator()
         for name, importance in optuna.importance.get_param_importances(
-                study, evaluator=evaluator).items():
+                study, params=spec["assess"], evaluator=evaluator).items():
             print(f"{name}\t{importance!r}")
         return
     total = {}
     for seed in spec["seeds"]:
         evaluator = optuna.importance.FanovaImportanceEvaluator(seed=seed)
         for name, importance in optuna.importance.get_param_importances(
-                study, evaluator=evaluator).items():
+                study, params=spec["assess"], evaluator=evaluator).items():
             total[name] = total.get(name, 0.0) + importance / len(spec["seeds"])
     for name, importance in sorted(total.items(), key=lambda item: -item[1]):
         print(f"{name}\t{importance!r}")
