@@ -62,14 +62,14 @@ def main():
             sys.exit(4)
         evaluator = optuna.importance.PedAnovaImportanceEvaluator()
         for name, importance in optuna.importance.get_param_importances(
-                study, params=spec["assess"], evaluator=evaluator).items():
+                study, params=spec.get("assess"), evaluator=evaluator).items():
             print(f"{name}\t{importance!r}")
         return
     total = {}
     for seed in spec["seeds"]:
         evaluator = optuna.importance.FanovaImportanceEvaluator(seed=seed)
         for name, importance in optuna.importance.get_param_importances(
-                study, params=spec["assess"], evaluator=evaluator).items():
+                study, params=spec.get("assess"), evaluator=evaluator).items():
             total[name] = total.get(name, 0.0) + importance / len(spec["seeds"])
     for name, importance in sorted(total.items(), key=lambda item: -item[1]):
         print(f"{name}\t{importance!r}")
