@@ -273,6 +273,28 @@ TEST(PedAnova, TooFewTrialsOrNoDifferenceGiveEqualShares) {
   EXPECT_THROW(ped_anova_importances({a}, {1.0, 2.0}, true, {.quantile = 0}), Error);
 }
 
+TEST(PedAnova, AValueOutsideTheRangeCountsAtItsEnd) {
+  // A trial from before the space was narrowed: far outside, it must neither crash nor move the
+  // shares more than one trial at the end of the range would.
+  PedAnovaParameter x;
+  x.low = 0;
+  x.high = 1;
+  PedAnovaParameter y = x;
+  std::vector<double> objectives;
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> unit(0, 1);
+  for (int i = 0; i < 100; ++i) {
+    x.values.push_back(unit(rng));
+    y.values.push_back(unit(rng));
+    objectives.push_back(x.values.back());
+  }
+  auto at_end = x;
+  at_end.values[0] = 1;
+  x.values[0] = 1e300;
+  EXPECT_EQ(ped_anova_importances({x, y}, objectives, true),
+            ped_anova_importances({at_end, y}, objectives, true));
+}
+
 TEST(PedAnova, DirectionMatters) {
   // f = x: maximizing puts the top trials at large x, minimizing at small x; either way x is
   // what matters, and y is not.

@@ -39,10 +39,12 @@ Grid numeric_grid(const PedAnovaParameter& p, int grid_points) {
   const double first = scale(p.low), last = scale(p.high);
   const double spacing = (last - first) / (grid.points - 1);
   for (const double v : p.values) {
-    // The nearest grid point (a tie goes to the lower one).
+    // The nearest grid point (a tie goes to the lower one); a value outside the range (a trial
+    // from before the space was narrowed) counts at its nearer end. Clamped before the cast, so
+    // that a far-off value cannot overflow an int.
     const double position = (scale(v) - first) / spacing;
-    int k = static_cast<int>(std::ceil(position - 0.5));
-    grid.index.push_back(std::clamp(k, 0, grid.points - 1));
+    const double k = std::clamp(std::ceil(position - 0.5), 0.0, grid.points - 1.0);
+    grid.index.push_back(static_cast<int>(k));
   }
   return grid;
 }
