@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -12,15 +13,20 @@
 #include "describe.hpp"
 #include "evaluation.hpp"
 #include "experiment.hpp"
+#include "importance/parameter_importance.hpp"
 #include "interruption.hpp"
 #include "optimizer_paths.hpp"
 #include "plugin_host.hpp"
 #include "progress.hpp"
 #include "progress_printer.hpp"
 #include "report.hpp"
+#include "results/csv.hpp"
+#include "results/importance_file.hpp"
+#include "results/sweep_folder.hpp"
 #include "runner.hpp"
 #include "sweep.hpp"
 #include "trainer.hpp"
+#include "trials_table.hpp"
 
 namespace po = boost::program_options;
 using namespace nnlab;
@@ -37,6 +43,8 @@ constexpr const char* kUsage =
     "  gradcheck FILE  check FILE's back-propagation against central differences (E6)\n"
     "  report DIR      write DIR/report.html: the run's or sweep's figures, as SVG\n"
     "  eval DIR        evaluate the model a run saved (DIR/model.safetensors) again\n"
+    "  trials DIR      a sweep's trials as a table (sort, filter by state, top N)\n"
+    "  importance DIR  which parameters mattered (fANOVA or PED-ANOVA); DIR/importance.csv\n"
     "  plugins         list every component the plugins provide (--describe KIND: its parameters)\n"
     "run 'nnlab <command> --help' for the command's options\n";
 
@@ -52,7 +60,9 @@ void add_common(po::options_description& options, Common& common) {
 }
 
 /// Commands that read a results folder rather than an experiment file.
-bool takes_dir(const std::string& command) { return command == "report" || command == "eval"; }
+bool takes_dir(const std::string& command) {
+  return command == "report" || command == "eval" || command == "trials" || command == "importance";
+}
 
 /// Parses `args` as `<command> FILE [options]`. Returns false after printing the usage, with
 /// `status` set: 0 for --help, 2 for a missing FILE.
@@ -396,6 +406,107 @@ int cmd_eval(const std::vector<std::string>& args) {
   return 0;
 }
 
+int cmd_trials(const std::vector<std::string>& args) {
+  std::string sort = "trial", state;
+  long long top = 0;
+  po::options_description options("nnlab trials options");
+  options.add_options()("help,h", "show this help")(
+      "sort", po::value(&sort),
+      "objective (best first), trial (default) or duration (longest first)")(
+      "state", po::value(&state), "only trials in this state: COMPLETE, PRUNED or FAIL")(
+      "top", po::value(&top), "show at most N rows, after sorting");
+  std::string dir;
+  po::variables_map vm;
+  int status = 0;
+  if (!parse_file_command("trials", args, options, dir, vm, status)) return status;
+  TrialsTableOptions table;
+  const auto parsed_sort = parse_trials_sort(sort);
+  if (!parsed_sort) {
+    throw po::error("--sort: expected objective, trial or duration, got '" + sort + "'");
+  }
+  table.sort = *parsed_sort;
+  if (vm.count("state")) {
+    table.state = parse_trial_state(state);
+    if (!table.state) {
+      throw po::error("--state: expected COMPLETE, PRUNED or FAIL, got '" + state + "'");
+    }
+  }
+  if (top < 0) throw po::error("--top: expected a positive count");
+  table.top = top;
+  std::cout << trials_table(read_sweep_folder(dir), table);
+  return 0;
+}
+
+int cmd_importance(const std::vector<std::string>& args) {
+  std::string method = "fanova";
+  long long top = 0, seed = 0;
+  double quantile = 0.1;
+  po::options_description options("nnlab importance options");
+  options.add_options()("help,h", "show this help")(
+      "method", po::value(&method),
+      "fanova (default: a 64-tree forest, as Optuna's default evaluator) or ped-anova (the "
+      "top 10% of trials against all, no model)")(
+      "top", po::value(&top), "print the N most important parameters (the file has them all)")(
+      "seed", po::value(&seed), "fanova: the forest's seed (default 0)")(
+      "log-space",
+      "fanova: measure log-uniform parameters in log(value) (default: raw values, as Optuna)")(
+      "quantile", po::value(&quantile), "ped-anova: the top fraction of trials (default 0.1)");
+  std::string dir;
+  po::variables_map vm;
+  int status = 0;
+  if (!parse_file_command("importance", args, options, dir, vm, status)) return status;
+  ImportanceOptions importance;
+  const auto parsed = parse_importance_method(method);
+  if (!parsed) throw po::error("--method: expected fanova or ped-anova, got '" + method + "'");
+  importance.method = *parsed;
+  if (top < 0) throw po::error("--top: expected a positive count");
+  if (seed < 0) throw po::error("--seed: expected a non-negative seed");
+  if (!(quantile > 0 && quantile <= 1)) throw po::error("--quantile: expected a value in (0, 1]");
+  importance.seed = static_cast<std::uint64_t>(seed);
+  importance.log_space = vm.count("log-space") != 0;
+  importance.quantile = quantile;
+
+  const SweepFolder folder = read_sweep_folder(dir);
+  const ImportanceResult result =
+      parameter_importances(folder.spec.search->space, folder.trials, folder.spec.search->maximize,
+                            importance, folder.trials_path);
+  std::vector<ImportanceRecord> records;
+  for (const auto& p : result.parameters) {
+    records.push_back({static_cast<std::int64_t>(records.size()) + 1, p.parameter, p.importance,
+                       p.trials, p.conditional, std::string(importance_method_name(*parsed))});
+  }
+  const std::string file = (std::filesystem::path(dir) / "importance.csv").string();
+  write_importance(file, records);
+
+  std::printf("%s of %s over %lld complete trials (objective %s)\n",
+              importance.method == ImportanceMethod::fanova ? "fANOVA" : "PED-ANOVA", dir.c_str(),
+              static_cast<long long>(result.complete_trials),
+              folder.spec.search->metric.name().c_str());
+  std::size_t width = 9;
+  for (const auto& r : records) width = std::max(width, r.parameter.size());
+  std::printf("%4s  %-*s  %10s\n", "rank", static_cast<int>(width), "parameter", "importance");
+  bool any_conditional = false;
+  for (const auto& r : records) {
+    if (top > 0 && r.rank > top) break;
+    // A bar of up to 40 marks, so the ranking reads at a glance.
+    const std::string bar(static_cast<std::size_t>(std::lround(r.importance * 40)), '#');
+    const std::string note =
+        r.conditional ? "  * (" + std::to_string(r.trials) + " trials)" : std::string();
+    std::printf("%4lld  %-*s  %10.4f%s%s%s\n", static_cast<long long>(r.rank),
+                static_cast<int>(width), r.parameter.c_str(), r.importance, bar.empty() ? "" : "  ",
+                bar.c_str(), note.c_str());
+    any_conditional = any_conditional || r.conditional;
+  }
+  if (any_conditional) {
+    std::printf(
+        "* conditional: its share when judged with the unconditional parameters on the "
+        "trials where it is active\n");
+  }
+  for (const auto& why : result.not_assessed) std::printf("not assessed: %s\n", why.c_str());
+  std::printf("saved: %s\n", file.c_str());
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << "nnlab: missing command; usage: nnlab <command> [options] ('nnlab --help' lists "
@@ -412,13 +523,16 @@ int main(int argc, char** argv) {
     if (command == "report") return cmd_report(args);
     if (command == "gradcheck") return cmd_gradcheck(args);
     if (command == "eval") return cmd_eval(args);
+    if (command == "trials") return cmd_trials(args);
+    if (command == "importance") return cmd_importance(args);
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << kUsage;
       return 0;
     }
     std::cerr
         << "nnlab: unknown command '" << command
-        << "'; expected run, sweep, validate, gradcheck, report or plugins ('nnlab --help')\n";
+        << "'; expected run, sweep, validate, gradcheck, report, trials, importance or plugins "
+           "('nnlab --help')\n";
     return 2;
   } catch (const po::error& e) {
     std::cerr << "nnlab " << command << ": " << e.what() << "\n";
