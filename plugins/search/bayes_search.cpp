@@ -13,9 +13,21 @@
 // Failed and pruned trials count as the worst value seen (the documented worst value). Trials
 // still running count as that worst value too (a constant liar: Ginsbourger et al. 2010), so
 // parallel trials do not pile onto one point.
+//
+// Cost as the history grows: fitting the hyperparameters is O(n³) per likelihood evaluation and
+// takes hundreds of them, so it is not done for every proposal once the history is long. Up to
+// `full_fit_trials` rows, every proposal fits from several starts (the previous fit, the prior's
+// centre and two random ones), as the quality at small budgets depends on it. Beyond, the
+// hyperparameters are refitted from the previous ones alone once the rows have grown by
+// `refit_fraction` since the last fit, on at most kMaxFitRows rows (a seeded random subset: the
+// likelihood of a few hundred points pins the length scales down); in between, the GP keeps its
+// hyperparameters and extends its Cholesky factor by the new rows. The GP's rows are the trials
+// in trial order, told and running alike, so one proposal's rows are the first rows of the next
+// one's. A `full_fit_trials` at least the budget gives the fit-every-proposal behaviour exactly.
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <random>
 #include <set>
 
@@ -28,12 +40,16 @@
 namespace nnlab::search {
 namespace {
 
+constexpr Eigen::Index kMaxFitRows = 300;
+
 class BayesSearch final : public SearchStrategy {
  public:
   explicit BayesSearch(const Params& params)
       : initial_(params.integer("initial_trials")),
         candidates_(params.integer("candidates")),
-        starts_(params.integer("local_starts")) {}
+        starts_(params.integer("local_starts")),
+        full_fit_trials_(params.integer("full_fit_trials")),
+        refit_fraction_(params.number("refit_fraction")) {}
 
   void setup(const SearchSpace& space, const SearchSetup& setup) override {
     require_budget(setup, "bayes");
@@ -48,6 +64,9 @@ class BayesSearch final : public SearchStrategy {
                    : 1;
     }
     sobol_.emplace(space.parameters.size(), derive_seed(seed_, "bayes/shift"));
+    for (const auto& p : space.parameters) {
+      for (const auto& [name, values] : p.when) named_.insert(name);
+    }
   }
 
   std::optional<Assignment> ask(std::int64_t trial) override {
@@ -70,6 +89,23 @@ class BayesSearch final : public SearchStrategy {
       if (is_active(p, a)) a[p.name] = value_at(p, u[d]);
     }
     return a;
+  }
+
+  /// encode(decode(u)), with no text in between: the values of the parameters that `when:`
+  /// clauses name are the only ones spelled out, to decide which parameters are active.
+  Eigen::VectorXd encode_at(const std::vector<double>& u) const {
+    Eigen::VectorXd x = Eigen::VectorXd::Zero(dims_);
+    Assignment named;
+    for (std::size_t d = 0; d < space_.parameters.size(); ++d) {
+      const auto& p = space_.parameters[d];
+      if (!p.when.empty() && !is_active(p, named)) continue;
+      if (named_.count(p.name)) named[p.name] = value_at(p, u[d]);
+      if (p.kind == SearchParameter::Kind::categorical)
+        x[offset_[d] + static_cast<Eigen::Index>(choice_at(p, u[d]))] = 1.0;
+      else
+        x[offset_[d]] = coordinate_at(p, u[d]);
+    }
+    return x;
   }
 
   Eigen::VectorXd encode(const Assignment& a) const {
@@ -99,17 +135,26 @@ class BayesSearch final : public SearchStrategy {
       worst = std::max(worst, y);
       best = std::min(best, y);
     }
+    // Every trial asked so far, in trial order: told ones with their value (failed and pruned
+    // ones with the worst), running ones with the worst (the liar).
     std::set<std::string> seen;
-    for (const auto& [k, r] : history_.told) {
-      const bool ok = r.state == TrialState::complete && std::isfinite(r.objective);
-      rows.push_back(encode(r.assignment));
-      ys.push_back(ok ? (maximize_ ? -r.objective : r.objective) : worst);
-      seen.insert(key_of(r.assignment));
-    }
-    for (const auto& [k, a] : history_.running) {
-      rows.push_back(encode(a));
-      ys.push_back(worst);
-      seen.insert(key_of(a));
+    auto told = history_.told.begin();
+    auto running = history_.running.begin();
+    while (told != history_.told.end() || running != history_.running.end()) {
+      if (running == history_.running.end() ||
+          (told != history_.told.end() && told->first < running->first)) {
+        const TrialResult& r = told->second;
+        const bool ok = r.state == TrialState::complete && std::isfinite(r.objective);
+        rows.push_back(encode(r.assignment));
+        ys.push_back(ok ? (maximize_ ? -r.objective : r.objective) : worst);
+        seen.insert(key_of(r.assignment));
+        ++told;
+      } else {
+        rows.push_back(encode(running->second));
+        ys.push_back(worst);
+        seen.insert(key_of(running->second));
+        ++running;
+      }
     }
     Eigen::MatrixXd x(static_cast<Eigen::Index>(rows.size()), dims_);
     Eigen::VectorXd y(static_cast<Eigen::Index>(ys.size()));
@@ -117,13 +162,13 @@ class BayesSearch final : public SearchStrategy {
       x.row(static_cast<Eigen::Index>(i)) = rows[i].transpose();
       y[static_cast<Eigen::Index>(i)] = ys[i];
     }
-    gp_.fit(x, y, 2, rng);
+    condition(x, y, rng);
 
     // EI of a batch of coordinate vectors, each projected to the assignment it stands for.
     auto score = [&](const std::vector<std::vector<double>>& us) {
       Eigen::MatrixXd xs(static_cast<Eigen::Index>(us.size()), dims_);
       for (std::size_t i = 0; i < us.size(); ++i)
-        xs.row(static_cast<Eigen::Index>(i)) = encode(decode(us[i])).transpose();
+        xs.row(static_cast<Eigen::Index>(i)) = encode_at(us[i]).transpose();
       Eigen::VectorXd mean, sd;
       gp_.predict(xs, mean, sd);
       std::vector<double> ei(us.size());
@@ -177,14 +222,42 @@ class BayesSearch final : public SearchStrategy {
     return decode(finals.front().second);
   }
 
-  std::int64_t initial_, candidates_, starts_;
+  /// Fits or extends the GP to the rows `x` (trial order) and targets `y` (see the top).
+  void condition(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, Rng& rng) {
+    const Eigen::Index n = x.rows();
+    if (!gp_.fitted() || n <= full_fit_trials_) {
+      gp_.fit(x, y, 2, rng);
+      next_fit_ = n + 1;
+    } else if (n >= next_fit_) {
+      if (n <= kMaxFitRows) {
+        gp_.refit(x, y);
+      } else {
+        std::vector<Eigen::Index> subset(static_cast<std::size_t>(n));
+        std::iota(subset.begin(), subset.end(), Eigen::Index{0});
+        std::shuffle(subset.begin(), subset.end(), rng);
+        subset.resize(static_cast<std::size_t>(kMaxFitRows));
+        std::sort(subset.begin(), subset.end());
+        gp_.refit(x(subset, Eigen::all), y(subset));
+        gp_.condition(x, y, gp_.theta());
+      }
+      next_fit_ = n + std::max<Eigen::Index>(
+                          1, static_cast<Eigen::Index>(std::ceil(refit_fraction_ * double(n))));
+    } else {
+      gp_.update(x, y);
+    }
+  }
+
+  std::int64_t initial_, candidates_, starts_, full_fit_trials_;
+  double refit_fraction_;
   SearchSpace space_;
   std::uint64_t seed_ = 0;
   bool maximize_ = true;
   Eigen::Index dims_ = 0;
   std::vector<Eigen::Index> offset_;
   std::optional<SobolPoints> sobol_;
+  std::set<std::string> named_;  ///< parameters that some `when:` clause names
   GaussianProcess gp_;
+  Eigen::Index next_fit_ = 0;  ///< the row count at which the hyperparameters are refitted
   TrialHistory history_;
 };
 
@@ -199,7 +272,14 @@ void register_bayes(Registrar& r) {
           .integer("candidates", 2000, "random points scored by EI before local search")
           .min(10)
           .integer("local_starts", 5, "best candidates refined by local search")
-          .min(0));
+          .min(0)
+          .integer("full_fit_trials", 50,
+                   "trials up to which every proposal fits the hyperparameters from several starts")
+          .min(0)
+          .number("refit_fraction", 0.1,
+                  "beyond: a warm-started refit once the history grew by this fraction; the "
+                  "Cholesky factor is extended in between")
+          .greater_than(0));
 }
 
 }  // namespace nnlab::search

@@ -9,6 +9,7 @@ void register_random(Registrar& r);
 void register_sobol(Registrar& r);
 void register_tpe(Registrar& r);
 void register_bayes(Registrar& r);
+void register_cmaes(Registrar& r);
 void register_pruners(Registrar& r);
 
 }  // namespace nnlab::search

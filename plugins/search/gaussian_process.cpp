@@ -24,6 +24,39 @@ void clamp_theta(Eigen::VectorXd& theta) {
   theta[d + 1] = std::clamp(theta[d + 1], kMinLogNoise, kMaxLogNoise);
 }
 
+/// The prior's centre: length scales 0.5 of the cube, signal variance 1, noise variance 1e-3.
+Eigen::VectorXd standard_theta(Eigen::Index d) {
+  Eigen::VectorXd theta(d + 2);
+  theta.head(d).setConstant(std::log(0.5));
+  theta[d] = 0;
+  theta[d + 1] = std::log(1e-3);
+  return theta;
+}
+
+/// The Matérn 5/2 kernel between every row of `a` and every row of `b` under `theta` (rows of a
+/// down, rows of b across), without noise: the inputs are scaled by their length scales once, and
+/// each pair is a loop over contiguous coordinates with no temporaries.
+Eigen::MatrixXd cross_kernel(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b,
+                             const Eigen::VectorXd& theta) {
+  const Eigen::Index d = a.cols();
+  const Eigen::VectorXd inv_length = (-theta.head(d)).array().exp();
+  const Eigen::MatrixXd pa = (a * inv_length.asDiagonal()).transpose();  // points as columns
+  const Eigen::MatrixXd pb = (b * inv_length.asDiagonal()).transpose();
+  const double signal = std::exp(theta[d]);
+  Eigen::MatrixXd k(a.rows(), b.rows());
+  for (Eigen::Index j = 0; j < b.rows(); ++j) {
+    const double* q = pb.col(j).data();
+    for (Eigen::Index i = 0; i < a.rows(); ++i) {
+      const double* p = pa.col(i).data();
+      double r2 = 0;
+      for (Eigen::Index c = 0; c < d; ++c) r2 += (p[c] - q[c]) * (p[c] - q[c]);
+      const double r = std::sqrt(r2);
+      k(i, j) = signal * (1 + kSqrt5 * r + 5.0 / 3.0 * r2) * std::exp(-kSqrt5 * r);
+    }
+  }
+  return k;
+}
+
 }  // namespace
 
 double GaussianProcess::kernel(const Eigen::VectorXd& a, const Eigen::VectorXd& b,
@@ -89,7 +122,7 @@ double GaussianProcess::log_posterior(const Eigen::VectorXd& theta,
       for (Eigen::Index a = 0; a < n; ++a) {
         for (Eigen::Index b = a + 1; b < n; ++b) {
           const double t = x_(a, i) - x_(b, i);
-          sum += 2 * w(a, b) * common(a, b) * t * t * inv_l2[i];
+          sum += 2 * w(b, a) * common(b, a) * t * t * inv_l2[i];  // column a: contiguous
         }
       }
       (*gradient)[i] = 0.5 * sum + prior_grad[i];
@@ -103,18 +136,12 @@ double GaussianProcess::log_posterior(const Eigen::VectorXd& theta,
 void GaussianProcess::fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, int restarts,
                           Rng& rng) {
   x_ = x;
-  y_mean_ = y.mean();
-  const double var = (y.array() - y_mean_).square().mean();
-  y_scale_ = var > 1e-24 ? std::sqrt(var) : 1.0;
-  y_ = (y.array() - y_mean_) / y_scale_;
+  standardize(y);
   const Eigen::Index d = x.cols();
 
   std::vector<Eigen::VectorXd> starts;
   if (theta_.size() == d + 2) starts.push_back(theta_);  // warm start from the last fit
-  Eigen::VectorXd standard(d + 2);
-  standard.head(d).setConstant(std::log(0.5));
-  standard[d] = 0;
-  standard[d + 1] = std::log(1e-3);
+  const Eigen::VectorXd standard = standard_theta(d);
   starts.push_back(standard);
   std::normal_distribution<double> normal(0, 1);
   for (int s = 0; s < restarts; ++s) {
@@ -123,9 +150,15 @@ void GaussianProcess::fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, in
     clamp_theta(t);
     starts.push_back(t);
   }
+  ascend(starts, standard);
+}
+
+void GaussianProcess::ascend(const std::vector<Eigen::VectorXd>& starts,
+                             const Eigen::VectorXd& fallback) {
+  const Eigen::Index d = x_.cols();
   // Adam ascent on the log hyperparameters: robust to the likelihood's flat regions.
   double best_value = -HUGE_VAL;
-  Eigen::VectorXd best = standard;
+  Eigen::VectorXd best = fallback;
   for (Eigen::VectorXd theta : starts) {
     Eigen::VectorXd m = Eigen::VectorXd::Zero(d + 2), v = Eigen::VectorXd::Zero(d + 2), g;
     const double lr = 0.1, b1 = 0.9, b2 = 0.999;
@@ -145,28 +178,99 @@ void GaussianProcess::fit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, in
     }
   }
   theta_ = best;
+  factor();  // positive definite: log_posterior factored the same matrix at `best`
+  solve_alpha();
+}
 
-  const Eigen::Index n = x.rows();
-  Eigen::MatrixXd kn(n, n);
-  for (Eigen::Index a = 0; a < n; ++a) {
-    for (Eigen::Index b = a; b < n; ++b)
-      kn(a, b) = kn(b, a) = kernel(x_.row(a).transpose(), x_.row(b).transpose(), theta_);
-  }
+void GaussianProcess::refit(const Eigen::MatrixXd& x, const Eigen::VectorXd& y) {
+  x_ = x;
+  standardize(y);
+  const Eigen::VectorXd start = theta_.size() == x.cols() + 2 ? theta_ : standard_theta(x.cols());
+  ascend({start}, start);
+}
+
+void GaussianProcess::standardize(const Eigen::VectorXd& y) {
+  y_mean_ = y.mean();
+  const double var = (y.array() - y_mean_).square().mean();
+  y_scale_ = var > 1e-24 ? std::sqrt(var) : 1.0;
+  y_ = (y.array() - y_mean_) / y_scale_;
+}
+
+bool GaussianProcess::factor() {
+  const Eigen::Index n = x_.rows(), d = x_.cols();
+  Eigen::MatrixXd kn = cross_kernel(x_, x_, theta_);
   kn.diagonal().array() += std::exp(theta_[d + 1]) + kJitter;
-  llt_.compute(kn);
-  alpha_ = llt_.solve(y_);
+  const Eigen::LLT<Eigen::MatrixXd> llt(kn);
+  l_ = llt.matrixL();
+  // L^-1 explicitly: predict() then multiplies by a triangular matrix, several times faster than
+  // a triangular solve with thousands of right-hand sides, and update() extends it in O(n² k).
+  l_inverse_ = l_.triangularView<Eigen::Lower>().solve(Eigen::MatrixXd::Identity(n, n));
+  return llt.info() == Eigen::Success;
+}
+
+void GaussianProcess::solve_alpha() {
+  alpha_ = l_.triangularView<Eigen::Lower>().solve(y_);
+  l_.triangularView<Eigen::Lower>().transpose().solveInPlace(alpha_);
+}
+
+void GaussianProcess::condition(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                                const Eigen::VectorXd& theta) {
+  x_ = x;
+  theta_ = theta;
+  standardize(y);
+  factor();
+  solve_alpha();
+}
+
+bool GaussianProcess::update(const Eigen::MatrixXd& x, const Eigen::VectorXd& y) {
+  const Eigen::Index old_n = x_.rows(), n = x.rows(), d = x.cols();
+  const bool extends = old_n > 0 && old_n <= n && x.cols() == x_.cols() && x.topRows(old_n) == x_ &&
+                       l_.rows() == old_n;
+  if (!extends) {
+    condition(x, y, theta_);
+    return false;
+  }
+  standardize(y);
+  if (n > old_n) {
+    // [L 0; B C] [L 0; B C]^T = [K11 K12; K21 K22]: B = K21 L^-T, C C^T = K22 - B B^T; and
+    // [L 0; B C]^-1 = [L^-1 0; -C^-1 B L^-1 C^-1].
+    const Eigen::Index k = n - old_n;
+    const Eigen::MatrixXd fresh = x.bottomRows(k);
+    const Eigen::MatrixXd k12 = cross_kernel(x_, fresh, theta_);
+    Eigen::MatrixXd k22 = cross_kernel(fresh, fresh, theta_);
+    k22.diagonal().array() += std::exp(theta_[d + 1]) + kJitter;
+    const Eigen::MatrixXd b_transposed = l_inverse_.triangularView<Eigen::Lower>() * k12;
+    k22.noalias() -= b_transposed.transpose() * b_transposed;
+    const Eigen::LLT<Eigen::MatrixXd> corner(k22);
+    if (corner.info() != Eigen::Success) {
+      condition(x, y, theta_);
+      return false;
+    }
+    const Eigen::MatrixXd c = corner.matrixL();
+    const Eigen::MatrixXd c_inverse =
+        c.triangularView<Eigen::Lower>().solve(Eigen::MatrixXd::Identity(k, k));
+    Eigen::MatrixXd l = Eigen::MatrixXd::Zero(n, n), l_inverse = Eigen::MatrixXd::Zero(n, n);
+    l.topLeftCorner(old_n, old_n) = l_;
+    l.bottomLeftCorner(k, old_n) = b_transposed.transpose();
+    l.bottomRightCorner(k, k) = c;
+    l_inverse.topLeftCorner(old_n, old_n) = l_inverse_;
+    l_inverse.bottomLeftCorner(k, old_n).noalias() =
+        -c_inverse * (b_transposed.transpose() * l_inverse_.triangularView<Eigen::Lower>());
+    l_inverse.bottomRightCorner(k, k) = c_inverse;
+    l_ = std::move(l);
+    l_inverse_ = std::move(l_inverse);
+    x_ = x;
+  }
+  solve_alpha();
+  return true;
 }
 
 void GaussianProcess::predict(const Eigen::MatrixXd& xs, Eigen::VectorXd& mean,
                               Eigen::VectorXd& sd) const {
-  const Eigen::Index m = xs.rows(), n = x_.rows(), d = x_.cols();
-  Eigen::MatrixXd ks(n, m);
-  for (Eigen::Index j = 0; j < m; ++j) {
-    for (Eigen::Index a = 0; a < n; ++a)
-      ks(a, j) = kernel(x_.row(a).transpose(), xs.row(j).transpose(), theta_);
-  }
+  const Eigen::Index m = xs.rows(), d = x_.cols();
+  const Eigen::MatrixXd ks = cross_kernel(x_, xs, theta_);
   mean = (ks.transpose() * alpha_).array() * y_scale_ + y_mean_;
-  const Eigen::MatrixXd v = llt_.matrixL().solve(ks);
+  const Eigen::MatrixXd v = l_inverse_.triangularView<Eigen::Lower>() * ks;
   const double prior = std::exp(theta_[d]);
   sd.resize(m);
   for (Eigen::Index j = 0; j < m; ++j)

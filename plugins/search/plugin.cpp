@@ -1,5 +1,5 @@
-// The built-in search plugin: strategies (grid, random, sobol, tpe, bayes) and pruners (median,
-// asha, hyperband).
+// The built-in search plugin: strategies (grid, random, sobol, tpe, bayes, cmaes) and pruners
+// (median, asha, hyperband).
 #include "nnlab/plugin.hpp"
 #include "components.hpp"
 
@@ -10,6 +10,7 @@ void register_components(nnlab::Registrar& r) {
   nnlab::search::register_sobol(r);
   nnlab::search::register_tpe(r);
   nnlab::search::register_bayes(r);
+  nnlab::search::register_cmaes(r);
   nnlab::search::register_pruners(r);
 }
 }  // namespace

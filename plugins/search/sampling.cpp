@@ -91,6 +91,44 @@ double position_of(const SearchParameter& p, const std::string& value) {
   return std::clamp((v - p.low) / (p.high - p.low), 0.0, 1.0);
 }
 
+std::size_t choice_at(const SearchParameter& p, double u) {
+  const double n = cells(p);
+  const auto cell =
+      static_cast<std::size_t>(std::min(std::floor(std::clamp(u, 0.0, 1.0) * n), n - 1));
+  // position_of finds a value by its text: the first of equal choices.
+  return static_cast<std::size_t>(std::find(p.choices.begin(), p.choices.end(), p.choices[cell]) -
+                                  p.choices.begin());
+}
+
+double coordinate_at(const SearchParameter& p, double u) {
+  u = std::clamp(u, 0.0, 1.0);
+  switch (p.kind) {
+    case SearchParameter::Kind::categorical:
+      return (static_cast<double>(choice_at(p, u)) + 0.5) / cells(p);
+    case SearchParameter::Kind::integer: {
+      const double n = cells(p);
+      const double cell = std::min(std::floor(u * n), n - 1);
+      const auto v = static_cast<double>(std::llround(p.low + cell * p.step));
+      return (std::round((v - p.low) / p.step) + 0.5) / n;
+    }
+    case SearchParameter::Kind::log_uniform: {
+      // format_value prints the shortest text that reads back as the same double, so the text
+      // round trip of value_at is the identity on v.
+      const double v =
+          quantize(std::clamp(std::exp(std::log(p.low) + u * (std::log(p.high) - std::log(p.low))),
+                              p.low, p.high),
+                   p.low, p.high, p.step);
+      return std::clamp((std::log(v) - std::log(p.low)) / (std::log(p.high) - std::log(p.low)), 0.0,
+                        1.0);
+    }
+    case SearchParameter::Kind::uniform: {
+      const double v = quantize(p.low + u * (p.high - p.low), p.low, p.high, p.step);
+      return std::clamp((v - p.low) / (p.high - p.low), 0.0, 1.0);
+    }
+  }
+  return 0;
+}
+
 void require_budget(const SearchSetup& setup, const std::string& strategy) {
   if (setup.trials <= 0)
     throw Error("search.trials: " + strategy + " needs a trial budget (trials: N)");

@@ -31,6 +31,14 @@ std::string value_at(const SearchParameter& p, double u);
 /// Throws nnlab::Error for a value outside the range or not among the choices.
 double position_of(const SearchParameter& p, const std::string& value);
 
+/// position_of(p, value_at(p, u)) without the text in between, bit for bit: the coordinate of the
+/// configuration u stands for (a discrete value's cell centre). Scoring thousands of candidates
+/// per proposal, bayes would otherwise spend most of its time formatting and parsing numbers.
+double coordinate_at(const SearchParameter& p, double u);
+
+/// The index in p.choices of the categorical value value_at(p, u) (the first of equal choices).
+std::size_t choice_at(const SearchParameter& p, double u);
+
 /// Throws the error a strategy that never runs out of proposals gives without a budget (the sweep
 /// would not end): "search.trials: <strategy> needs a trial budget (trials: N)".
 void require_budget(const SearchSetup& setup, const std::string& strategy);

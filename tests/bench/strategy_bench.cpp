@@ -1,12 +1,16 @@
 // Search strategies on the analytic objectives: each strategy (a built-in plugin, created the way a
 // sweep creates it) runs `--budget` trials one at a time on Branin, Hartmann-6 and Rosenbrock for
 // `--seeds` seeds; prints the median best value at several budgets as JSON lines, which
-// strategy_bench.py puts next to Optuna's samplers. Usage:
-//   strategy_bench [--budget 50] [--seeds 10] [--strategies random,sobol,tpe,bayes]
+// strategy_bench.py puts next to Optuna's samplers. With --proposal-times, instead: one seed of
+// Hartmann-6 per strategy up to the largest of the listed trial counts, timing each ask(), and the
+// mean and largest per-proposal time over the 10 proposals up to each count. Usage:
+//   strategy_bench [--budget 50] [--seeds 10] [--strategies random,sobol,tpe,bayes,cmaes]
+//                  [--proposal-times 50,200,1000]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <numeric>
 #include <sstream>
 
 #include "objectives.hpp"
@@ -14,30 +18,91 @@
 
 using namespace nnlab;
 
+namespace {
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream list(text);
+  for (std::string s; std::getline(list, s, ',');) out.push_back(s);
+  return out;
+}
+
+std::unique_ptr<SearchStrategy> make_strategy(const PluginHost& host, const std::string& name,
+                                              const test::Problem& objective, std::int64_t seed,
+                                              std::int64_t budget) {
+  ComponentSpec spec;
+  spec.kind = name;
+  spec.path = "search";
+  auto strategy = host.create(host.registries().strategies, spec);
+  strategy->setup(objective.space, {static_cast<std::uint64_t>(seed), budget, false});
+  return strategy;
+}
+
+/// Seconds per ask() on Hartmann-6 (seed 1), trials told one at a time, up to max(counts).
+void proposal_times(const PluginHost& host, const std::vector<std::string>& names,
+                    const std::vector<std::int64_t>& counts) {
+  const test::Problem objective = test::problem(host, "hartmann6");
+  const std::int64_t last = *std::max_element(counts.begin(), counts.end());
+  for (const auto& name : names) {
+    auto strategy = make_strategy(host, name, objective, 1, last);
+    std::vector<double> seconds;
+    double best = HUGE_VAL;
+    for (std::int64_t k = 0; k < last; ++k) {
+      const auto start = std::chrono::steady_clock::now();
+      const auto a = strategy->ask(k);
+      seconds.push_back(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      std::vector<double> x;
+      for (const auto& p : objective.space.parameters) x.push_back(std::stod(a->at(p.name)));
+      const double y = objective.f->value(x);
+      best = std::min(best, y);
+      strategy->tell({k, *a, TrialState::complete, y});
+    }
+    std::printf(
+        "{\"objective\": \"hartmann6\", \"strategy\": \"nnlab %s\", \"best\": %.6g, "
+        "\"total_seconds\": %.3f, \"proposal_ms\": {",
+        name.c_str(), best, std::accumulate(seconds.begin(), seconds.end(), 0.0));
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+      const auto end = seconds.begin() + counts[i];
+      const auto begin = end - std::min<std::int64_t>(10, counts[i]);
+      std::printf("%s\"%lld\": {\"mean\": %.2f, \"max\": %.2f}", i ? ", " : "",
+                  static_cast<long long>(counts[i]),
+                  1e3 * std::accumulate(begin, end, 0.0) / static_cast<double>(end - begin),
+                  1e3 * *std::max_element(begin, end));
+    }
+    std::printf("}}\n");
+    std::fflush(stdout);
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   std::int64_t budget = 50, seeds = 10;
-  std::string strategies = "random,sobol,tpe,bayes";
+  std::string strategies = "random,sobol,tpe,bayes,cmaes", times;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--budget")) budget = std::atoll(argv[i + 1]);
     if (!std::strcmp(argv[i], "--seeds")) seeds = std::atoll(argv[i + 1]);
     if (!std::strcmp(argv[i], "--strategies")) strategies = argv[i + 1];
+    if (!std::strcmp(argv[i], "--proposal-times")) times = argv[i + 1];
   }
   PluginHost host;
   host.load_search_path({PluginHost::builtin_plugin_dir()});
-  std::vector<std::string> names;
-  std::stringstream list(strategies);
-  for (std::string s; std::getline(list, s, ',');) names.push_back(s);
+  const std::vector<std::string> names = split(strategies);
+  if (!times.empty()) {
+    std::vector<std::int64_t> counts;
+    for (const auto& c : split(times))
+      counts.push_back(std::max<std::int64_t>(1, std::atoll(c.c_str())));
+    proposal_times(host, names, counts);
+    return 0;
+  }
   for (const char* kind : {"branin", "hartmann6", "rosenbrock"}) {
     const test::Problem objective = test::problem(host, kind);
     for (const auto& name : names) {
       std::vector<std::vector<double>> runs;
       const auto start = std::chrono::steady_clock::now();
-      for (std::int64_t seed = 0; seed < seeds; ++seed) {
-        ComponentSpec spec;
-        spec.kind = name;
-        spec.path = "search";
-        auto strategy = host.create(host.registries().strategies, spec);
-        strategy->setup(objective.space, {static_cast<std::uint64_t>(seed + 1), budget, false});
+      for (std::int64_t seed = 1; seed <= seeds; ++seed) {
+        auto strategy = make_strategy(host, name, objective, seed, budget);
         runs.push_back(test::best_so_far(*strategy, objective, budget));
       }
       const double seconds =
@@ -46,7 +111,7 @@ int main(int argc, char** argv) {
           "{\"objective\": \"%s\", \"strategy\": \"nnlab %s\", \"seconds\": %.3f, \"median\": {",
           objective.name.c_str(), name.c_str(), seconds);
       bool first = true;
-      for (std::int64_t b : {10, 20, 30, 50, 75, 100}) {
+      for (std::int64_t b : {10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000}) {
         if (b > budget) continue;
         std::vector<double> at;
         for (const auto& r : runs) at.push_back(r[static_cast<std::size_t>(b - 1)]);

@@ -1,17 +1,20 @@
 #!/usr/bin/python3
 """Search strategies against each other and against Optuna, at equal budgets, over many seeds.
 
-Part 1, analytic objectives (Branin, Hartmann-6, Rosenbrock; minimize): nnlab's random, sobol, tpe
-and bayes (build/bin/strategy_bench) and Optuna 3.1's RandomSampler and TPESampler (defaults),
-each run one trial at a time; the table gives the median best value after 10..N trials.
+Part 1, analytic objectives (Branin, Hartmann-6, Rosenbrock; minimize): nnlab's random, sobol, tpe,
+bayes and cmaes (build/bin/strategy_bench) and Optuna 3.1's RandomSampler, TPESampler and
+CmaEsSampler (defaults), each run one trial at a time; the table gives the median best value after
+10..N trials. The issue's CMA-ES check: --budget 200 --seeds 30 --strategies cmaes --samplers cmaes.
 
 Part 2, the seed's E9 search (maximize val_acc): nnlab sweeps of experiments/hyperparameter_search.yaml
-with random, sobol, tpe and bayes, and random search with the asha and hyperband pruners, plus
+with random, sobol, tpe, bayes and cmaes, and random search with the asha and hyperband pruners, plus
 Optuna's RandomSampler and TPESampler driving PyTorch (e9_optuna_torch.py); the median best
 val_acc, and for nnlab the median of the optimizer updates a sweep spent (early stopping's saving).
 
 Needs python3-optuna (and python3-torch for the Optuna E9 rows). Usage:
   python3 tests/bench/strategy_bench.py [--seeds 10] [--budget 50] [--e9-trials 50] [--skip-e9]
+      [--strategies random,sobol,tpe,bayes,cmaes] [--samplers random,tpe,cmaes]
+      [--proposal-times 50,200,1000]  (bayes's seconds per proposal on Hartmann-6, then exits)
 """
 import argparse
 import csv
@@ -26,7 +29,7 @@ import numpy as np
 import optuna
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUDGETS = [10, 20, 30, 50, 75, 100]
+BUDGETS = [10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000]
 
 
 def branin(x1, x2):
@@ -63,8 +66,8 @@ def optuna_medians(name, sampler_name, seeds, budget):
     f, bounds = OBJECTIVES[name]
     runs = []
     for seed in range(1, seeds + 1):
-        sampler = (optuna.samplers.TPESampler(seed=seed) if sampler_name == "tpe"
-                   else optuna.samplers.RandomSampler(seed=seed))
+        sampler = {"tpe": optuna.samplers.TPESampler, "cmaes": optuna.samplers.CmaEsSampler,
+                   "random": optuna.samplers.RandomSampler}[sampler_name](seed=seed)
         study = optuna.create_study(sampler=sampler)
         study.optimize(lambda t: f(*[t.suggest_float(f"x{i + 1}", lo, hi)
                                      for i, (lo, hi) in enumerate(bounds)]), n_trials=budget)
@@ -109,16 +112,30 @@ def main():
     parser.add_argument("--e9-trials", type=int, default=50)
     parser.add_argument("--skip-e9", action="store_true")
     parser.add_argument("--skip-optuna-e9", action="store_true")
+    parser.add_argument("--strategies", default="random,sobol,tpe,bayes,cmaes")
+    parser.add_argument("--samplers", default="random,tpe,cmaes")
+    parser.add_argument("--proposal-times", default="")
     args = parser.parse_args()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    bench = os.path.join(ROOT, "build/bin/strategy_bench")
+
+    if args.proposal_times:
+        out = subprocess.run([bench, "--strategies", "bayes", "--proposal-times",
+                              args.proposal_times], check=True, capture_output=True, text=True).stdout
+        for row in map(json.loads, out.splitlines()):
+            print(f"{row['strategy']} on Hartmann-6 (seed 1), ms per proposal over the 10 "
+                  f"proposals up to each count (best {row['best']:.4f}):")
+            for count, t in row["proposal_ms"].items():
+                print(f"  {count:>5} trials: mean {t['mean']:9.1f}  max {t['max']:9.1f}")
+        return
 
     rows = []
-    out = subprocess.run([os.path.join(ROOT, "build/bin/strategy_bench"), "--budget",
-                          str(args.budget), "--seeds", str(args.seeds)],
+    out = subprocess.run([bench, "--budget", str(args.budget), "--seeds", str(args.seeds),
+                          "--strategies", args.strategies],
                          check=True, capture_output=True, text=True).stdout
     rows += [json.loads(line) for line in out.splitlines()]
     for name in OBJECTIVES:
-        for sampler in ["random", "tpe"]:
+        for sampler in args.samplers.split(","):
             rows.append({"objective": name, "strategy": f"optuna {sampler}",
                          "median": optuna_medians(name, sampler, args.seeds, args.budget)})
     budgets = [b for b in BUDGETS if b <= args.budget]
@@ -133,7 +150,7 @@ def main():
     print(f"\nE9 (val_acc, maximize): median over {args.seeds} seeds of the best of {args.e9_trials} trials")
     print(f"{'strategy':<26}{'best val_acc':>14}{'updates':>12}")
     for kind, pruner in [("random", None), ("sobol", None), ("tpe", None), ("bayes", None),
-                         ("random", "asha"), ("random", "hyperband")]:
+                         ("cmaes", None), ("random", "asha"), ("random", "hyperband")]:
         best, updates, _ = e9_nnlab(kind, pruner, args.seeds, args.e9_trials)
         label = f"nnlab {kind}" + (f" + {pruner}" if pruner else "")
         print(f"{label:<26}{best:>14.4f}{updates:>12.0f}", flush=True)

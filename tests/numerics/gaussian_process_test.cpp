@@ -1,5 +1,6 @@
-// The GP behind `bayes`: the marginal-likelihood gradient against central differences, and the
-// posterior against the textbook formulas computed with a full-pivot LU.
+// The GP behind `bayes`: the marginal-likelihood gradient against central differences, the
+// posterior against the textbook formulas computed with a full-pivot LU, and the incremental
+// update against a factorization from scratch.
 #include "gaussian_process.hpp"
 
 #include <gtest/gtest.h>
@@ -80,6 +81,39 @@ TEST(GaussianProcess, PosteriorMatchesTheTextbookFormulas) {
   // At a training point the fitted GP is close to the data and sure of it.
   EXPECT_NEAR(mean[2], data.y[0], 0.05 * scale);
   EXPECT_LT(sd[2], sd[0]);
+}
+
+TEST(GaussianProcess, AnIncrementalUpdateGivesTheSamePosteriorAsAFullFactorization) {
+  // 40 rows fitted, then 1, then 7 appended with the targets of every row changed (as the
+  // constant liar's worst value changes): each update extends the factor and must agree with
+  // conditioning from scratch under the same hyperparameters.
+  const Data data = sample(48, 4, 5);
+  GaussianProcess incremental;
+  Rng rng(6);
+  incremental.fit(data.x.topRows(40), data.y.head(40), 1, rng);
+  Eigen::MatrixXd xs(5, 4);
+  xs.setRandom();
+  xs = (xs.array() + 1) / 2;
+  xs.row(4) = data.x.row(45);  // a training point: sd near the noise floor
+  for (const Eigen::Index n : {41, 48}) {
+    Eigen::VectorXd y = data.y.head(n);
+    y.head(10).array() += 0.3 * static_cast<double>(n);
+    ASSERT_TRUE(incremental.update(data.x.topRows(n), y)) << n;
+    EXPECT_EQ(incremental.rows(), n);
+    GaussianProcess full;
+    full.condition(data.x.topRows(n), y, incremental.theta());
+    Eigen::VectorXd mean_a, sd_a, mean_b, sd_b;
+    incremental.predict(xs, mean_a, sd_a);
+    full.predict(xs, mean_b, sd_b);
+    const double scale = (y.array() - y.mean()).matrix().norm();
+    for (Eigen::Index j = 0; j < xs.rows(); ++j) {
+      EXPECT_NEAR(mean_a[j], mean_b[j], 1e-9 * scale) << n << " " << j;
+      EXPECT_NEAR(sd_a[j], sd_b[j], 1e-9 * scale) << n << " " << j;
+    }
+  }
+  // Rows that do not extend the ones conditioned on: a factorization from scratch.
+  EXPECT_FALSE(incremental.update(data.x.bottomRows(20), data.y.tail(20)));
+  EXPECT_EQ(incremental.rows(), 20);
 }
 
 TEST(GaussianProcess, ExpectedImprovementIsTheGaussianIntegral) {
