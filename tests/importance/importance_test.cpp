@@ -12,16 +12,11 @@
 #include "importance/ped_anova.hpp"
 #include "importance/regression_forest.hpp"
 #include "nnlab/error.hpp"
+#include "random_trials.hpp"
 #include "test_support.hpp"
 
 namespace nnlab {
 namespace {
-
-std::string text(double value) {
-  char out[32];
-  std::snprintf(out, sizeof out, "%.17g", value);
-  return out;
-}
 
 SearchParameter uniform(const std::string& name, double low, double high) {
   SearchParameter p;
@@ -30,43 +25,6 @@ SearchParameter uniform(const std::string& name, double low, double high) {
   p.low = low;
   p.high = high;
   return p;
-}
-
-/// `n` COMPLETE trials of f on uniform draws over each parameter's range (log-uniform for log
-/// parameters, uniform choices for categorical ones), seeded.
-template <class F>
-std::vector<TrialRecord> sample(const SearchSpace& space, int n, std::uint64_t seed, F f) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> unit(0, 1);
-  std::vector<TrialRecord> trials;
-  for (int i = 0; i < n; ++i) {
-    TrialRecord t;
-    t.trial = i;
-    std::map<std::string, std::string> values;
-    for (const auto& p : space.parameters) {
-      std::string v;
-      switch (p.kind) {
-        case SearchParameter::Kind::uniform:
-          v = text(p.low + (p.high - p.low) * unit(rng));
-          break;
-        case SearchParameter::Kind::log_uniform:
-          v = text(std::exp(std::log(p.low) + std::log(p.high / p.low) * unit(rng)));
-          break;
-        case SearchParameter::Kind::integer:
-          v = std::to_string(std::uniform_int_distribution<long long>(
-              static_cast<long long>(p.low), static_cast<long long>(p.high))(rng));
-          break;
-        case SearchParameter::Kind::categorical:
-          v = p.choices[std::uniform_int_distribution<std::size_t>(0, p.choices.size() - 1)(rng)];
-          break;
-      }
-      values[p.name] = v;
-      t.values.push_back(v);
-    }
-    t.objective = f(values);
-    trials.push_back(std::move(t));
-  }
-  return trials;
 }
 
 std::map<std::string, double> by_name(const ImportanceResult& result) {
@@ -159,7 +117,7 @@ double ten_x_squared_plus_y(const std::map<std::string, std::string>& v) {
 
 TEST(Fanova, TenXSquaredPlusYRanksXFirstAndZNearZero) {
   // Var(10x²) = 100 · 4/45 ≈ 8.9 and Var(y) = 1/3 on [-1, 1]: x holds about 96 %.
-  const auto trials = sample(xyz(), 200, 1, ten_x_squared_plus_y);
+  const auto trials = test::sample_trials(xyz(), 200, 1, ten_x_squared_plus_y);
   const auto result = parameter_importances(xyz(), trials, false, {}, "trials.csv");
   ASSERT_EQ(result.parameters.size(), 3u);
   EXPECT_EQ(result.parameters[0].parameter, "x");
@@ -173,7 +131,7 @@ TEST(Fanova, TenXSquaredPlusYRanksXFirstAndZNearZero) {
 }
 
 TEST(Fanova, TheSameSeedGivesTheSameImportancesAndAnotherSeedNearlyThem) {
-  const auto trials = sample(xyz(), 100, 2, ten_x_squared_plus_y);
+  const auto trials = test::sample_trials(xyz(), 100, 2, ten_x_squared_plus_y);
   ImportanceOptions options;
   const auto a = by_name(parameter_importances(xyz(), trials, false, options, "t"));
   const auto b = by_name(parameter_importances(xyz(), trials, false, options, "t"));
@@ -206,8 +164,8 @@ double offset(const std::map<std::string, std::string>& v) {
 
 TEST(Fanova, ACategoricalParameterIsJudgedOverAllItsChoices) {
   // Var(offset) = 26/9 against Var(0.5 x) = 1/48: the choice holds about 99 %.
-  const auto trials =
-      sample(kind_x_units(), 150, 3, [](const auto& v) { return offset(v) + 0.5 * num(v, "x"); });
+  const auto trials = test::sample_trials(
+      kind_x_units(), 150, 3, [](const auto& v) { return offset(v) + 0.5 * num(v, "x"); });
   const auto result = parameter_importances(kind_x_units(), trials, true, {}, "t");
   const auto shares = by_name(result);
   EXPECT_EQ(result.parameters[0].parameter, "kind");
@@ -218,7 +176,8 @@ TEST(Fanova, ACategoricalParameterIsJudgedOverAllItsChoices) {
 TEST(PedAnova, ACategoricalParameterIsJudgedOverAllItsChoices) {
   // Every top trial is a "c" (ties at the cut stay in): the choice's distribution among them is
   // all "c" against a third among all; x and units are spread there as everywhere.
-  const auto trials = sample(kind_x_units(), 150, 3, [](const auto& v) { return offset(v); });
+  const auto trials =
+      test::sample_trials(kind_x_units(), 150, 3, [](const auto& v) { return offset(v); });
   ImportanceOptions options;
   options.method = ImportanceMethod::ped_anova;
   const auto result = parameter_importances(kind_x_units(), trials, true, options, "t");
@@ -238,8 +197,8 @@ TEST(Fanova, LogSpaceWeighsEveryDecadeAlike) {
   lr.low = 1e-4;
   lr.high = 1;
   space.parameters = {lr, uniform("y", 0, 1)};
-  const auto trials =
-      sample(space, 200, 4, [](const auto& v) { return std::log10(num(v, "lr")) + num(v, "y"); });
+  const auto trials = test::sample_trials(
+      space, 200, 4, [](const auto& v) { return std::log10(num(v, "lr")) + num(v, "y"); });
   ImportanceOptions options;
   const double raw = by_name(parameter_importances(space, trials, true, options, "t")).at("lr");
   options.log_space = true;
@@ -253,7 +212,7 @@ TEST(PedAnova, TenXSquaredPlusYRanksXFirstAndZLow) {
   ImportanceOptions options;
   options.method = ImportanceMethod::ped_anova;
   // Minimized: the top 10 % have x near 0 (and y near -1); z is spread like all trials'.
-  const auto trials = sample(xyz(), 300, 5, ten_x_squared_plus_y);
+  const auto trials = test::sample_trials(xyz(), 300, 5, ten_x_squared_plus_y);
   const auto result = parameter_importances(xyz(), trials, false, options, "t");
   const auto shares = by_name(result);
   EXPECT_EQ(result.parameters[0].parameter, "x");
@@ -300,7 +259,7 @@ TEST(PedAnova, DirectionMatters) {
   // what matters, and y is not.
   SearchSpace space;
   space.parameters = {uniform("x", 0, 1), uniform("y", 0, 1)};
-  const auto trials = sample(space, 200, 6, [](const auto& v) { return num(v, "x"); });
+  const auto trials = test::sample_trials(space, 200, 6, [](const auto& v) { return num(v, "x"); });
   ImportanceOptions options;
   options.method = ImportanceMethod::ped_anova;
   for (const bool maximize : {true, false}) {
@@ -320,7 +279,7 @@ TEST(ParameterImportance, UsesCompleteTrialsOnlyAndJudgesConditionalOnesWhereAct
   SearchParameter momentum = uniform("optimizer.momentum", 0.5, 0.99);
   momentum.when = {{"optimizer.kind", {"momentum"}}};
   space.parameters = {uniform("lr", 0, 1), kind, momentum};
-  auto trials = sample(space, 120, 7, [](const auto& v) {
+  auto trials = test::sample_trials(space, 120, 7, [](const auto& v) {
     const double m = v.at("optimizer.kind") == "momentum" ? 5 * num(v, "optimizer.momentum") : 0;
     return num(v, "lr") + m;
   });
@@ -363,8 +322,8 @@ TEST(ParameterImportance, AConditionalParameterThatCannotBeJudgedIsNotedAndABadV
   knob.when = {{"kind", {"tuned"}}};
   space.parameters = {uniform("x", 0, 1), kind, knob};
   // Every "tuned" trial scores 1 whatever x and knob are; "plain" ones score x.
-  auto trials = sample(space, 60, 10,
-                       [](const auto& v) { return v.at("kind") == "tuned" ? 1.0 : num(v, "x"); });
+  auto trials = test::sample_trials(
+      space, 60, 10, [](const auto& v) { return v.at("kind") == "tuned" ? 1.0 : num(v, "x"); });
   for (auto& t : trials) {
     if (t.values[1] == "plain") t.values[2] = "";
   }
@@ -387,7 +346,7 @@ TEST(ParameterImportance, AConditionalParameterThatCannotBeJudgedIsNotedAndABadV
 }
 
 TEST(ParameterImportance, TooFewTrialsOrNothingToJudgeIsAnErrorNamingTheFile) {
-  const auto trials = sample(xyz(), 3, 8, ten_x_squared_plus_y);
+  const auto trials = test::sample_trials(xyz(), 3, 8, ten_x_squared_plus_y);
   std::vector<TrialRecord> one = {trials[0]};
   EXPECT_EQ(test::error_of([&] { parameter_importances(xyz(), one, true, {}, "r/trials.csv"); }),
             "r/trials.csv: 1 complete trial(s) with a finite objective; parameter importance "
@@ -407,7 +366,7 @@ TEST(ParameterImportance, TooFewTrialsOrNothingToJudgeIsAnErrorNamingTheFile) {
 TEST(ParameterImportance, FanovaOnAThousandTrialsTakesSecondsNotMinutes) {
   // Optuna's own note: over a minute for 1000+ trials in Python. The time is printed for the
   // record; the bound only catches an accidental blow-up.
-  const auto trials = sample(xyz(), 1000, 9, ten_x_squared_plus_y);
+  const auto trials = test::sample_trials(xyz(), 1000, 9, ten_x_squared_plus_y);
   const auto start = std::chrono::steady_clock::now();
   const auto result = parameter_importances(xyz(), trials, false, {}, "t");
   const double seconds =

@@ -12,18 +12,13 @@
 #include "cli.hpp"
 #include "importance/parameter_importance.hpp"
 #include "optuna_importance.hpp"
+#include "random_trials.hpp"
 #include "results/sweep_folder.hpp"
 
 namespace nnlab {
 namespace {
 
 using Shares = std::vector<std::pair<std::string, double>>;
-
-std::string text(double value) {
-  char out[32];
-  std::snprintf(out, sizeof out, "%.17g", value);
-  return out;
-}
 
 SearchParameter parameter(const std::string& name, SearchParameter::Kind kind, double low,
                           double high, std::vector<std::string> choices = {}) {
@@ -34,35 +29,6 @@ SearchParameter parameter(const std::string& name, SearchParameter::Kind kind, d
   p.high = high;
   p.choices = std::move(choices);
   return p;
-}
-
-template <class F>
-std::vector<TrialRecord> sample(const SearchSpace& space, int n, std::uint64_t seed, F f) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> unit(0, 1);
-  std::vector<TrialRecord> trials;
-  for (int i = 0; i < n; ++i) {
-    TrialRecord t;
-    t.trial = i;
-    std::map<std::string, std::string> v;
-    for (const auto& p : space.parameters) {
-      using Kind = SearchParameter::Kind;
-      std::string value;
-      if (p.kind == Kind::uniform) value = text(p.low + (p.high - p.low) * unit(rng));
-      if (p.kind == Kind::log_uniform)
-        value = text(std::exp(std::log(p.low) + std::log(p.high / p.low) * unit(rng)));
-      if (p.kind == Kind::integer)
-        value = std::to_string(std::uniform_int_distribution<long long>(
-            static_cast<long long>(p.low), static_cast<long long>(p.high))(rng));
-      if (p.kind == Kind::categorical)
-        value = p.choices[std::uniform_int_distribution<std::size_t>(0, p.choices.size() - 1)(rng)];
-      v[p.name] = value;
-      t.values.push_back(value);
-    }
-    t.objective = f(v);
-    trials.push_back(std::move(t));
-  }
-  return trials;
 }
 
 /// nnlab's fANOVA averaged over the forests of seeds 0..seeds-1 (or PED-ANOVA), most important
@@ -117,7 +83,7 @@ TEST(OptunaAgreement, TenXSquaredPlusYWithZUnused) {
   SearchSpace space;
   space.parameters = {parameter("x", Kind::uniform, -1, 1), parameter("y", Kind::uniform, -1, 1),
                       parameter("z", Kind::uniform, -1, 1)};
-  const auto trials = sample(space, 200, 11, [](const auto& v) {
+  const auto trials = test::sample_trials(space, 200, 11, [](const auto& v) {
     return 10 * std::stod(v.at("x")) * std::stod(v.at("x")) + std::stod(v.at("y"));
   });
   const auto optuna = test::optuna_importances(space, trials, false);
@@ -134,7 +100,7 @@ TEST(OptunaAgreement, LogIntegerAndCategoricalParameters) {
                       parameter("units", Kind::integer, 1, 16)};
   // In raw units (as both measure lr) Var(4 lr) ≈ 16/12, Var(kind) = 2/3, Var(0.05 units) ≈
   // 0.05: lr about 65 %, kind 32 %, units 3 %.
-  const auto trials = sample(space, 200, 12, [](const auto& v) {
+  const auto trials = test::sample_trials(space, 200, 12, [](const auto& v) {
     const std::map<std::string, double> offset = {{"a", 0}, {"b", 1}, {"c", 2}};
     return 4 * std::stod(v.at("lr")) + offset.at(v.at("kind")) + 0.05 * std::stod(v.at("units"));
   });
@@ -183,7 +149,7 @@ TEST(OptunaAgreement, AConditionalParameterIsJudgedOnTheTrialsWhereItIsActive) {
   space.parameters = {parameter("x", Kind::uniform, 0, 1),
                       parameter("kind", Kind::categorical, 0, 0, {"plain", "tuned"}), knob};
   // Among the tuned trials Var(3 knob) = 9/12 against Var(x) = 1/12: knob about 90 %.
-  auto trials = sample(space, 150, 13, [](const auto& v) {
+  auto trials = test::sample_trials(space, 150, 13, [](const auto& v) {
     return std::stod(v.at("x")) + (v.at("kind") == "tuned" ? 3 * std::stod(v.at("knob")) : 0.0);
   });
   for (auto& t : trials) {
@@ -218,7 +184,7 @@ TEST(OptunaAgreement, PedAnovaOnTheAnalyticCases) {
   SearchSpace xyz;
   xyz.parameters = {parameter("x", Kind::uniform, -1, 1), parameter("y", Kind::uniform, -1, 1),
                     parameter("z", Kind::uniform, -1, 1)};
-  const auto quadratic = sample(xyz, 200, 11, [](const auto& v) {
+  const auto quadratic = test::sample_trials(xyz, 200, 11, [](const auto& v) {
     return 10 * std::stod(v.at("x")) * std::stod(v.at("x")) + std::stod(v.at("y"));
   });
   const auto optuna = test::optuna_importances(xyz, quadratic, false, 1, true);
@@ -230,7 +196,7 @@ TEST(OptunaAgreement, PedAnovaOnTheAnalyticCases) {
   mixed.parameters = {parameter("lr", Kind::log_uniform, 1e-4, 1),
                       parameter("kind", Kind::categorical, 0, 0, {"a", "b", "c"}),
                       parameter("units", Kind::integer, 1, 16)};
-  const auto trials = sample(mixed, 200, 12, [](const auto& v) {
+  const auto trials = test::sample_trials(mixed, 200, 12, [](const auto& v) {
     const std::map<std::string, double> offset = {{"a", 0}, {"b", 1}, {"c", 2}};
     return -std::pow(std::log10(std::stod(v.at("lr"))) + 2, 2) + offset.at(v.at("kind")) +
            0.05 * std::stod(v.at("units"));

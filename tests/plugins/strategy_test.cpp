@@ -134,11 +134,13 @@ TEST(Strategies, TrialsInFlightDoNotPileUpOnOnePoint) {
   }
 }
 
-TEST(Strategies, ConditionalAndCategoricalParametersAreProposedHonestly) {
+/// opt (categorical over `optimizers`), m in [0.5, 0.99] only when opt is momentum, and units in
+/// {16, 32, 48, 64}.
+SearchSpace optimizer_momentum_units(std::vector<std::string> optimizers) {
   SearchParameter kind;
   kind.name = "opt";
   kind.kind = SearchParameter::Kind::categorical;
-  kind.choices = {"sgd", "momentum"};
+  kind.choices = std::move(optimizers);
   SearchParameter momentum = test::uniform("m", 0.5, 0.99);
   momentum.when["opt"] = {"momentum"};
   SearchParameter units;
@@ -147,7 +149,11 @@ TEST(Strategies, ConditionalAndCategoricalParametersAreProposedHonestly) {
   units.low = 16;
   units.high = 64;
   units.step = 16;
-  const SearchSpace space{{kind, momentum, units}};
+  return SearchSpace{{kind, momentum, units}};
+}
+
+TEST(Strategies, ConditionalAndCategoricalParametersAreProposedHonestly) {
+  const SearchSpace space = optimizer_momentum_units({"sgd", "momentum"});
   for (const char* name : {"tpe", "bayes"}) {
     auto s = strategy(name, space, 1, 30, true);
     for (std::int64_t k = 0; k < 30; ++k) {
@@ -239,21 +245,10 @@ TEST(CmaEs, ParallelTrialsGiveTheSameSweepAtTheSameParallelism) {
 }
 
 TEST(CmaEs, SamplesCategoricalAndConditionalParametersIndependently) {
-  SearchParameter opt;
-  opt.name = "opt";
-  opt.kind = SearchParameter::Kind::categorical;
-  opt.choices = {"sgd", "momentum", "adam"};
-  SearchParameter momentum = test::uniform("m", 0.5, 0.99);
-  momentum.when["opt"] = {"momentum"};
-  SearchParameter units;
-  units.name = "units";
-  units.kind = SearchParameter::Kind::integer;
-  units.low = 16;
-  units.high = 64;
-  units.step = 16;
+  SearchSpace space = optimizer_momentum_units({"sgd", "momentum", "adam"});
   SearchParameter lr = test::uniform("lr", 1e-5, 1e-1);
   lr.kind = SearchParameter::Kind::log_uniform;
-  const SearchSpace space{{opt, momentum, units, lr}};
+  space.parameters.push_back(lr);
   auto s = strategy("cmaes", space, 2, 300);
   std::map<std::string, int> seen;
   std::vector<double> late_lr;
