@@ -17,19 +17,6 @@
 
 namespace nnlab::optimizers {
 
-/// Copies into `master` every value whose float32 rounding no longer matches `value`: a float32
-/// value changed outside the optimizer (a user's re-initialisation) wins over the master copy. The
-/// check is a branch-free count, so it vectorizes; the copy runs only when something changed. Not
-/// multiversioned itself: it is inlined into update_elements' clones (update_loop.hpp).
-inline void sync_master(double* master, const float* value, std::size_t n) {
-  std::size_t changed = 0;
-  for (std::size_t i = 0; i < n; ++i) changed += static_cast<float>(master[i]) != value[i];
-  if (changed == 0) return;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (static_cast<float>(master[i]) != value[i]) master[i] = value[i];
-  }
-}
-
 template <std::size_t Slots>
 struct SlotState {
   std::vector<double> master;                   ///< float64 copy of the weights

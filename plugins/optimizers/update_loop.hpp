@@ -32,8 +32,8 @@ NNLAB_MULTIVERSION void update_elements(double* __restrict master, float* __rest
                                         const float* __restrict grad, std::size_t n, Rule rule,
                                         Slot* __restrict... slot) {
   for (std::size_t i = 0; i < n; ++i) {
-    // sync_master's rule, fused into the one pass over the weights: a weight whose float32 value
-    // was changed outside the optimizer (a loaded model) restarts its master copy from it.
+    // A weight whose float32 value was changed outside the optimizer (a loaded model, a user's
+    // re-initialisation) restarts its master copy from it. A select, so the loop still vectorizes.
     double w = master[i];
     if (static_cast<float>(w) != value[i]) w = value[i];
     rule(w, static_cast<double>(grad[i]), slot[i]...);
