@@ -2,6 +2,9 @@
 // the anchors in the seed file (after steps 1, 2 and 30), to 1e-6.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <vector>
+
 #include "test_support.hpp"
 
 namespace nnlab {
@@ -141,6 +144,44 @@ TEST(Optimizers, AWeightChangedOutsideTheOptimizerIsPickedUp) {
   w.value.at(0, 0) = 3.0f;  // e.g. a user's re-initialisation
   sgd->step(params);
   EXPECT_FLOAT_EQ(w.value.at(0, 0), 2.5f);
+}
+
+// A large parameter is updated in ranges over the trial's threads (update_loop.hpp; ctest runs
+// with as many OpenMP threads as cores): its numbers must be those of the same values updated as
+// small parameters, element for element, including a weight changed outside the optimizer.
+TEST(Optimizers, ALargeParameterSplitOverThreadsMatchesTheSamePiecesUpdatedAlone) {
+  constexpr std::int64_t n = 150000, pieces = 6;  // 6 pieces of 25000: each below the split
+  for (const char* component : {"{kind: adam, lr: 0.01}", "{kind: momentum, lr: 0.1}"}) {
+    auto whole_opt = make_optimizer(component), pieces_opt = make_optimizer(component);
+    Parameter whole{"w", ParameterRole::weight, Matrix(1, n), Matrix(1, n)};
+    std::vector<Parameter> parts;
+    for (std::int64_t k = 0; k < pieces; ++k)
+      parts.push_back({"p" + std::to_string(k), ParameterRole::weight, Matrix(1, n / pieces),
+                       Matrix(1, n / pieces)});
+    auto value = [](std::int64_t i) { return std::cos(0.001f * static_cast<float>(i)); };
+    auto grad = [](std::int64_t i, int step) {
+      return std::sin(0.37f * static_cast<float>(i) + static_cast<float>(step));
+    };
+    for (std::int64_t i = 0; i < n; ++i)
+      whole.value.data()[i] = parts[i / (n / pieces)].value.data()[i % (n / pieces)] = value(i);
+    Parameter* whole_params[] = {&whole};
+    std::vector<Parameter*> part_params;
+    for (auto& p : parts) part_params.push_back(&p);
+    for (int step = 0; step < 3; ++step) {
+      for (std::int64_t i = 0; i < n; ++i)
+        whole.grad.data()[i] = parts[i / (n / pieces)].grad.data()[i % (n / pieces)] =
+            grad(i, step);
+      if (step == 1) {  // changed outside the optimizer, in the middle of the second range
+        whole.value.data()[n / 2 + 7] = 4.0f;
+        parts[(n / 2 + 7) / (n / pieces)].value.data()[(n / 2 + 7) % (n / pieces)] = 4.0f;
+      }
+      whole_opt->step(whole_params);
+      pieces_opt->step(part_params);
+    }
+    for (std::int64_t i = 0; i < n; ++i)
+      ASSERT_EQ(whole.value.data()[i], parts[i / (n / pieces)].value.data()[i % (n / pieces)])
+          << component << " element " << i;
+  }
 }
 
 }  // namespace
