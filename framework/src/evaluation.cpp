@@ -21,7 +21,13 @@ Evaluation evaluate_saved_model(const std::string& results_dir,
     throw Error(results_dir + ": no experiment.yaml here; expected the results folder of a run");
   if (!fs::is_regular_file(model))
     throw Error(results_dir + ": no model.safetensors here; a run writes it when it finishes");
-  const ExperimentSpec spec = load_experiment(experiment.string(), overrides);
+  ExperimentSpec spec = load_experiment(experiment.string(), overrides);
+  if (!spec.model.init_from.empty()) {
+    // The saved model replaces every tensor: a warm start's file is not needed (nor read) again.
+    std::vector<std::string> all = overrides;
+    all.push_back("~model.init_from");
+    spec = load_experiment(experiment.string(), all);
+  }
   if (spec.search)
     throw Error(results_dir + ": the results of a sweep; evaluate one of its runs instead");
   set_compute_threads(spec.execution.threads_per_trial);

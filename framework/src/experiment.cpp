@@ -301,9 +301,9 @@ class Loader {
   }
 
   ModelSpec model(const YAML::Node& node) {
-    check_keys(node, "model", {"input", "layers", "loss", "output"});
+    check_keys(node, "model", {"init_from", "input", "layers", "loss", "output"});
     ModelSpec spec;
-    plain_values(node, "model", {"input", "output"});
+    plain_values(node, "model", {"init_from", "input", "output"});
     Params core = scalars(node, "model");
     spec.input_width = core.integer("input", 0);
     if (spec.input_width < 0) core.fail("input", "expected a positive feature count");
@@ -317,6 +317,16 @@ class Loader {
     spec.input_where = core.where("input");
     spec.output_where = core.where("output");
     spec.loss = component(required_map(node, "model", "loss"), "model.loss");
+    if (node["init_from"]) {
+      std::filesystem::path from(core.string("init_from"));
+      if (from.empty()) core.fail("init_from", "expected the path of a model.safetensors file");
+      if (from.is_relative()) from = std::filesystem::path(experiment_dir(file_)) / from;
+      spec.init_from = from.lexically_normal().string();
+      spec.init_from_where = core.where("init_from");
+      // The resolved experiment names the file absolutely, so it reruns from anywhere.
+      YAML::Node resolved = node;  // a handle to the same tree
+      resolved["init_from"] = spec.init_from;
+    }
     return spec;
   }
 

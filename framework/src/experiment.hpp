@@ -27,6 +27,10 @@ struct ModelSpec {
   std::string output;            ///< the node whose output is the model's (default: the last)
   ComponentSpec loss;
   SourceLocation input_where, output_where;  ///< for errors about `input` and `output`
+  /// A saved model (model.safetensors) whose tensors initialize the nodes' of the same names
+  /// (a warm start); absolute, resolved against the experiment file's folder. Empty: none.
+  std::string init_from;
+  SourceLocation init_from_where;
 };
 
 /// How the core scales features, fitted on the training rows and applied to every split.

@@ -109,4 +109,24 @@ void load_model(Graph& graph, const std::string& path) {
   }
 }
 
+std::size_t warm_start(Graph& graph, const std::string& path) {
+  SafeTensors file = read_safetensors(path);
+  std::vector<std::pair<const Slot*, const SafeTensor*>> matched;
+  const auto all = slots(graph);
+  for (const Slot& s : all) {
+    auto it = file.tensors.find(s.name);
+    if (it == file.tensors.end()) continue;
+    if (it->second.shape != s.shape)
+      throw Error(path + ": tensor '" + s.name + "' has shape " + shape_text(it->second.shape) +
+                  ", the model's is " + shape_text(s.shape));
+    matched.emplace_back(&s, &it->second);
+  }
+  if (matched.empty())
+    throw Error(path + ": no tensor of this model is in it (the model's are named like '" +
+                (all.empty() ? std::string("?") : all.front().name) + "')");
+  for (const auto& [slot, tensor] : matched)
+    std::memcpy(slot->value->data(), tensor->values.data(), tensor->values.size() * sizeof(float));
+  return matched.size();
+}
+
 }  // namespace nnlab

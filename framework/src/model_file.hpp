@@ -17,4 +17,10 @@ void save_model(Graph& graph, const ExperimentSpec& spec, const std::string& pat
 /// tensor or node, and nothing is loaded (all is checked before the first value is written).
 void load_model(Graph& graph, const std::string& path);
 
+/// A warm start: every tensor of `path` whose name is one of the graph's initializes it; the
+/// graph's other tensors keep their initialization, the file's others are ignored. A tensor of the
+/// same name but another shape is an Error naming it and both shapes, and nothing is loaded.
+/// Returns how many tensors were loaded; none is an Error too (a file of another model).
+std::size_t warm_start(Graph& graph, const std::string& path);
+
 }  // namespace nnlab

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "interruption.hpp"
+#include "model_file.hpp"
 #include "nnlab/memory.hpp"
 #include "plugin_host.hpp"
 
@@ -28,6 +29,15 @@ Trainer::Trainer(const ExperimentSpec& spec, const PreparedData& data, const Plu
                           " values but the data has " + std::to_string(data.classes) +
                           " classes; set the last layer's units to " +
                           std::to_string(data.classes));
+  }
+  if (!spec.model.init_from.empty()) {
+    try {
+      warm_start(*graph_, spec.model.init_from);
+    } catch (const ConfigError&) {
+      throw;
+    } catch (const Error& e) {
+      throw ConfigError(spec.model.init_from_where, "model.init_from", e.what());
+    }
   }
   loss_ = host.create(r.losses, spec.model.loss);
   for (const auto& reg : spec.regularizers)

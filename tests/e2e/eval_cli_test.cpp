@@ -90,5 +90,63 @@ TEST(EvalCli, AFolderWithoutARunOrItsModelIsOneClearLine) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("eval.csv")));
 }
 
+// model.init_from: a run started from another's model.safetensors, with a learning rate too small
+// to move a float32 weight, evaluates exactly as the other run ended; a missing file or a tensor
+// of another shape is one line naming the experiment's line, the file, the tensor and both shapes.
+TEST(EvalCli, AWarmStartBeginsWhereTheSavedRunEnded) {
+  test::TempDir dir;
+  const std::string mlp =
+      "name: mlp\nseed: 2\n"
+      "data: {kind: synthetic, classes: 3, features: 8, train: 120, test: 60}\n"
+      "model:\n  layers:\n"
+      "    - {kind: dense, units: UNITS, name: hidden}\n"
+      "    - {kind: relu}\n"
+      "    - {kind: dense, units: 3, name: head}\n"
+      "  loss: {kind: softmax_cross_entropy}\n"
+      "optimizer: {kind: sgd, lr: LR}\n"
+      "train: {epochs: EPOCHS, batch_size: 20, sampling: shuffle, eval: [test]}\n";
+  auto experiment = [&](const std::string& units, const std::string& lr,
+                        const std::string& epochs) {
+    std::string text = mlp;
+    text.replace(text.find("UNITS"), 5, units);
+    text.replace(text.find("LR"), 2, lr);
+    text.replace(text.find("EPOCHS"), 6, epochs);
+    return text;
+  };
+  const std::string first = dir.file("first");
+  ASSERT_EQ(test::run_cli("run " + dir.write("a.yaml", experiment("16", "0.1", "5")) + " --out " +
+                          first + " -q")
+                .status,
+            0);
+  std::string text = experiment("16", "1e-30", "1");
+  text.replace(text.find("model:\n"), 7, "model:\n  init_from: first/model.safetensors\n");
+  dir.write("b.yaml", text);
+  const auto run =
+      test::run_cli("run " + dir.file("b.yaml") + " --out " + dir.file("second") + " -q");
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(last_curves(dir.file("second") + "/curves.csv"), last_curves(first + "/curves.csv"));
+  // The resolved experiment names the file absolutely.
+  EXPECT_NE(test::slurp(dir.file("second") + "/experiment.yaml").find(first + "/model.safetensors"),
+            std::string::npos);
+  // Another width of the hidden layer: its tensors are named, with both shapes.
+  std::string other = experiment("32", "0.1", "1");
+  other.replace(other.find("model:\n"), 7, "model:\n  init_from: first/model.safetensors\n");
+  const auto wrong =
+      test::run_cli("run " + dir.write("c.yaml", other) + " --out " + dir.file("third") + " -q");
+  EXPECT_EQ(wrong.status, 1);
+  EXPECT_EQ(wrong.err, "nnlab: error: " + dir.file("c.yaml") + ":5:14: model.init_from: " + first +
+                           "/model.safetensors: tensor 'hidden.W' has shape [8, 16], the model's "
+                           "is [8, 32]\n");
+  EXPECT_FALSE(std::filesystem::exists(dir.file("third"))) << "nothing written";
+  std::string missing = experiment("16", "0.1", "1");
+  missing.replace(missing.find("model:\n"), 7, "model:\n  init_from: nowhere.safetensors\n");
+  const auto absent = test::run_cli("run " + dir.write("d.yaml", missing) + " -q");
+  EXPECT_EQ(absent.status, 1);
+  EXPECT_NE(absent.err.find(dir.file("d.yaml") +
+                            ":5:14: model.init_from: " + dir.file("nowhere.safetensors")),
+            std::string::npos)
+      << absent.err;
+}
+
 }  // namespace
 }  // namespace nnlab
