@@ -807,10 +807,9 @@ ExperimentSpec parse_experiment(const std::string& yaml_text, const std::string&
   // yaml-cpp stops at a NUL byte as if the file ended there: the rest would be silently lost.
   if (const auto nul = yaml_text.find('\0'); nul != std::string::npos)
     throw ConfigError(location_of(yaml_text, nul, file), "", "a NUL byte; expected a YAML text");
-  if (const auto comma = stray_flow_entry(yaml_text); comma != std::string::npos)
-    throw ConfigError(
-        location_of(yaml_text, comma, file), "",
-        "invalid YAML: a line starting with ','; end the line before with it instead");
+  if (const auto stray = stray_flow_entry(yaml_text))
+    throw ConfigError(location_of(yaml_text, stray->offset, file), "",
+                      std::string("invalid YAML: ") + stray->what);
   YAML::Node root;
   try {
     const std::vector<YAML::Node> documents = YAML::LoadAll(yaml_text);

@@ -98,7 +98,9 @@ void load_model(Graph& graph, const std::string& path) {
                  ", the model's is " + shape_text(s.shape));
   }
   if (file.tensors.size() != all.size()) {
-    for (const auto& [name, tensor] : file.tensors) {
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+    for (const auto& entry : file.tensors) {
+      const std::string& name = entry.first;
       if (std::none_of(all.begin(), all.end(), [&](const Slot& s) { return s.name == name; }))
         throw fail("tensor '" + name + "' is not in this experiment's model");
     }

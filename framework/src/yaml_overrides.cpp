@@ -90,8 +90,8 @@ std::string apply_override(YAML::Node& root, const std::string& assignment) {
   if (eq == std::string::npos) bad(assignment, "expected key.path=value");
   std::string path = assignment.substr(0, eq);
   YAML::Node value;
-  if (stray_flow_entry(assignment.substr(eq + 1)) != std::string::npos)
-    bad(path, "the value is not valid YAML: a line starting with ','");
+  if (const auto stray = stray_flow_entry(assignment.substr(eq + 1)))
+    bad(path, std::string("the value is not valid YAML: ") + stray->what);
   try {
     value = YAML::Load(assignment.substr(eq + 1));
   } catch (const YAML::DeepRecursion& e) {
@@ -134,7 +134,27 @@ std::string apply_override(YAML::Node& root, const std::string& assignment) {
   return path;
 }
 
-std::size_t stray_flow_entry(const std::string& text) {
+namespace {
+
+/// The ',' right after the node properties (tags `!x`, anchors `&x`) that open the line from
+/// `first` to `end`, if any: `&a, b` or `!0,1` opening a document made yaml-cpp 0.7 allocate
+/// without end like a leading ',' (a fifth fuzz finding), and so did `!0Au,d1#amF,` opening a
+/// line after a complex key (a sixth). Refused at the start of any line: what follows such
+/// properties is never a valid plain scalar there.
+std::optional<std::size_t> comma_after_opening_properties(const std::string& text, std::size_t pos,
+                                                          std::size_t end) {
+  if (text[pos] != '!' && text[pos] != '&') return std::nullopt;
+  while (pos < end && (text[pos] == '!' || text[pos] == '&')) {
+    while (pos < end && text[pos] != ' ' && text[pos] != '\t' && text[pos] != ',') ++pos;
+    while (pos < end && (text[pos] == ' ' || text[pos] == '\t')) ++pos;
+  }
+  if (pos < end && text[pos] == ',') return pos;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<StrayComma> stray_flow_entry(const std::string& text) {
   // yaml-cpp 0.7 allocates without end on some lines that start with ',' (found by
   // fuzz_experiment: 24 GB on a 714-byte file before the OOM killer; a ',' opening a document,
   // following a top-level list or flow collection, or after an unclosed bracket). Every line
@@ -160,7 +180,10 @@ std::size_t stray_flow_entry(const std::string& text) {
     // Inside an open bracket too: an unclosed '{' in a plain scalar fooled a count-based rule
     // (a fourth fuzz finding), and a line-leading ',' inside a real flow collection is only a
     // style, which the error names.
-    if (text[first] == ',') return first;
+    if (text[first] == ',')
+      return StrayComma{first, "a line starting with ','; end the line before with it instead"};
+    if (const auto comma = comma_after_opening_properties(text, first, end))
+      return StrayComma{*comma, "a ',' right after the tag or anchor that opens a line"};
     char quote = 0;
     char last = 0;
     for (std::size_t i = first; i < end; ++i) {
@@ -182,7 +205,7 @@ std::size_t stray_flow_entry(const std::string& text) {
     if (depth == 0 && (last == '|' || last == '>')) block_indent = indent;
     line = end + 1;
   }
-  return std::string::npos;
+  return std::nullopt;
 }
 
 }  // namespace nnlab

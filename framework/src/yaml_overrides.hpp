@@ -2,6 +2,7 @@
 /// `--set key.path=value` and `--set ~key.path` (delete) overrides, applied to the YAML tree before
 /// it is validated. Paths use the same spelling as error messages and search spaces:
 /// `optimizer.lr`, `regularizers[0].lambda`.
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -28,8 +29,14 @@ std::vector<PathStep> parse_key_path(const std::string& path);
 /// pointing into the file.
 std::string apply_override(YAML::Node& root, const std::string& assignment);
 
-/// The offset of a ',' that opens a YAML document (npos: none). yaml-cpp 0.7 never returns from
-/// such a text, so every YAML text nnlab parses is checked for one first.
-std::size_t stray_flow_entry(const std::string& text);
+/// A ',' on which yaml-cpp 0.7 never returns (it allocates without end), and why it is refused.
+struct StrayComma {
+  std::size_t offset;
+  const char* what;  ///< e.g. "a line starting with ','; end the line before with it instead"
+};
+
+/// The first ',' of `text` that yaml-cpp 0.7 would hang on, if any: every YAML text nnlab parses
+/// is checked for one first.
+std::optional<StrayComma> stray_flow_entry(const std::string& text);
 
 }  // namespace nnlab

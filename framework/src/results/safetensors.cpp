@@ -76,7 +76,10 @@ SafeTensors decode_safetensors(const std::string& bytes, const std::string& path
     std::string name;
   };
   std::vector<Range> ranges;
-  for (const auto& [name, entry] : header.items()) {
+  // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+  for (const auto& item : header.items()) {
+    const std::string name = item.key();
+    const nlohmann::json& entry = item.value();
     if (name == "__metadata__") {
       if (!entry.is_object()) throw fail("__metadata__ is not an object of strings");
       for (const auto& [key, value] : entry.items()) {
