@@ -281,6 +281,11 @@ MatrixView Graph::output_grad() {
   return current_->grads[static_cast<std::size_t>(output_)].view();
 }
 
+Matrix& Graph::gradient_target(Workspace& ws, std::size_t node, std::size_t slot) {
+  Matrix& partial = ws.partial[node][slot];
+  return partial.empty() ? ws.grads[static_cast<std::size_t>(nodes_[node].inputs[slot])] : partial;
+}
+
 void Graph::backward(Compute& compute) {
   Workspace& ws = *current_;
   if (ws.grads.empty()) allocate_grads(ws, current_input_.rows);
@@ -302,16 +307,11 @@ void Graph::backward(Compute& compute) {
         grad_views_.push_back(MatrixView{nullptr, current_input_.rows, current_input_.cols});
         continue;
       }
-      const Staging& st = ws.staging[k][s];
-      if (st.plain.empty()) {
-        input_views_.push_back(ws.outputs[static_cast<std::size_t>(p)].view());
-        Matrix& target =
-            ws.partial[k][s].empty() ? ws.grads[static_cast<std::size_t>(p)] : ws.partial[k][s];
-        grad_views_.push_back(target.view());
-      } else {
-        input_views_.push_back(st.plain.view());
-        grad_views_.push_back(ws.staging[k][s].plain_grad.view());
-      }
+      Staging& st = ws.staging[k][s];
+      const bool staged = !st.plain.empty();
+      input_views_.push_back(staged ? st.plain.view()
+                                    : ws.outputs[static_cast<std::size_t>(p)].view());
+      grad_views_.push_back(staged ? st.plain_grad.view() : gradient_target(ws, k, s).view());
     }
     node.layer->backward(compute, input_views_, ws.outputs[k].view(), ws.grads[k].view(),
                          grad_views_);
@@ -319,9 +319,8 @@ void Graph::backward(Compute& compute) {
       const int p = node.inputs[s];
       if (p == kData) continue;
       Staging& st = ws.staging[k][s];
-      Matrix& target =
-          ws.partial[k][s].empty() ? ws.grads[static_cast<std::size_t>(p)] : ws.partial[k][s];
-      if (!st.plain.empty()) st.from_plain.run(compute, st.plain_grad.data(), target.data());
+      if (!st.plain.empty())
+        st.from_plain.run(compute, st.plain_grad.data(), gradient_target(ws, k, s).data());
       if (ws.partial[k][s].empty()) continue;
       float* sum = ws.grads[static_cast<std::size_t>(p)].data();
       const float* part = ws.partial[k][s].data();

@@ -94,6 +94,9 @@ class Graph {
   Workspace& workspace(Compute& compute, std::int64_t batch);
   Reorder make_reorder(Compute& compute, const Layout& from, const Layout& to) const;
   void allocate_grads(Workspace& ws, std::int64_t batch);
+  /// Where node `node`'s gradient for input `slot` goes, in the producer's layout: the producer's
+  /// gradient, or this slot's partial when the producer fans out (summed afterwards).
+  Matrix& gradient_target(Workspace& ws, std::size_t node, std::size_t slot);
 
   std::vector<Node> nodes_;  ///< in topological order
   bool plain_only_ = false;

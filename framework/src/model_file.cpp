@@ -47,6 +47,33 @@ std::string nodes_json(Graph& graph) {
   return nodes.dump();
 }
 
+using Match = std::pair<const Slot*, const SafeTensor*>;
+
+/// The file's tensor for each slot, its shape checked (a mismatch names the tensor and both
+/// shapes); a slot the file lacks is an error when `every` is set and skipped otherwise.
+std::vector<Match> match(const std::vector<Slot>& all, const SafeTensors& file,
+                         const std::string& path, bool every) {
+  std::vector<Match> matched;
+  for (const Slot& s : all) {
+    auto it = file.tensors.find(s.name);
+    if (it == file.tensors.end()) {
+      if (every) throw Error(path + ": tensor '" + s.name + "' is missing");
+      continue;
+    }
+    if (it->second.shape != s.shape)
+      throw Error(path + ": tensor '" + s.name + "' has shape " + shape_text(it->second.shape) +
+                  ", the model's is " + shape_text(s.shape));
+    matched.emplace_back(&s, &it->second);
+  }
+  return matched;
+}
+
+/// Writes every matched tensor into its slot: only after all were checked.
+void copy(const std::vector<Match>& matched) {
+  for (const auto& [slot, tensor] : matched)
+    std::memcpy(slot->value->data(), tensor->values.data(), tensor->values.size() * sizeof(float));
+}
+
 }  // namespace
 
 void save_model(Graph& graph, const ExperimentSpec& spec, const std::string& path) {
@@ -90,13 +117,7 @@ void load_model(Graph& graph, const std::string& path) {
                  ", this experiment's is " + names[i] + " " + shape.to_string());
   }
   const auto all = slots(graph);
-  for (const Slot& s : all) {
-    auto it = file.tensors.find(s.name);
-    if (it == file.tensors.end()) throw fail("tensor '" + s.name + "' is missing");
-    if (it->second.shape != s.shape)
-      throw fail("tensor '" + s.name + "' has shape " + shape_text(it->second.shape) +
-                 ", the model's is " + shape_text(s.shape));
-  }
+  const auto matched = match(all, file, path, true);
   if (file.tensors.size() != all.size()) {
     // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
     for (const auto& entry : file.tensors) {
@@ -105,29 +126,17 @@ void load_model(Graph& graph, const std::string& path) {
         throw fail("tensor '" + name + "' is not in this experiment's model");
     }
   }
-  for (const Slot& s : all) {
-    const auto& values = file.tensors[s.name].values;
-    std::memcpy(s.value->data(), values.data(), values.size() * sizeof(float));
-  }
+  copy(matched);
 }
 
 std::size_t warm_start(Graph& graph, const std::string& path) {
-  SafeTensors file = read_safetensors(path);
-  std::vector<std::pair<const Slot*, const SafeTensor*>> matched;
+  const SafeTensors file = read_safetensors(path);
   const auto all = slots(graph);
-  for (const Slot& s : all) {
-    auto it = file.tensors.find(s.name);
-    if (it == file.tensors.end()) continue;
-    if (it->second.shape != s.shape)
-      throw Error(path + ": tensor '" + s.name + "' has shape " + shape_text(it->second.shape) +
-                  ", the model's is " + shape_text(s.shape));
-    matched.emplace_back(&s, &it->second);
-  }
+  const auto matched = match(all, file, path, false);
   if (matched.empty())
     throw Error(path + ": no tensor of this model is in it (the model's are named like '" +
                 (all.empty() ? std::string("?") : all.front().name) + "')");
-  for (const auto& [slot, tensor] : matched)
-    std::memcpy(slot->value->data(), tensor->values.data(), tensor->values.size() * sizeof(float));
+  copy(matched);
   return matched.size();
 }
 
