@@ -139,8 +139,9 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
         "seed", po::value(&seed), "the experiment's seed (same as --set seed=N)")(
         "threads", po::value(&threads),
         "oneDNN threads (same as --set execution.threads_per_trial=N)")(
-        "overwrite", "replace an earlier run in the results folder")("quiet,q",
-                                                                     "print only the final lines");
+        "overwrite", "replace an earlier run in the results folder")(
+        "resume", "continue the run in the results folder from its checkpoint (train.checkpoint)")(
+        "quiet,q", "print only the final lines");
   }
   po::variables_map vm;
   int status = 0;
@@ -186,14 +187,18 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   RunOptions run;
   run.out_dir = out;
   run.overwrite = vm.count("overwrite") != 0;
+  run.resume = vm.count("resume") != 0;
   run.log = [&](const std::string& line) { progress.message(line); };
   const std::int64_t epochs = spec.train.epochs;
   const std::int64_t every = std::max<std::int64_t>(1, epochs / 10);
   const auto start = std::chrono::steady_clock::now();
-  // Book mode evaluates at epochs 0..epochs-1, modern mode at 1..epochs: count evaluations.
+  // Book mode evaluates at epochs 0..epochs-1, modern mode at 1..epochs: count evaluations (this
+  // process's, for the rate; the run's, from the epoch, for what is left after a resume).
   std::int64_t evaluations = 0;
+  const std::int64_t first_epoch = spec.train.sampling == Sampling::with_replacement ? 0 : 1;
   run.on_eval = [&](const EvalPoint& point) {
     ++evaluations;
+    const std::int64_t done = point.epoch - first_epoch + 1;
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     char head[96];
@@ -208,9 +213,9 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
       line += shown;
     }
     line += "  " + format_clock(elapsed) + " elapsed";
-    if (const auto left = remaining_seconds(elapsed, evaluations, epochs - evaluations))
+    if (const auto left = remaining_seconds(elapsed, evaluations, epochs - done))
       line += ", ~" + format_clock(*left) + " left";
-    const bool last = evaluations >= epochs;
+    const bool last = done >= epochs;
     progress.update(line, point.epoch % every == 0 || last);
   };
   const StopOnSignals stop_on_signals;
@@ -225,6 +230,11 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
     return 128 + e.signal_number();
   }
   progress.finish();
+  if (result.already_finished) {
+    std::printf("nothing to resume: the run in %s finished (model.safetensors)\n",
+                result.out_dir.c_str());
+    return 0;
+  }
   if (spec.train.epochs == 0) {  // a probe only (E3)
     std::printf("probed the untrained model; results: %s/histograms.csv, %s/probe.csv\n",
                 result.out_dir.c_str(), result.out_dir.c_str());

@@ -437,7 +437,7 @@ class Loader {
   TrainSpec train(const YAML::Node& node, bool probing = false) const {
     check_keys(node, "train",
                {"epochs", "iterations", "batch_size", "sampling", "eval", "eval_batch_size",
-                "batch_seed", "log_every"});
+                "batch_seed", "log_every", "checkpoint"});
     plain_values(node, "train",
                  {"epochs", "iterations", "batch_size", "sampling", "eval", "eval_batch_size",
                   "batch_seed", "log_every"});
@@ -462,6 +462,10 @@ class Loader {
     }
     spec.log_every = p.integer("log_every", 0);
     if (spec.log_every < 0) p.fail("log_every", "expected a positive number of updates (0: off)");
+    if (const YAML::Node checkpoint = node["checkpoint"]) {
+      spec.checkpoint_where = where(checkpoint, "train.checkpoint");
+      spec.checkpoint_every = checkpoint_every(checkpoint);
+    }
     spec.batch_size = p.integer("batch_size", 100);
     if (spec.batch_size < 1) p.fail("batch_size", "expected a positive batch size");
     spec.sampling =
@@ -488,6 +492,18 @@ class Loader {
     return spec;
   }
 
+  /// `train.checkpoint: {every: N}`: checkpoint.safetensors every N epochs.
+  std::int64_t checkpoint_every(const YAML::Node& node) const {
+    if (!node.IsMap()) fail(node, "train.checkpoint", "expected a mapping such as {every: 5}");
+    check_keys(node, "train.checkpoint", {"every"});
+    plain_values(node, "train.checkpoint", {"every"});
+    Params p = scalars(node, "train.checkpoint");
+    const std::int64_t every = p.integer("every");
+    if (every < 1) p.fail("every", "expected a positive number of epochs between checkpoints");
+    at_most(p, "every", every, kMaxCount, "epochs");
+    return every;
+  }
+
   ExecutionSpec execution(const YAML::Node& node) const {
     if (!node.IsMap()) fail(node, "execution", "expected a mapping");
     check_keys(node, "execution", {"threads_per_trial", "parallel_trials"});
@@ -508,6 +524,13 @@ class Loader {
   }
 
   SearchSpec search(const YAML::Node& node, const YAML::Node& root, const TrainSpec& train) const {
+    if (train.checkpoint_every > 0) {
+      // Trials are short and --resume on a sweep reruns the unfinished ones; a checkpoint per
+      // trial would be files nobody resumes from.
+      throw ConfigError(train.checkpoint_where, "train.checkpoint",
+                        "a sweep's trials do not checkpoint (nnlab sweep --resume reruns the "
+                        "trials that had not finished); remove it, or run one experiment with it");
+    }
     SearchSpec spec;
     spec.strategy =
         component(node, "search", {"trials", "repeats", "objective", "space", "pruner"});

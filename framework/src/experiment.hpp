@@ -72,6 +72,9 @@ struct TrainSpec {
   /// the same minibatch sequence (the book's optimizer and init comparisons, E2 and E4).
   std::optional<std::uint64_t> batch_seed;
   std::int64_t log_every = 0;  ///< record the minibatch loss every N updates in steps.csv (0: off)
+  /// Write checkpoint.safetensors every N epochs (0: never), for `nnlab run --resume`.
+  std::int64_t checkpoint_every = 0;
+  SourceLocation checkpoint_where;
   /// epochs: 0 is allowed with a probe: the run then only probes the freshly built model.
 };
 

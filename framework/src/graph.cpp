@@ -141,6 +141,12 @@ std::vector<StateTensor> Graph::state() {
   return all;
 }
 
+TrainingState Graph::training_state() {
+  TrainingState all;
+  for (auto& node : nodes_) node.layer->training_state(all);
+  return all;
+}
+
 const Shape& Graph::node_shape(const std::string& name) const {
   for (const auto& node : nodes_)
     if (node.name == name) return node.shape;

@@ -49,6 +49,8 @@ class Graph {
   std::vector<std::string> node_names() const;
   /// Every layer's inference state (Layer::state), in node order.
   std::vector<StateTensor> state();
+  /// Every layer's training state (Layer::training_state), in node order: for checkpoints.
+  TrainingState training_state();
   /// A node's activations from the last forward (rows = that batch); throws Error for an unknown
   /// node or before any forward.
   /// Plain rows, whatever layout the node wrote.

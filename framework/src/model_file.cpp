@@ -60,6 +60,9 @@ std::vector<Match> match(const std::vector<Slot>& all, const SafeTensors& file,
       if (every) throw Error(path + ": tensor '" + s.name + "' is missing");
       continue;
     }
+    if (it->second.dtype != DType::f32)
+      throw Error(path + ": tensor '" + s.name + "' is " +
+                  std::string(dtype_name(it->second.dtype)) + ", a model's tensors are F32");
     if (it->second.shape != s.shape)
       throw Error(path + ": tensor '" + s.name + "' has shape " + shape_text(it->second.shape) +
                   ", the model's is " + shape_text(s.shape));
@@ -71,7 +74,8 @@ std::vector<Match> match(const std::vector<Slot>& all, const SafeTensors& file,
 /// Writes every matched tensor into its slot: only after all were checked.
 void copy(const std::vector<Match>& matched) {
   for (const auto& [slot, tensor] : matched)
-    std::memcpy(slot->value->data(), tensor->values.data(), tensor->values.size() * sizeof(float));
+    tensor->copy_to(
+        std::span<float>(slot->value->data(), static_cast<std::size_t>(slot->value->size())));
 }
 
 }  // namespace
@@ -84,9 +88,9 @@ void save_model(Graph& graph, const ExperimentSpec& spec, const std::string& pat
                    {"experiment", spec.resolved_yaml},
                    {"nodes", nodes_json(graph)}};
   for (const Slot& s : slots(graph)) {
-    SafeTensor& t = file.tensors[s.name];
-    t.shape = s.shape;
-    t.values.assign(s.value->data(), s.value->data() + s.value->size());
+    file.tensors[s.name] = SafeTensor::of<float>(
+        s.shape,
+        std::span<const float>(s.value->data(), static_cast<std::size_t>(s.value->size())));
   }
   write_file_atomically(path, encode_safetensors(file));
 }

@@ -8,6 +8,7 @@
 #include "model_file.hpp"
 #include "plugin_host.hpp"
 #include "probe.hpp"
+#include "results/csv.hpp"
 #include "results/curves_file.hpp"
 #include "results/folder_lock.hpp"
 #include "results/steps_file.hpp"
@@ -62,21 +63,50 @@ RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
   RunResult result;
   result.out_dir =
       options.out_dir.empty() ? (fs::path("results") / spec.name).string() : options.out_dir;
-  const fs::path curves = fs::path(result.out_dir) / "curves.csv";
-  if ((fs::exists(curves) || fs::exists(fs::path(result.out_dir) / "histograms.csv")) &&
-      !options.overwrite) {
+  const fs::path dir(result.out_dir);
+  const fs::path curves = dir / "curves.csv";
+  const fs::path checkpoint = dir / "checkpoint.safetensors";
+  const fs::path model = dir / "model.safetensors";
+  const bool earlier_run = fs::exists(curves) || fs::exists(dir / "histograms.csv");
+  if (options.resume && options.overwrite)
+    throw Error("--resume keeps the earlier run and --overwrite discards it: give one");
+  if (earlier_run && !options.overwrite && !options.resume) {
     throw Error(result.out_dir +
-                ": already holds a run (curves.csv); pass --overwrite to replace it, or --out DIR");
+                ": already holds a run (curves.csv); pass --resume to continue it, --overwrite to "
+                "replace it, or --out DIR");
+  }
+  // --resume continues this experiment only: the folder's must be the same, byte for byte.
+  const bool resuming = options.resume && earlier_run;
+  if (resuming && (!fs::exists(dir / "experiment.yaml") ||
+                   read_text((dir / "experiment.yaml").string()) != spec.resolved_yaml)) {
+    throw Error(result.out_dir +
+                ": holds a run of another experiment (its experiment.yaml differs from this one); "
+                "--resume continues the same experiment: change it back, or pass --out DIR");
   }
   set_compute_threads(spec.execution.threads_per_trial);
   const PreparedData data = prepare_data(spec.data, host, spec.seed);
   Trainer trainer(spec, data, host);
   // Probed nodes are checked with the rest, before the folder is made and anything printed.
   if (spec.probe) probed_nodes(trainer.graph(), *spec.probe);
+  // What --resume starts from: nothing (train from the start), the finished run's model, or the
+  // checkpoint, loaded (and so checked) before any file is touched.
+  const SchedulePosition* resumed = nullptr;
+  if (resuming && fs::exists(model)) {
+    // The model file is written after the last evaluation and a fresh run deletes an earlier
+    // one's first, so it marks this experiment's run as finished.
+    result.already_finished = true;
+    return result;
+  }
+  if (resuming && fs::exists(checkpoint)) resumed = &trainer.resume_from(checkpoint.string());
   std::error_code ec;
   fs::create_directories(result.out_dir, ec);
   if (ec) throw Error(result.out_dir + ": cannot create the results folder: " + ec.message());
   const FolderLock lock(result.out_dir);  // a second run into this folder is refused, not mixed in
+  if (!resumed) {
+    // A fresh start: an earlier run's model and checkpoint would read as this run's.
+    fs::remove(model, ec);
+    fs::remove(checkpoint, ec);
+  }
   // Only now, with everything built and checked, does the run say anything: a bad experiment gets
   // its one error line and nothing else.
   log(spec.name + ": " + std::to_string(spec.train.epochs) + " epochs, batch " +
@@ -85,8 +115,14 @@ RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
   log("data: " + data.description + " -> " + std::to_string(data.train.features.rows()) +
       " train, " + std::to_string(data.val.features.rows()) + " val, " +
       std::to_string(data.test.features.rows()) + " test");
-  write_file_atomically((fs::path(result.out_dir) / "experiment.yaml").string(),
-                        spec.resolved_yaml);
+  write_file_atomically((dir / "experiment.yaml").string(), spec.resolved_yaml);
+  if (resumed) {
+    log("resumed from " + checkpoint.string() + " at epoch " + std::to_string(resumed->epoch) +
+        " (" + std::to_string(resumed->iterations) + " updates); the rows after it are replaced");
+    keep_rows_through(curves.string(), 1, resumed->epoch);
+    keep_rows_through((dir / "steps.csv").string(), 1, resumed->iterations);
+    keep_rows_through((dir / "probe.csv").string(), 1, resumed->iterations);
+  }
   Compute compute = Compute::make();
   std::unique_ptr<ProbeWriter> probes;
   const auto probe = [&](std::int64_t update) {
@@ -95,16 +131,19 @@ RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
       write_histograms((fs::path(result.out_dir) / "histograms.csv").string(), nodes);
     probes->write(0, {update, nodes});
   };
-  if (spec.probe) {
-    probes = std::make_unique<ProbeWriter>((fs::path(result.out_dir) / "probe.csv").string());
+  if (spec.probe && resumed) {
+    probes = std::make_unique<ProbeWriter>((dir / "probe.csv").string(), true);
+  } else if (spec.probe) {
+    probes = std::make_unique<ProbeWriter>((dir / "probe.csv").string());
     probe(0);
     log("probe: " + result.out_dir + "/histograms.csv, " + result.out_dir + "/probe.csv");
     if (spec.train.epochs == 0) return result;  // probing only
   }
-  CurvesWriter writer(curves.string());
+  CurvesWriter writer(curves.string(), resumed != nullptr);
   std::unique_ptr<StepsWriter> steps;
   if (spec.train.log_every > 0)
-    steps = std::make_unique<StepsWriter>((fs::path(result.out_dir) / "steps.csv").string());
+    steps = std::make_unique<StepsWriter>((dir / "steps.csv").string(), resumed != nullptr);
+  if (spec.train.checkpoint_every > 0) trainer.checkpoint_to(checkpoint.string());
 
   result.summary = trainer.run(
       compute,
@@ -118,7 +157,7 @@ RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
       },
       probe);
   // The trained model, for `nnlab eval` and warm starts (a diverged run threw before this).
-  save_model(trainer.graph(), spec, (fs::path(result.out_dir) / "model.safetensors").string());
+  save_model(trainer.graph(), spec, model.string());
   return result;
 }
 

@@ -11,8 +11,10 @@ namespace nnlab {
 class PluginHost;
 
 struct RunOptions {
-  std::string out_dir;                            ///< default: results/<experiment name>
-  bool overwrite = false;                         ///< replace an earlier run's files in out_dir
+  std::string out_dir;     ///< default: results/<experiment name>
+  bool overwrite = false;  ///< replace an earlier run's files in out_dir
+  /// Continue the run in out_dir from its checkpoint (a fresh start when it has none).
+  bool resume = false;
   std::function<void(const std::string&)> log;    ///< one-line messages (may be empty)
   std::function<void(const EvalPoint&)> on_eval;  ///< after each evaluation (may be empty)
 };
@@ -20,10 +22,14 @@ struct RunOptions {
 struct RunResult {
   std::string out_dir;
   TrainSummary summary;
+  bool already_finished = false;  ///< --resume on a finished run: nothing was trained
 };
 
 /// Runs `spec`. Everything is built and checked before anything is written. Writes
-/// <out_dir>/experiment.yaml (the resolved experiment) and <out_dir>/curves.csv (trial 0).
+/// <out_dir>/experiment.yaml (the resolved experiment), <out_dir>/curves.csv (trial 0), with
+/// train.checkpoint <out_dir>/checkpoint.safetensors, and at the end <out_dir>/model.safetensors.
+/// With options.resume, goes on from the checkpoint: the rows written after it are replaced, and
+/// the run ends with the numbers an uninterrupted one gives.
 RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
                          const RunOptions& options);
 

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <random>
 
+#include "checkpoint.hpp"
 #include "interruption.hpp"
 #include "model_file.hpp"
 #include "nnlab/memory.hpp"
@@ -78,6 +79,46 @@ double Trainer::penalty() const {
   double sum = 0;
   for (const auto& reg : regularizers_) sum += reg->penalty(graph_->parameters());
   return sum;
+}
+
+TrainingState Trainer::training_state() {
+  TrainingState all;
+  for (Parameter* p : graph_->parameters())
+    all.push_back({"model." + p->name,
+                   std::span<float>(p->value.data(), static_cast<std::size_t>(p->value.size()))});
+  const auto prefixed = [&all](TrainingState part, const std::string& prefix) {
+    for (auto& e : part) all.push_back({prefix + e.name, e.values});
+  };
+  prefixed(graph_->training_state(), "layer.");
+  TrainingState optimizer;
+  optimizer_->training_state(graph_->parameters(), optimizer);
+  prefixed(std::move(optimizer), "optimizer.");
+  all.push_back({"schedule.epoch", std::span<std::int64_t>(&position_.epoch, 1)});
+  all.push_back({"schedule.next_step", std::span<std::int64_t>(&position_.next_step, 1)});
+  all.push_back({"schedule.iterations", std::span<std::int64_t>(&position_.iterations, 1)});
+  all.push_back({"schedule.flops", std::span<double>(&position_.flops, 1)});
+  all.push_back({"schedule.batch_rng", &position_.batch_rng});
+  all.push_back({"schedule.order", std::span<std::int64_t>(position_.order)});
+  return all;
+}
+
+void Trainer::save_checkpoint_now() {
+  position_.flops = flops_;
+  save_checkpoint(checkpoint_path_, training_state(), spec_.resolved_yaml,
+                  {{"epoch", std::to_string(position_.epoch)},
+                   {"updates", std::to_string(position_.iterations)}});
+}
+
+const SchedulePosition& Trainer::resume_from(const std::string& path) {
+  // The row order's size is the schedule's: sized before the load checks it against the file.
+  position_.order.assign(spec_.train.sampling == Sampling::shuffle
+                             ? static_cast<std::size_t>(data_.train.features.rows())
+                             : 0,
+                         0);
+  load_checkpoint(path, training_state(), spec_.resolved_yaml);
+  flops_ = position_.flops;
+  resumed_ = true;
+  return position_;
 }
 
 double Trainer::train_step(Compute& compute, ConstMatrixView x,
@@ -208,11 +249,28 @@ TrainSummary Trainer::run(Compute& compute,
   const std::int64_t n = train.features.rows();
   const std::int64_t features = train.features.cols();
   const std::int64_t batch = spec_.train.batch_size;
-  Rng rng(derive_seed(spec_.train.batch_seed.value_or(spec_.seed), "batches"));
+  if (!resumed_) {
+    position_ = SchedulePosition{};
+    position_.batch_rng.seed(derive_seed(spec_.train.batch_seed.value_or(spec_.seed), "batches"));
+  }
+  resumed_ = false;  // a second run() starts afresh
+  Rng& rng = position_.batch_rng;
   const std::int64_t budget = spec_.train.iterations;
   const std::int64_t log_every = spec_.train.log_every;
   const std::int64_t probe_every = spec_.probe ? spec_.probe->every : 0;
   TrainSummary summary;
+  summary.iterations = position_.iterations;
+  const double flops_before = flops_;  // a resumed run's rate counts this process's work only
+  // After the evaluation of `epoch`, when it is a checkpoint's epoch: the schedule's place, then
+  // the file (the rows the evaluation wrote are already flushed).
+  const std::int64_t every = checkpoint_path_.empty() ? 0 : spec_.train.checkpoint_every;
+  auto checkpoint = [&](std::int64_t epoch, std::int64_t next_step) {
+    if (every == 0 || epoch == 0 || epoch % every != 0) return;
+    position_.epoch = epoch;
+    position_.next_step = next_step;
+    position_.iterations = summary.iterations;
+    save_checkpoint_now();
+  };
   auto gather = [&](const std::int64_t* rows, std::int64_t count) {
     for (std::int64_t b = 0; b < count; ++b) {
       std::memcpy(batch_x_.data() + b * features, train.features.data() + rows[b] * features,
@@ -243,37 +301,49 @@ TrainSummary Trainer::run(Compute& compute,
     return !summary.stopped;
   };
 
-  std::vector<std::int64_t> rows(static_cast<std::size_t>(std::max(batch, n)));
+  std::vector<std::int64_t> rows(static_cast<std::size_t>(batch));
   if (spec_.train.sampling == Sampling::with_replacement) {
     // The book's schedule: independent draws with replacement; an epoch is train_size / batch
-    // updates (a float, at least 1), and evaluation happens when the iteration count is a multiple
-    // of it.
-    const double per_epoch = std::max(static_cast<double>(n) / static_cast<double>(batch), 1.0);
+    // updates (a fraction, at least 1), and evaluation happens when the iteration count is a
+    // multiple of it: i mod (n / batch) == 0, i.e. i * batch mod n == 0, in integers. The book
+    // tests it in floating point, which agrees wherever n / batch is a float exactly (6, 2.5) and
+    // elsewhere (120 / 25 = 4.8) never holds again, so a run ended by its epochs never ended.
+    const auto evaluates_after = [n, batch](std::int64_t i) {
+      return batch >= n || (i % n) * batch % n == 0;
+    };
     std::uniform_int_distribution<std::int64_t> pick(0, n - 1);
-    std::int64_t epoch = 0;
-    for (std::int64_t i = 0;; ++i) {
+    // A resumed run starts after the checkpoint's evaluation: the next draw, the next epoch.
+    std::int64_t epoch = position_.next_step > 0 ? position_.epoch + 1 : 0;
+    for (std::int64_t i = position_.next_step;; ++i) {
       for (std::int64_t b = 0; b < batch; ++b) rows[static_cast<std::size_t>(b)] = pick(rng);
       step(rows.data(), batch);
       const bool last = budget > 0 && summary.iterations >= budget;
-      if (std::fmod(static_cast<double>(i), per_epoch) == 0.0 || last) {
+      if (evaluates_after(i) || last) {
         if (!eval(epoch)) break;
         if (++epoch >= spec_.train.epochs || last) break;
+        checkpoint(epoch - 1, i + 1);
       }
     }
   } else {
-    std::iota(rows.begin(), rows.begin() + n, 0);
-    for (std::int64_t epoch = 1; epoch <= spec_.train.epochs; ++epoch) {
-      std::shuffle(rows.begin(), rows.begin() + n, rng);
+    // Each epoch shuffles the last one's order, so the order is part of the schedule's state.
+    std::vector<std::int64_t>& order = position_.order;
+    if (position_.epoch == 0) {
+      order.resize(static_cast<std::size_t>(n));
+      std::iota(order.begin(), order.end(), 0);
+    }
+    for (std::int64_t epoch = position_.epoch + 1; epoch <= spec_.train.epochs; ++epoch) {
+      std::shuffle(order.begin(), order.end(), rng);
       bool last = false;
       for (std::int64_t first = 0; first < n && !last; first += batch) {
-        step(rows.data() + first, std::min(batch, n - first));
+        step(order.data() + first, std::min(batch, n - first));
         last = budget > 0 && summary.iterations >= budget;
       }
       if (!eval(epoch) || last) break;
+      if (epoch < spec_.train.epochs) checkpoint(epoch, 0);
     }
   }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  summary.flops = flops_;
+  summary.flops = flops_ - flops_before;
   return summary;
 }
 

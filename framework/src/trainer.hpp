@@ -41,6 +41,17 @@ class DivergedError : public Error {
   std::int64_t iterations_;
 };
 
+/// Where training stands after an evaluation: with the components' training state, what a
+/// checkpoint holds and a resumed run starts from.
+struct SchedulePosition {
+  std::int64_t epoch = 0;       ///< the evaluation's epoch: curves.csv keeps its rows through it
+  std::int64_t next_step = 0;   ///< book schedule: the index of the next draw of the loop
+  std::int64_t iterations = 0;  ///< updates done
+  double flops = 0;             ///< for the done line's GFLOP/s
+  Rng batch_rng;                ///< the minibatch draws' engine
+  std::vector<std::int64_t> order;  ///< shuffle schedule: the row order of the epoch done
+};
+
 class Trainer {
  public:
   /// Builds the model, loss, regularizers and optimizer from `spec` through `host`.
@@ -58,6 +69,13 @@ class Trainer {
                    const std::function<void(std::int64_t)>& on_probe = {});
 
   Graph& graph() { return *graph_; }
+
+  /// Writes a checkpoint to `path` every train.checkpoint.every epochs of run() (after that
+  /// epoch's evaluation; never after the last, which the model file covers).
+  void checkpoint_to(std::string path) { checkpoint_path_ = std::move(path); }
+  /// Loads a checkpoint a run of this same experiment wrote (load_checkpoint's checks); the next
+  /// run() goes on from it. Throws Error naming the file, with nothing loaded.
+  const SchedulePosition& resume_from(const std::string& path);
 
   /// The experiment's train.eval splits in inference mode, as the run's evaluations compute them
   /// (`nnlab eval` on a loaded model).
@@ -85,6 +103,11 @@ class Trainer {
   /// Mean data loss (no penalty) and accuracy of `set` in inference mode.
   std::pair<double, double> data_loss_and_accuracy(Compute& compute, const LabeledSet& set);
   double penalty() const;
+  /// Every piece of state training changes, named for the checkpoint: the parameters
+  /// ("model."), the layers' ("layer.") and the optimizer's ("optimizer.") training state, and
+  /// the schedule's place ("schedule.").
+  TrainingState training_state();
+  void save_checkpoint_now();
 
   const ExperimentSpec& spec_;
   const PreparedData& data_;
@@ -94,6 +117,9 @@ class Trainer {
   std::unique_ptr<Optimizer> optimizer_;
   std::vector<Parameter*> weights_flop_;  ///< for the FLOP count
   double flops_ = 0;
+  SchedulePosition position_;  ///< where run() starts (a resumed run) and, during it, stands
+  bool resumed_ = false;
+  std::string checkpoint_path_;
   Matrix batch_x_;  ///< the gathered minibatch, allocated once
   std::vector<std::int32_t> batch_y_;
 };

@@ -99,6 +99,22 @@ class BatchNorm final : public Layer {
     return {{name_ + ".running_mean", &running_mean_}, {name_ + ".running_var", &running_var_}};
   }
 
+  /// The moving averages (book) or the sums of batch statistics (paper) training builds up.
+  void training_state(TrainingState& out) override {
+    out.push_back(
+        {name_ + ".running_mean",
+         std::span<float>(running_mean_.data(), static_cast<std::size_t>(running_mean_.size()))});
+    out.push_back(
+        {name_ + ".running_var",
+         std::span<float>(running_var_.data(), static_cast<std::size_t>(running_var_.size()))});
+    if (paper_stats_) {
+      out.push_back({name_ + ".mean_sum", std::span<double>(mean_sum_)});
+      out.push_back({name_ + ".var_sum", std::span<double>(var_sum_)});
+      out.push_back({name_ + ".batches", std::span<std::int64_t>(&batches_, 1)});
+      out.push_back({name_ + ".last_batch", std::span<std::int64_t>(&last_batch_, 1)});
+    }
+  }
+
   /// Fixed mode has none: optimizers, regularizers and gradient checks never see gamma or beta.
   std::vector<Parameter*> parameters() override {
     if (!learned_) return {};

@@ -18,6 +18,7 @@ class Dropout final : public Layer {
 
   Shape build(const LayerBuild& build) override {
     rng_.seed(build.seed);
+    name_ = build.name;
     return build.input_shapes.at(0);
   }
 
@@ -48,7 +49,11 @@ class Dropout final : public Layer {
       input_grads[0].data[i] = output_grad.data[i] * mask[i];
   }
 
+  /// The engine the masks come from: a resumed run draws the masks the saved one would have.
+  void training_state(TrainingState& out) override { out.push_back({name_ + ".rng", &rng_}); }
+
  private:
+  std::string name_;
   double ratio_;
   bool inverted_;
   Rng rng_;

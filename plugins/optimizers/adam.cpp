@@ -41,6 +41,11 @@ class Adam final : public Optimizer {
     }
   }
 
+  void training_state(std::span<Parameter* const> params, TrainingState& out) override {
+    out.push_back({"step", std::span<std::int64_t>(&t_, 1)});
+    state_.list(params, {"m", "v"}, out);
+  }
+
  private:
   double lr_, beta1_, beta2_;
   bool textbook_;

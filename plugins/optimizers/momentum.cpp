@@ -16,6 +16,10 @@ class Momentum final : public Optimizer {
     });
   }
 
+  void training_state(std::span<Parameter* const> params, TrainingState& out) override {
+    state_.list(params, {"velocity"}, out);
+  }
+
  private:
   double lr_, alpha_;
   ParameterState<1> state_;

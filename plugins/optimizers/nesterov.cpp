@@ -17,6 +17,10 @@ class Nesterov final : public Optimizer {
     });
   }
 
+  void training_state(std::span<Parameter* const> params, TrainingState& out) override {
+    state_.list(params, {"velocity"}, out);
+  }
+
  private:
   double lr_, alpha_;
   ParameterState<1> state_;

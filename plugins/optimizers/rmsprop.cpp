@@ -15,6 +15,10 @@ class RmsProp final : public Optimizer {
     });
   }
 
+  void training_state(std::span<Parameter* const> params, TrainingState& out) override {
+    state_.list(params, {"h"}, out);
+  }
+
  private:
   double lr_, rho_;
   ParameterState<1> state_;

@@ -12,6 +12,10 @@ class Sgd final : public Optimizer {
     update(state_, params, [lr = lr_](double& w, double g) { w -= lr * g; });
   }
 
+  void training_state(std::span<Parameter* const> params, TrainingState& out) override {
+    state_.list(params, {}, out);
+  }
+
  private:
   double lr_;
   ParameterState<0> state_;

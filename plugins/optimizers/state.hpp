@@ -9,6 +9,8 @@
 // Mixed-precision training keeps master weights for the same reason.
 #include <array>
 #include <cmath>
+#include <span>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -35,6 +37,18 @@ class ParameterState {
     s.master.assign(p.value.data(), p.value.data() + n);
     for (auto& v : s.slot) v.assign(n, 0.0);
     return state_.emplace(&p, std::move(s)).first->second;
+  }
+
+  /// Appends each parameter's master copy and slots, as "<parameter>.master" and
+  /// "<parameter>.<slot name>", for checkpoints (Optimizer::training_state).
+  void list(std::span<Parameter* const> params, const std::array<const char*, Slots>& slot_names,
+            TrainingState& out) {
+    for (Parameter* p : params) {
+      SlotState<Slots>& s = of(*p);
+      out.push_back({p->name + ".master", std::span<double>(s.master)});
+      for (std::size_t k = 0; k < Slots; ++k)
+        out.push_back({p->name + "." + slot_names[k], std::span<double>(s.slot[k])});
+    }
   }
 
  private:

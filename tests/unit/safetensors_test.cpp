@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 
+#include "checkpoint.hpp"
 #include "graph.hpp"
 #include "model_file.hpp"
 #include "results/csv.hpp"
@@ -20,8 +21,9 @@ namespace {
 SafeTensors sample() {
   SafeTensors f;
   f.metadata = {{"format", "test"}, {"note", "two tensors"}};
-  f.tensors["b"] = {{3}, {1.5f, -2.0f, 1e-30f}};
-  f.tensors["a.W"] = {{2, 2}, {0.1f, 0.2f, 0.3f, 0.4f}};
+  const std::vector<float> b = {1.5f, -2.0f, 1e-30f}, w = {0.1f, 0.2f, 0.3f, 0.4f};
+  f.tensors["b"] = SafeTensor::of<float>({3}, b);
+  f.tensors["a.W"] = SafeTensor::of<float>({2, 2}, w);
   return f;
 }
 
@@ -51,7 +53,8 @@ TEST(Safetensors, ReadsBackWhatItWrote) {
   ASSERT_EQ(back.tensors.size(), 2u);
   for (const auto& [name, t] : f.tensors) {
     EXPECT_EQ(back.tensors.at(name).shape, t.shape) << name;
-    EXPECT_EQ(back.tensors.at(name).values, t.values) << name;
+    EXPECT_EQ(back.tensors.at(name).dtype, DType::f32) << name;
+    EXPECT_EQ(back.tensors.at(name).values<float>(), t.values<float>()) << name;
   }
 }
 
@@ -72,11 +75,13 @@ TEST(Safetensors, EveryLieIsOneErrorNamingTheFileAndTheTensor) {
   EXPECT_EQ(decode_error(with_header(
                 good, R"({"a.W": {"dtype": "F64", "shape": [2, 2], "data_offsets": [0, 16]}, )" +
                           b + "}")),
-            "m.safetensors: tensor 'a.W': dtype \"F64\"; nnlab reads F32 tensors only");
+            "m.safetensors: tensor 'a.W': its shape [2,2] needs 32 bytes of F64, data_offsets "
+            "give 16");
   EXPECT_EQ(decode_error(with_header(
                 good, R"({"a.W": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 16]}, )" +
                           b + "}")),
-            "m.safetensors: tensor 'a.W': its shape [2,3] needs 24 bytes, data_offsets give 16");
+            "m.safetensors: tensor 'a.W': its shape [2,3] needs 24 bytes of F32, data_offsets give "
+            "16");
   EXPECT_EQ(decode_error(with_header(
                 good, R"({"a.W": {"dtype": "F32", "shape": [2, 2], "data_offsets": [0, 16]}, )"
                       R"("b": {"dtype": "F32", "shape": [3], "data_offsets": [20, 32]}})")),
@@ -177,19 +182,13 @@ TEST(ModelFile, NumpyReadsItWithTheReadmesLines) {
   const auto spec = parse_experiment(cnn_experiment(), "cnn.yaml");
   Graph graph(spec.model, Shape{2, 4, 4}, test::builtin_host(), 4);
   save_model(graph, spec, dir.file("model.safetensors"));
-  const std::string script = dir.write("read.py", R"(import json, struct, sys
-import numpy as np
-
-def load_safetensors(path):
-    with open(path, "rb") as f:
-        (n,) = struct.unpack("<Q", f.read(8))
-        header = json.loads(f.read(n))
-        data = f.read()
-    meta = header.pop("__metadata__", {})
-    arrays = {name: np.frombuffer(data[t["data_offsets"][0]:t["data_offsets"][1]], "<f4").reshape(t["shape"])
-              for name, t in header.items()}
-    return arrays, meta
-
+  // The reader as the README has it: from its `def` to the end of its code block.
+  const std::string readme = test::slurp(std::string(NNLAB_SOURCE_DIR) + "/README.md");
+  const auto begin = readme.find("def load_safetensors(path):");
+  ASSERT_NE(begin, std::string::npos) << "the README shows the reader";
+  const std::string reader = readme.substr(begin, readme.find("```", begin) - begin);
+  const std::string script =
+      dir.write("read.py", "import json, struct, sys\nimport numpy as np\n\n" + reader + R"(
 arrays, meta = load_safetensors(sys.argv[1])
 for name in sorted(arrays):
     a = arrays[name]
@@ -213,6 +212,39 @@ for name in sorted(arrays):
           << p->name << "[" << i << "]";
     }
   }
+}
+
+// The same lines read a checkpoint's F64, I64 and U8 entries.
+TEST(ModelFile, NumpyReadsACheckpointsFloat64AndIntegerEntries) {
+  if (std::system("/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "Debian's python3 with python3-numpy is not installed";
+  test::TempDir dir;
+  const std::string readme = test::slurp(std::string(NNLAB_SOURCE_DIR) + "/README.md");
+  const auto begin = readme.find("def load_safetensors(path):");
+  ASSERT_NE(begin, std::string::npos);
+  const std::string script =
+      dir.write("read.py", "import json, struct, sys\nimport numpy as np\n\n" +
+                               readme.substr(begin, readme.find("```", begin) - begin) + R"(
+arrays, meta = load_safetensors(sys.argv[1])
+print(meta["format"], arrays["m"].dtype, repr(arrays["m"].tolist()), arrays["t"].dtype,
+      arrays["t"].tolist(), arrays["rng"].dtype, len(arrays["rng"]))
+)");
+  std::vector<double> m = {0.1, -1e-300, 12345.678901234567};
+  std::vector<std::int64_t> t = {-3, std::int64_t{1} << 40};
+  Rng engine(5);
+  save_checkpoint(
+      dir.file("c.safetensors"),
+      {{"m", std::span<double>(m)}, {"t", std::span<std::int64_t>(t)}, {"rng", &engine}},
+      "name: x\n", {});
+  const std::string command =
+      "/usr/bin/python3 " + script + " " + dir.file("c.safetensors") + " >" + dir.file("out.txt");
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  std::ostringstream text;
+  text << engine;
+  EXPECT_EQ(test::slurp(dir.file("out.txt")),
+            "nnlab-checkpoint float64 [0.1, -1e-300, 12345.678901234567] int64 [-3, 1099511627776] "
+            "uint8 " +
+                std::to_string(text.str().size()) + "\n");
 }
 
 }  // namespace

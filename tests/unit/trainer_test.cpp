@@ -51,6 +51,15 @@ TEST(Trainer, BookModeKeepsAFractionalEpochLength) {
   EXPECT_EQ(t.points[2].iteration, 11);
 }
 
+TEST(Trainer, BookModeWithAnEpochLengthNoFloatHoldsEnds) {
+  // 120 rows, batch 25: 4.8 updates an epoch, which no double holds; i mod 4.8 == 0 for i = 0,
+  // 24, 48 in exact arithmetic. (In floating point it never held again, and the run never ended.)
+  const Trace t = train({"train.batch_size=25", "train.epochs=3"});
+  ASSERT_EQ(t.points.size(), 3u);
+  EXPECT_EQ(t.points[1].iteration, 25);
+  EXPECT_EQ(t.points[2].iteration, 49);
+}
+
 TEST(Trainer, BookModeWithMoreBatchThanRowsEvaluatesEveryUpdate) {
   const Trace t = train({"train.batch_size=500", "train.epochs=4"});
   EXPECT_EQ(t.summary.iterations, 4);

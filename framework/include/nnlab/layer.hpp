@@ -15,6 +15,7 @@
 #include "nnlab/random.hpp"
 #include "nnlab/shape.hpp"
 #include "nnlab/tensor.hpp"
+#include "nnlab/training_state.hpp"
 
 namespace nnlab {
 
@@ -80,6 +81,12 @@ class Layer {
   /// named matrices ("<layer>.<tensor>"): saved in model.safetensors and restored by a load, which
   /// writes the values in place. Called after training; the layer brings them up to date first.
   virtual std::vector<StateTensor> state() { return {}; }
+
+  /// Appends what the layer changes while training besides its parameters (dropout's engine,
+  /// batch norm's statistics and sums) for checkpoints (nnlab/training_state.hpp). A layer that
+  /// keeps such state and does not list it resumes from a checkpoint differently than it would
+  /// have gone on.
+  virtual void training_state(TrainingState& out) { (void)out; }
 };
 
 }  // namespace nnlab

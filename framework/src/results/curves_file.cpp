@@ -44,20 +44,34 @@ Curves read_curves(const std::string& path) {
   return curves;
 }
 
-void keep_trial_rows(const std::string& path, const std::set<std::int64_t>& trials) {
+namespace {
+
+/// Rewrites a CSV keeping the rows `keep` accepts (and dropping a cut-short last line).
+template <class Keep>
+void keep_rows(const std::string& path, const Keep& keep) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return;
   const CsvReader csv(path, {}, "a results file");
   std::string kept = join_csv(csv.columns()) + "\n";
   for (std::size_t i = 0; i < csv.rows(); ++i) {
     const CsvRow row = csv.row(i);
-    if (trials.count(row.integer(0))) {
+    if (keep(row)) {
       std::vector<std::string> fields;
       for (std::size_t c = 0; c < row.size(); ++c) fields.push_back(csv_field(row.text(c)));
       kept += join_csv(fields) + "\n";
     }
   }
   write_file_atomically(path, kept);
+}
+
+}  // namespace
+
+void keep_trial_rows(const std::string& path, const std::set<std::int64_t>& trials) {
+  keep_rows(path, [&](const CsvRow& row) { return trials.count(row.integer(0)) > 0; });
+}
+
+void keep_rows_through(const std::string& path, std::size_t column, std::int64_t last) {
+  keep_rows(path, [&](const CsvRow& row) { return row.integer(column) <= last; });
 }
 
 }  // namespace nnlab

@@ -42,4 +42,10 @@ Curves read_curves(const std::string& path);
 /// that did not finish. A missing file is left missing.
 void keep_trial_rows(const std::string& path, const std::set<std::int64_t>& trials);
 
+/// Rewrites a long-form file keeping the rows whose integer `column` (curves.csv's epoch,
+/// steps.csv's iteration, probe.csv's update: all column 1) is at most `last`: what
+/// `nnlab run --resume` does to the rows written after its checkpoint. A missing file is left
+/// missing.
+void keep_rows_through(const std::string& path, std::size_t column, std::int64_t last);
+
 }  // namespace nnlab

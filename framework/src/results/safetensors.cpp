@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "nnlab/error.hpp"
 #include "results/csv.hpp"
@@ -24,19 +25,55 @@ std::int64_t element_count(const std::vector<std::int64_t>& shape) {
   return n;
 }
 
+std::optional<DType> parse_dtype(const std::string& name) {
+  for (DType d : {DType::f32, DType::f64, DType::i64, DType::u8})
+    if (dtype_name(d) == name) return d;
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::string_view dtype_name(DType dtype) {
+  switch (dtype) {
+    case DType::f32:
+      return "F32";
+    case DType::f64:
+      return "F64";
+    case DType::i64:
+      return "I64";
+    case DType::u8:
+      return "U8";
+  }
+  return "?";
+}
+
+std::size_t dtype_size(DType dtype) {
+  switch (dtype) {
+    case DType::f32:
+      return 4;
+    case DType::f64:
+    case DType::i64:
+      return 8;
+    case DType::u8:
+      return 1;
+  }
+  return 1;
+}
+
+std::int64_t SafeTensor::elements() const { return element_count(shape); }
 
 std::string encode_safetensors(const SafeTensors& file) {
   nlohmann::ordered_json header = nlohmann::ordered_json::object();
   if (!file.metadata.empty()) header["__metadata__"] = file.metadata;
   std::uint64_t offset = 0;
   for (const auto& [name, tensor] : file.tensors) {
-    if (element_count(tensor.shape) != static_cast<std::int64_t>(tensor.values.size()))
-      throw Error("safetensors: tensor '" + name + "' has " + std::to_string(tensor.values.size()) +
-                  " values for its shape");
-    const std::uint64_t bytes = tensor.values.size() * sizeof(float);
-    header[name] = {
-        {"dtype", "F32"}, {"shape", tensor.shape}, {"data_offsets", {offset, offset + bytes}}};
+    const std::uint64_t bytes = tensor.data.size();
+    if (static_cast<std::uint64_t>(element_count(tensor.shape)) * dtype_size(tensor.dtype) != bytes)
+      throw Error("safetensors: tensor '" + name + "' has " + std::to_string(bytes) +
+                  " bytes for its shape and dtype");
+    header[name] = {{"dtype", std::string(dtype_name(tensor.dtype))},
+                    {"shape", tensor.shape},
+                    {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
   }
   std::string json = header.dump();
@@ -46,9 +83,7 @@ std::string encode_safetensors(const SafeTensors& file) {
   std::memcpy(out.data(), &length, 8);
   out += json;
   out.reserve(out.size() + offset);
-  for (const auto& [name, tensor] : file.tensors)
-    out.append(reinterpret_cast<const char*>(tensor.values.data()),
-               tensor.values.size() * sizeof(float));
+  for (const auto& [name, tensor] : file.tensors) out += tensor.data;
   return out;
 }
 
@@ -94,13 +129,17 @@ SafeTensors decode_safetensors(const std::string& bytes, const std::string& path
     if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") ||
         !entry.contains("data_offsets"))
       throw bad("expected {dtype, shape, data_offsets}");
-    if (entry["dtype"] != "F32")
-      throw bad("dtype " + entry["dtype"].dump() + "; nnlab reads F32 tensors only");
+    const std::optional<DType> dtype =
+        entry["dtype"].is_string() ? parse_dtype(entry["dtype"].get<std::string>()) : std::nullopt;
+    if (!dtype)
+      throw bad("dtype " + entry["dtype"].dump() + "; nnlab reads F32, F64, I64 and U8 tensors");
     const auto& shape = entry["shape"];
     const auto& offsets = entry["data_offsets"];
     if (!shape.is_array() || !offsets.is_array() || offsets.size() != 2)
       throw bad("shape must be a list and data_offsets a pair");
     SafeTensor tensor;
+    tensor.dtype = *dtype;
+    const std::uint64_t size = dtype_size(*dtype);
     std::uint64_t count = 1;
     for (const auto& d : shape) {
       if (!d.is_number_unsigned()) throw bad("a dimension is not a non-negative integer");
@@ -116,11 +155,11 @@ SafeTensors decode_safetensors(const std::string& bytes, const std::string& path
     if (begin > end || end > data_size)
       throw bad("data_offsets [" + std::to_string(begin) + ", " + std::to_string(end) +
                 "] lie outside the " + std::to_string(data_size) + " data bytes");
-    if (end - begin != count * sizeof(float))
-      throw bad("its shape " + shape.dump() + " needs " + std::to_string(count * sizeof(float)) +
-                " bytes, data_offsets give " + std::to_string(end - begin));
-    tensor.values.resize(count);
-    if (count > 0) std::memcpy(tensor.values.data(), data + begin, end - begin);
+    if (end - begin != count * size)
+      throw bad("its shape " + shape.dump() + " needs " + std::to_string(count * size) +
+                " bytes of " + std::string(dtype_name(*dtype)) + ", data_offsets give " +
+                std::to_string(end - begin));
+    tensor.data.assign(data + begin, end - begin);
     ranges.push_back({begin, end, name});
     file.tensors.emplace(name, std::move(tensor));
   }
