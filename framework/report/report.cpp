@@ -277,7 +277,7 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
   objective_axis.name = search.metric.name();
   for (const auto* t : complete) objective_axis.values.push_back(*t->objective);
   axes.push_back(objective_axis);
-  body += figure(svg::parallel_coordinates(axes, 780, 360),
+  body += figure(svg::parallel_coordinates(axes, 780, 360, maximize),
                  "Parallel coordinates: each line a complete trial, from its parameters to its "
                  "objective (colour: red is best).");
 

@@ -412,7 +412,8 @@ std::string small_multiples(const std::vector<Panel>& panels, int columns, doubl
   return out.str();
 }
 
-std::string parallel_coordinates(const std::vector<Axis>& axes, double width, double height) {
+std::string parallel_coordinates(const std::vector<Axis>& axes, double width, double height,
+                                 bool higher_is_better) {
   std::ostringstream out;
   out << open_svg(width, height);
   if (axes.size() < 2) {
@@ -447,15 +448,16 @@ std::string parallel_coordinates(const std::vector<Axis>& axes, double width, do
   // Lines first, worst to best, so the best are drawn on top.
   std::vector<std::size_t> order(rows);
   for (std::size_t r = 0; r < rows; ++r) order[r] = r;
+  const double sign = higher_is_better ? 1 : -1;
   std::sort(order.begin(), order.end(), [&](auto a, auto b) {
-    const double va = axes[last].values[a], vb = axes[last].values[b];
+    const double va = sign * axes[last].values[a], vb = sign * axes[last].values[b];
     return (std::isfinite(va) ? va : -HUGE_VAL) < (std::isfinite(vb) ? vb : -HUGE_VAL);
   });
   for (std::size_t r : order) {
     const double objective = axes[last].values[r];
     if (!std::isfinite(objective)) continue;
     const double t = (objective - lo[last]) / (hi[last] - lo[last]);
-    const std::string color = scale_color(t);
+    const std::string color = scale_color(higher_is_better ? t : 1 - t);
     std::ostringstream points;
     std::size_t n = 0;
     for (std::size_t a = 0; a < axes.size(); ++a) {

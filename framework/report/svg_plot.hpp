@@ -80,14 +80,16 @@ std::string small_multiples(const std::vector<Panel>& panels, int columns, doubl
                             double panel_height, bool legend = true);
 
 /// Parallel coordinates: one vertical axis per column (log-scaled where `log_axis`), one line per
-/// row, coloured by the last column (the objective). Categorical columns give `categories`.
+/// row, coloured by the last column (the objective): red the best, blue the worst, by
+/// `higher_is_better` (the objective's direction). Categorical columns give `categories`.
 struct Axis {
-  std::string name;
-  std::vector<double> values;  ///< one per row (NaN: inactive)
+  std::string name{};
+  std::vector<double> values{};  ///< one per row (NaN: inactive)
   bool log_axis = false;
-  std::vector<std::string> categories;  ///< non-empty: values are indices into it
+  std::vector<std::string> categories{};  ///< non-empty: values are indices into it
 };
-std::string parallel_coordinates(const std::vector<Axis>& axes, double width, double height);
+std::string parallel_coordinates(const std::vector<Axis>& axes, double width, double height,
+                                 bool higher_is_better = true);
 
 /// Ticks at 1, 2 or 5 x 10^k covering [low, high] (at most about `count` of them).
 std::vector<double> nice_ticks(double low, double high, int count);

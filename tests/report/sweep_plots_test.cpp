@@ -167,6 +167,29 @@ TEST(SvgPlot, ACategoricalAxisNamesItsTicks) {
   EXPECT_NEAR(cx[1] - cx[0], cx[2] - cx[1], 1e-6);  // evenly spaced positions
 }
 
+TEST(SvgPlot, ParallelCoordinatesColourTheBestRedInEitherDirection) {
+  const std::vector<svg::Axis> axes = {{.name = "x", .values = {1, 2, 3}},
+                                       {.name = "loss", .values = {0.5, 0.1, 0.9}}};
+  for (bool higher_is_better : {true, false}) {
+    const std::string svg = svg::parallel_coordinates(axes, 400, 300, higher_is_better);
+    // The best row is drawn last (on top) and red; the worst first and blue.
+    const auto first = svg.find("class=\"trial\""), last = svg.rfind("class=\"trial\"");
+    const std::string best = svg.substr(last, svg.find("/>", last) - last);
+    const std::string worst = svg.substr(first, svg.find("/>", first) - first);
+    EXPECT_NE(best.find("stroke=\"" + svg::scale_color(1) + "\""), std::string::npos) << best;
+    EXPECT_NE(worst.find("stroke=\"" + svg::scale_color(0) + "\""), std::string::npos) << worst;
+    // The best line ends at the top of the objective's axis when higher is better, else at its
+    // bottom (the lowest loss); the worst line the other way round.
+    auto end_y = [](const std::string& line) {
+      const auto from = line.find("points=\"") + 8;
+      const std::string points = line.substr(from, line.find('"', from) - from);
+      return std::stod(points.substr(points.rfind(',') + 1));
+    };
+    const double best_end = end_y(best), worst_end = end_y(worst);
+    EXPECT_EQ(best_end < worst_end, higher_is_better);  // SVG y grows downwards
+  }
+}
+
 TEST(SvgPlot, TheColourScaleRunsFromBlueToRed) {
   EXPECT_EQ(svg::scale_color(0), "hsl(240,70%,45%)");
   EXPECT_EQ(svg::scale_color(1, 72), "hsl(0,70%,72%)");
