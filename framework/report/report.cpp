@@ -19,6 +19,7 @@
 #include "results/steps_file.hpp"
 #include "results/trials_file.hpp"
 #include "svg_plot.hpp"
+#include "sweep_plots.hpp"
 
 namespace nnlab {
 
@@ -70,9 +71,7 @@ std::vector<svg::Series> metric_series(const Curves::mapped_type& metrics, Measu
   return out;
 }
 
-std::string figure(const std::string& svg, const std::string& caption) {
-  return "<figure>" + svg + "<figcaption>" + svg::escape(caption) + "</figcaption></figure>\n";
-}
+using svg::figure;
 
 /// The minibatch-loss figure (E2, E4): one smoothed line per trial, labelled by `label`.
 std::string steps_figure(const Steps& steps,
@@ -211,8 +210,8 @@ std::string run_report(const Curves& curves, const ExperimentSpec& spec, const S
 }
 
 std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
-                         const std::vector<TrialRecord>& trials, const Steps& steps,
-                         const std::vector<ProbeStat>& probes) {
+                         const std::vector<TrialRecord>& trials, const std::string& trials_path,
+                         const Steps& steps, const std::vector<ProbeStat>& probes) {
   const SearchSpec& search = *spec.search;
   const auto& params = search.space.parameters;
   const bool maximize = search.maximize;
@@ -259,59 +258,26 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
   body += steps_figure(steps, trial_label);
   body += probe_figures(probes, trial_label);
 
-  // Objective per trial.
-  svg::Panel per_trial{
-      .title = "objective per trial", .x_label = "trial", .y_label = search.metric.name()};
-  for (const auto& [state, label, color] :
-       {std::tuple{TrialState::complete, "complete", "#1f77b4"},
-        std::tuple{TrialState::pruned, "pruned (last value)", "#aaaaaa"}}) {
-    svg::Series s;
-    s.label = label;
-    s.points = true;
-    s.color = color;
-    for (const auto& t : trials) {
-      if (t.state == state && t.objective) {
-        s.x.push_back(static_cast<double>(t.trial));
-        s.y.push_back(*t.objective);
-      }
-    }
-    if (!s.x.empty()) per_trial.series.push_back(s);
-  }
-  body += figure(svg::chart(per_trial, 720, 320), "The objective of every trial, in trial order.");
+  // What Optuna's and W&B's users open first: history, importance, slices, contour, EDF,
+  // intermediate values, timeline.
+  body += sweep_figures(SweepData{search, trials, curves}, trials_path);
 
   // Parallel coordinates: each parameter, then the objective.
   std::vector<svg::Axis> axes;
   for (std::size_t i = 0; i < params.size(); ++i) {
+    const ParameterAxis placed = parameter_axis(params[i]);
     svg::Axis axis;
     axis.name = params[i].name;
-    axis.log_axis = params[i].kind == SearchParameter::Kind::log_uniform;
-    bool numeric = params[i].kind != SearchParameter::Kind::categorical;
-    if (!numeric) {
-      // Categorical values that are all numbers plot as numbers.
-      numeric = std::all_of(params[i].choices.begin(), params[i].choices.end(),
-                            [](const std::string& c) { return parse_number(c).has_value(); });
-      if (!numeric) axis.categories = params[i].choices;
-    }
-    for (const auto* t : complete) {
-      const std::string& v = t->values[i];
-      double x = std::nan("");
-      if (!v.empty()) {
-        if (numeric) {
-          x = parse_number(v).value_or(std::nan(""));
-        } else {
-          auto at = std::find(axis.categories.begin(), axis.categories.end(), v);
-          x = static_cast<double>(at - axis.categories.begin());
-        }
-      }
-      axis.values.push_back(x);
-    }
+    axis.log_axis = placed.log_axis;
+    axis.categories = placed.categories;
+    for (const auto* t : complete) axis.values.push_back(axis_position(placed, t->values[i]));
     axes.push_back(axis);
   }
   svg::Axis objective_axis;
   objective_axis.name = search.metric.name();
   for (const auto* t : complete) objective_axis.values.push_back(*t->objective);
   axes.push_back(objective_axis);
-  body += figure(svg::parallel_coordinates(axes, 780, 360),
+  body += figure(svg::parallel_coordinates(axes, 780, 360, maximize),
                  "Parallel coordinates: each line a complete trial, from its parameters to its "
                  "objective (colour: red is best).");
 
@@ -583,7 +549,8 @@ std::string write_report(const std::string& results_dir, const std::string& out_
     const ExperimentSpec spec = parse_experiment(read_text(file), file);
     std::vector<std::string> names;
     for (const auto& p : spec.search->space.parameters) names.push_back(p.name);
-    html = sweep_report(curves, spec, read_trials((dir / "trials.csv").string(), names, false),
+    const std::string trials_path = (dir / "trials.csv").string();
+    html = sweep_report(curves, spec, read_trials(trials_path, names, false), trials_path,
                         read_steps((dir / "steps.csv").string()), probes_in(dir));
   } else if (fs::exists(dir / "experiment.yaml")) {
     const std::string file = (dir / "experiment.yaml").string();

@@ -32,23 +32,55 @@ struct Box {
   double left, top, width, height;
 };
 
-/// Data ranges of a panel's series (x in log10 when log_x).
+/// The value `v` as its axis places it: log10 on a log axis.
+double axis_value(double v, bool log_axis) { return log_axis ? std::log10(v) : v; }
+
+/// " name" when `name` is set: an extra class after an element's own.
+std::string extra_class(const std::string& name) { return name.empty() ? "" : " " + name; }
+
+/// Data ranges of a panel's series, spans and cells (in log10 on a log axis).
 void ranges(const Panel& p, double& x0, double& x1, double& y0, double& y1) {
   x0 = y0 = HUGE_VAL;
   x1 = y1 = -HUGE_VAL;
+  auto take_x = [&](double x) {
+    if (!std::isfinite(x)) return;
+    x0 = std::min(x0, x);
+    x1 = std::max(x1, x);
+  };
+  auto take_y = [&](double y) {
+    if (!std::isfinite(y)) return;
+    y0 = std::min(y0, y);
+    y1 = std::max(y1, y);
+  };
   for (const auto& s : p.series) {
-    for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
-      const double x = p.log_x ? std::log10(s.x[i]) : s.x[i];
-      if (!std::isfinite(x) || !std::isfinite(s.y[i])) continue;
-      x0 = std::min(x0, x);
-      x1 = std::max(x1, x);
-      y0 = std::min(y0, s.y[i]);
-      y1 = std::max(y1, s.y[i]);
+    for (std::size_t i = 0; i < s.x.size(); ++i) {
+      const double x = axis_value(s.x[i], p.log_x);
+      if (s.rug) {  // no y: only where it is along x
+        take_x(x);
+        continue;
+      }
+      if (i >= s.y.size()) break;
+      const double y = axis_value(s.y[i], p.log_y);
+      if (!std::isfinite(x) || !std::isfinite(y)) continue;
+      take_x(x);
+      take_y(y);
     }
+  }
+  for (const auto& span : p.spans) {
+    take_x(axis_value(span.from, p.log_x));
+    take_x(axis_value(span.to, p.log_x));
+    take_y(span.lane - 0.5);
+    take_y(span.lane + 0.5);
+  }
+  for (const auto& cell : p.cells) {
+    take_x(axis_value(cell.x0, p.log_x));
+    take_x(axis_value(cell.x1, p.log_x));
+    take_y(axis_value(cell.y0, p.log_y));
+    take_y(axis_value(cell.y1, p.log_y));
   }
   // Dots on the frame are hard to see: point charts get a margin of 4 % of each span.
   bool points = false;
-  for (const auto& s : p.series) points = points || s.points;
+  for (const auto& s : p.series) points = points || s.points || s.end_marker;
   if (points && std::isfinite(x0) && std::isfinite(y0)) {
     const double dx = 0.04 * std::max(x1 - x0, 1e-9), dy = 0.04 * std::max(y1 - y0, 1e-9);
     x0 -= dx;
@@ -56,6 +88,9 @@ void ranges(const Panel& p, double& x0, double& x1, double& y0, double& y1) {
     y0 -= dy;
     y1 += dy;
   }
+  // A categorical axis shows every category, half a step from the frame.
+  if (!p.x_categories.empty()) x0 = -0.5, x1 = static_cast<double>(p.x_categories.size()) - 0.5;
+  if (!p.y_categories.empty()) y0 = -0.5, y1 = static_cast<double>(p.y_categories.size()) - 0.5;
   if (p.y_range) std::tie(y0, y1) = *p.y_range;
   if (p.x_range) std::tie(x0, x1) = *p.x_range;
   if (!std::isfinite(x0)) x0 = 0, x1 = 1;
@@ -67,15 +102,43 @@ void ranges(const Panel& p, double& x0, double& x1, double& y0, double& y1) {
   }
 }
 
+/// A marker of `shape` centred on (cx, cy), in pixels.
+void marker(std::ostringstream& out, Marker shape, double cx, double cy, const std::string& color,
+            const std::string& css_class, double opacity = 1) {
+  const std::string fade = opacity < 1 ? " opacity=\"" + num(opacity) + "\"" : "";
+  if (shape == Marker::cross) {
+    const double r = 3.2;
+    out << "<path class=\"cross" << extra_class(css_class) << "\" d=\"M" << num(cx - r) << " "
+        << num(cy - r) << "L" << num(cx + r) << " " << num(cy + r) << "M" << num(cx - r) << " "
+        << num(cy + r) << "L" << num(cx + r) << " " << num(cy - r) << "\" stroke=\"" << color
+        << "\" stroke-width=\"1.8\"" << fade << "/>";
+    return;
+  }
+  out << "<circle class=\"point" << extra_class(css_class) << "\" cx=\"" << num(cx) << "\" cy=\""
+      << num(cy) << "\" r=\"2.5\" fill=\"" << color << "\"" << fade << "/>";
+}
+
 /// Axes, ticks, title and the series of `p` inside `box` (SVG elements only).
 void draw(std::ostringstream& out, const Panel& p, const Box& box) {
   double x0, x1, y0, y1;
   ranges(p, x0, x1, y0, y1);
-  const auto x_ticks = nice_ticks(x0, x1, 5);
-  const auto y_ticks = nice_ticks(y0, y1, 5);
-  if (!p.y_range && !y_ticks.empty()) {
-    y0 = std::min(y0, y_ticks.front());
-    y1 = std::max(y1, y_ticks.back());
+  // Ticks with their labels: the categories' names on a categorical axis, else nice numbers.
+  auto ticks = [](const std::vector<std::string>& categories, double low, double high,
+                  bool log_axis) {
+    std::vector<std::pair<double, std::string>> labelled;
+    if (!categories.empty()) {
+      for (std::size_t c = 0; c < categories.size(); ++c)
+        labelled.push_back({static_cast<double>(c), categories[c]});
+      return labelled;
+    }
+    for (double t : nice_ticks(low, high, 5)) labelled.push_back({t, tick_label(t, log_axis)});
+    return labelled;
+  };
+  const auto x_ticks = ticks(p.x_categories, x0, x1, p.log_x);
+  const auto y_ticks = ticks(p.y_categories, y0, y1, p.log_y);
+  if (!p.y_range && p.y_categories.empty() && !y_ticks.empty()) {
+    y0 = std::min(y0, y_ticks.front().first);
+    y1 = std::max(y1, y_ticks.back().first);
   }
   auto sx = [&](double x) { return box.left + (x - x0) / (x1 - x0) * box.width; };
   auto sy = [&](double y) { return box.top + box.height - (y - y0) / (y1 - y0) * box.height; };
@@ -83,19 +146,29 @@ void draw(std::ostringstream& out, const Panel& p, const Box& box) {
   out << "<rect x=\"" << num(box.left) << "\" y=\"" << num(box.top) << "\" width=\""
       << num(box.width) << "\" height=\"" << num(box.height)
       << "\" fill=\"#fff\" stroke=\"#999\" stroke-width=\"0.8\"/>";
-  for (double t : y_ticks) {
+  for (const auto& [t, label] : y_ticks) {
     if (t < y0 - 1e-12 || t > y1 + 1e-12) continue;
     out << "<line x1=\"" << num(box.left) << "\" x2=\"" << num(box.left + box.width) << "\" y1=\""
         << num(sy(t)) << "\" y2=\"" << num(sy(t)) << "\" stroke=\"#eee\"/>";
     out << "<text x=\"" << num(box.left - 4) << "\" y=\"" << num(sy(t) + 3)
-        << "\" font-size=\"9\" text-anchor=\"end\">" << tick_label(t, false) << "</text>";
+        << "\" font-size=\"9\" text-anchor=\"end\">" << escape(label) << "</text>";
   }
-  for (double t : x_ticks) {
+  for (const auto& [t, label] : x_ticks) {
     if (t < x0 - 1e-12 || t > x1 + 1e-12) continue;
     out << "<line x1=\"" << num(sx(t)) << "\" x2=\"" << num(sx(t)) << "\" y1=\"" << num(box.top)
         << "\" y2=\"" << num(box.top + box.height) << "\" stroke=\"#f2f2f2\"/>";
     out << "<text x=\"" << num(sx(t)) << "\" y=\"" << num(box.top + box.height + 11)
-        << "\" font-size=\"9\" text-anchor=\"middle\">" << tick_label(t, p.log_x) << "</text>";
+        << "\" font-size=\"9\" text-anchor=\"middle\">" << escape(label) << "</text>";
+  }
+  // Heat-map cells over the grid lines: the colours are the reading there.
+  for (const Cell& cell : p.cells) {
+    const double left = sx(axis_value(cell.x0, p.log_x)), right = sx(axis_value(cell.x1, p.log_x));
+    const double top = sy(axis_value(cell.y1, p.log_y)), bottom = sy(axis_value(cell.y0, p.log_y));
+    // A quarter pixel of overlap hides the hairline seams anti-aliasing leaves between cells.
+    out << "<rect class=\"cell\" x=\"" << num(std::min(left, right)) << "\" y=\""
+        << num(std::min(top, bottom)) << "\" width=\"" << num(std::fabs(right - left) + 0.25)
+        << "\" height=\"" << num(std::fabs(bottom - top) + 0.25) << "\" fill=\"" << cell.color
+        << "\"/>";
   }
   if (!p.title.empty()) {
     out << "<text x=\"" << num(box.left + box.width / 2) << "\" y=\"" << num(box.top - 5)
@@ -121,6 +194,22 @@ void draw(std::ostringstream& out, const Panel& p, const Box& box) {
     }
     out << "\"/>";
   }
+  for (const Span& span : p.spans) {
+    const double left = sx(axis_value(span.from, p.log_x)),
+                 right = sx(axis_value(span.to, p.log_x));
+    const double top = sy(std::min(span.lane + 0.38, y1)),
+                 bottom = sy(std::max(span.lane - 0.38, y0));
+    out << "<rect class=\"span" << extra_class(span.css_class) << "\" x=\""
+        << num(std::min(left, right)) << "\" y=\"" << num(top) << "\" width=\""
+        << num(std::max(std::fabs(right - left), 1.0)) << "\" height=\""
+        << num(std::max(bottom - top, 1.0)) << "\" fill=\""
+        << (span.color.empty() ? palette(0) : span.color) << "\"";
+    if (span.tooltip.empty()) {
+      out << "/>";
+    } else {
+      out << "><title>" << escape(span.tooltip) << "</title></rect>";
+    }
+  }
   for (std::size_t i = 0; i < p.series.size(); ++i) {
     const Series& s = p.series[i];
     const std::string color = s.color.empty() ? palette(i) : s.color;
@@ -134,24 +223,41 @@ void draw(std::ostringstream& out, const Panel& p, const Box& box) {
       }
       continue;
     }
+    if (s.rug) {
+      // Just inside the bottom edge, where the worst values of a maximized objective sit.
+      for (double v : s.x) {
+        const double x = axis_value(v, p.log_x);
+        if (!std::isfinite(x)) continue;
+        marker(out, s.marker, sx(std::clamp(x, x0, x1)), box.top + box.height - 5, color,
+               s.css_class, s.opacity);
+      }
+      continue;
+    }
     std::ostringstream points;
     std::size_t n = 0;
+    double last_x = 0, last_y = 0;
     for (std::size_t k = 0; k < s.x.size() && k < s.y.size(); ++k) {
-      const double x = p.log_x ? std::log10(s.x[k]) : s.x[k];
-      if (!std::isfinite(x) || !std::isfinite(s.y[k])) continue;
-      const double y = std::clamp(s.y[k], y0, y1);
+      const double x = axis_value(s.x[k], p.log_x), y_value = axis_value(s.y[k], p.log_y);
+      if (!std::isfinite(x) || !std::isfinite(y_value)) continue;
+      const double y = std::clamp(y_value, y0, y1);
       if (s.points) {
-        out << "<circle class=\"point\" cx=\"" << num(sx(x)) << "\" cy=\"" << num(sy(y))
-            << "\" r=\"2.5\" fill=\"" << color << "\"/>";
+        marker(out, s.marker, sx(x), sy(y), color, s.css_class, s.opacity);
       } else {
+        // A step holds the previous value up to this x before it moves to the new one.
+        if (s.step && n > 0) points << " " << num(sx(x)) << "," << num(sy(last_y));
         points << (n ? " " : "") << num(sx(x)) << "," << num(sy(y));
       }
+      last_x = x;
+      last_y = y;
       ++n;
     }
     if (!s.points && n > 0) {
-      out << "<polyline class=\"series\" data-label=\"" << escape(s.label) << "\" points=\""
-          << points.str() << "\" fill=\"none\" stroke=\"" << color << "\" stroke-width=\"1.4\""
-          << (s.dashed ? " stroke-dasharray=\"4 3\"" : "") << "/>";
+      out << "<polyline class=\"series" << extra_class(s.css_class) << "\" data-label=\""
+          << escape(s.label) << "\" points=\"" << points.str() << "\" fill=\"none\" stroke=\""
+          << color << "\" stroke-width=\"" << (s.step ? "2" : "1.4") << "\""
+          << (s.dashed ? " stroke-dasharray=\"4 3\"" : "")
+          << (s.opacity < 1 ? " stroke-opacity=\"" + num(s.opacity) + "\"" : "") << "/>";
+      if (s.end_marker) marker(out, s.marker, sx(last_x), sy(last_y), color, s.css_class);
     }
   }
   out << "</g>";
@@ -160,13 +266,20 @@ void draw(std::ostringstream& out, const Panel& p, const Box& box) {
 void legend(std::ostringstream& out, const std::vector<Series>& series, double left, double top) {
   double x = left;
   for (std::size_t i = 0; i < series.size(); ++i) {
-    const std::string color = series[i].color.empty() ? palette(i) : series[i].color;
-    out << "<line x1=\"" << num(x) << "\" x2=\"" << num(x + 18) << "\" y1=\"" << num(top)
-        << "\" y2=\"" << num(top) << "\" stroke=\"" << color << "\" stroke-width=\"2\""
-        << (series[i].dashed ? " stroke-dasharray=\"4 3\"" : "") << "/>";
+    const Series& s = series[i];
+    if (!s.in_legend) continue;
+    const std::string color = s.color.empty() ? palette(i) : s.color;
+    if (s.points || s.rug) {
+      marker(out, s.marker, x + 9, top, color, "legend");
+    } else {
+      out << "<line x1=\"" << num(x) << "\" x2=\"" << num(x + 18) << "\" y1=\"" << num(top)
+          << "\" y2=\"" << num(top) << "\" stroke=\"" << color << "\" stroke-width=\"2\""
+          << (s.dashed ? " stroke-dasharray=\"4 3\"" : "") << "/>";
+      if (s.end_marker) marker(out, s.marker, x + 14, top, color, "legend");
+    }
     out << "<text x=\"" << num(x + 22) << "\" y=\"" << num(top + 3) << "\" font-size=\"10\">"
-        << escape(series[i].label) << "</text>";
-    x += 36 + 6.5 * static_cast<double>(series[i].label.size());
+        << escape(s.label) << "</text>";
+    x += 36 + 6.5 * static_cast<double>(s.label.size());
   }
 }
 
@@ -217,6 +330,17 @@ std::vector<std::array<double, 4>> contour(const std::vector<double>& xs,
   return segments;
 }
 
+std::string scale_color(double t, int lightness) {
+  char color[48];
+  std::snprintf(color, sizeof color, "hsl(%d,70%%,%d%%)",
+                static_cast<int>(std::lround(240 - 240 * std::clamp(t, 0.0, 1.0))), lightness);
+  return color;
+}
+
+std::string figure(const std::string& svg, const std::string& caption) {
+  return "<figure>" + svg + "<figcaption>" + escape(caption) + "</figcaption></figure>\n";
+}
+
 std::string palette(std::size_t i) {
   static const char* colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                                  "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
@@ -264,7 +388,8 @@ std::vector<double> nice_ticks(double low, double high, int count) {
 std::string chart(const Panel& panel, double width, double height, bool with_legend) {
   std::ostringstream out;
   out << open_svg(width, height);
-  const Box box{50, 22, width - 62, height - (with_legend ? 70 : 52)};
+  const Box box{50 + panel.label_width, 22, width - 62 - panel.label_width,
+                height - (with_legend ? 70 : 52)};
   draw(out, panel, box);
   if (with_legend) legend(out, panel.series, box.left, height - 10);
   out << "</svg>";
@@ -287,7 +412,8 @@ std::string small_multiples(const std::vector<Panel>& panels, int columns, doubl
   return out.str();
 }
 
-std::string parallel_coordinates(const std::vector<Axis>& axes, double width, double height) {
+std::string parallel_coordinates(const std::vector<Axis>& axes, double width, double height,
+                                 bool higher_is_better) {
   std::ostringstream out;
   out << open_svg(width, height);
   if (axes.size() < 2) {
@@ -322,16 +448,16 @@ std::string parallel_coordinates(const std::vector<Axis>& axes, double width, do
   // Lines first, worst to best, so the best are drawn on top.
   std::vector<std::size_t> order(rows);
   for (std::size_t r = 0; r < rows; ++r) order[r] = r;
+  const double sign = higher_is_better ? 1 : -1;
   std::sort(order.begin(), order.end(), [&](auto a, auto b) {
-    const double va = axes[last].values[a], vb = axes[last].values[b];
+    const double va = sign * axes[last].values[a], vb = sign * axes[last].values[b];
     return (std::isfinite(va) ? va : -HUGE_VAL) < (std::isfinite(vb) ? vb : -HUGE_VAL);
   });
   for (std::size_t r : order) {
     const double objective = axes[last].values[r];
     if (!std::isfinite(objective)) continue;
     const double t = (objective - lo[last]) / (hi[last] - lo[last]);
-    char color[32];
-    std::snprintf(color, sizeof color, "hsl(%d,70%%,45%%)", static_cast<int>(240 - 240 * t));
+    const std::string color = scale_color(higher_is_better ? t : 1 - t);
     std::ostringstream points;
     std::size_t n = 0;
     for (std::size_t a = 0; a < axes.size(); ++a) {

@@ -2,10 +2,13 @@
 #include "report.hpp"
 
 #include <regex>
+#include <sstream>
 
 #include "data.hpp"
 #include "optimizer_paths.hpp"
 #include "probe.hpp"
+#include "results/curves_file.hpp"
+#include "results/trials_file.hpp"
 #include "runner.hpp"
 #include "sweep.hpp"
 #include "test_support.hpp"
@@ -21,6 +24,29 @@ std::size_t count(const std::string& text, const std::string& what) {
 }
 
 using test::slurp;
+
+/// The figure whose caption starts with `caption` (its SVG and caption), or "" when none does.
+std::string figure_with(const std::string& html, const std::string& caption) {
+  const auto at = html.find("<figcaption>" + caption);
+  if (at == std::string::npos) return "";
+  const auto start = html.rfind("<figure>", at);
+  return html.substr(start, html.find("</figure>", at) - start);
+}
+
+/// The (x, y) pixels of the polyline of class `css` in `svg`.
+std::vector<std::pair<double, double>> polyline_of(const std::string& svg, const std::string& css) {
+  std::vector<std::pair<double, double>> out;
+  const auto at = svg.find("class=\"series " + css + "\"");
+  if (at == std::string::npos) return out;
+  const auto from = svg.find("points=\"", at) + 8;
+  std::istringstream in(svg.substr(from, svg.find('"', from) - from));
+  std::string pair;
+  while (in >> pair) {
+    const auto comma = pair.find(',');
+    out.push_back({std::stod(pair.substr(0, comma)), std::stod(pair.substr(comma + 1))});
+  }
+  return out;
+}
 
 TEST(Report, ARunGetsAccuracyAndLossPerEpoch) {
   test::TempDir dir;
@@ -47,12 +73,27 @@ TEST(Report, ASweepWithACategoricalParameterComparesItPanelByPanel) {
       "  objective: {metric: train_acc, mode: max}\n"
       "  space:\n"
       "    optimizer.lr: {distribution: log_uniform, min: 0.01, max: 0.1, grid: 4}\n"
-      "    optimizer.kind: {values: [sgd, momentum]}\n";
+      "    optimizer.kind: {values: [sgd, momentum]}\n"
+      "execution: {parallel_trials: 2}\n";
   SweepOptions options;
   options.out_dir = dir.file("sweep");
   run_sweep(parse_experiment(yaml, "s.yaml"), test::builtin_host(), options);
   const std::string html = slurp(write_report(dir.file("sweep"), dir.file("r.html")));
-  EXPECT_EQ(count(html, "<svg"), 3u);  // objective per trial, parallel coordinates, panels
+  // History, importance, slices, EDF, intermediate values, timeline, parallel coordinates, panels;
+  // no contour: one numeric parameter.
+  EXPECT_EQ(count(html, "<svg"), 8u);
+  EXPECT_NE(html.find("Contour of the two most important parameters: skipped, the space has "
+                      "fewer than 2 numeric parameters."),
+            std::string::npos);
+  // The timeline: a bar per trial, on at most the 2 slots the sweep ran.
+  const std::string timeline = figure_with(html, "Each trial a bar");
+  EXPECT_EQ(count(timeline, "class=\"span complete\""), 8u);
+  EXPECT_GE(count(timeline, ">slot "), 1u);
+  EXPECT_LE(count(timeline, ">slot "), 2u);
+  // A categorical parameter's slice panel names its values on the x axis.
+  const std::string slices = figure_with(html, "Slice plots");
+  EXPECT_EQ(count(slices, "class=\"panel\""), 2u);
+  EXPECT_NE(slices.find(">momentum</text>"), std::string::npos);
   EXPECT_EQ(count(html, "class=\"trial\""), 8u);  // one line per complete trial
   EXPECT_EQ(count(html, "class=\"axis\""), 3u);   // lr, kind, train_acc
   // 4 panels (one per lr) of the objective metric, each with an sgd and a momentum line.
@@ -105,6 +146,107 @@ TEST(Report, ARandomSweepShowsTheTopTrialsCurves) {
   EXPECT_EQ(count(panels, "class=\"panel\""), 20u);  // the best 20 of 24, a 4 x 5 grid
   EXPECT_EQ(count(panels, "data-label=\"test_acc\""), 20u);
   EXPECT_NE(html.find("<figcaption>Accuracy per epoch of the best 20 trials"), std::string::npos);
+  EXPECT_NE(html.find("Contour of the two most important parameters: skipped"), std::string::npos);
+}
+
+TEST(Report, ASweepMarksFailedAndPrunedTrialsInEveryFigure) {
+  // Learning rates from 1e10 up diverge and fail with 'nan'; the median rule prunes the weak; one
+  // trial at a time, so the pruner's decisions and the states are the same on every run.
+  test::TempDir dir;
+  std::string yaml = test::synthetic_experiment("marked") +
+                     "search:\n"
+                     "  kind: random\n"
+                     "  trials: 20\n"
+                     "  pruner: {kind: median}\n"
+                     "  objective: {metric: test_acc, mode: max}\n"
+                     "  space:\n"
+                     "    optimizer.lr: {distribution: log_uniform, min: 1.0e-3, max: 1.0e+12}\n"
+                     "    model.layers[0].body[0].units: {distribution: int, min: 4, max: 32, "
+                     "step: 4}\n"
+                     "execution: {parallel_trials: 1}\n";
+  yaml.replace(yaml.find("epochs: 5"), 9, "epochs: 8");
+  SweepOptions options;
+  options.out_dir = dir.file("sweep");
+  run_sweep(parse_experiment(yaml, "s.yaml"), test::builtin_host(), options);
+  const auto trials = read_trials(dir.file("sweep") + "/trials.csv",
+                                  {"optimizer.lr", "model.layers[0].body[0].units"});
+  std::size_t complete = 0, pruned = 0, failed = 0, failed_with_curve = 0;
+  const Curves curves = read_curves(dir.file("sweep") + "/curves.csv");
+  for (const auto& t : trials) {
+    complete += t.state == TrialState::complete;
+    pruned += t.state == TrialState::pruned;
+    failed += t.state == TrialState::failed;
+    failed_with_curve += t.state == TrialState::failed && curves.count(t.trial);
+  }
+  ASSERT_GE(complete, 4u);
+  ASSERT_GE(pruned, 1u);
+  ASSERT_GE(failed, 1u);
+  const std::string html = slurp(write_report(dir.file("sweep")));
+
+  // Optimization history: a dot per complete and pruned trial, a cross per failed one, and the
+  // best-so-far line never goes down (SVG y grows downwards: it never goes up on the page).
+  const std::string history = figure_with(html, "Optimization history");
+  ASSERT_FALSE(history.empty());
+  EXPECT_EQ(count(history, "class=\"point complete\""), complete);
+  EXPECT_EQ(count(history, "class=\"point pruned\""), pruned);
+  EXPECT_EQ(count(history, "class=\"cross fail\""), failed);
+  EXPECT_NE(history.find(">FAIL (no value)</text>"), std::string::npos);  // in the legend
+  const auto best = polyline_of(history, "best-so-far");
+  ASSERT_GE(best.size(), 2 * complete - 1);
+  for (std::size_t k = 1; k < best.size(); ++k) {
+    EXPECT_LE(best[k].second, best[k - 1].second + 1e-9) << k;
+    EXPECT_GE(best[k].first, best[k - 1].first) << k;
+  }
+
+  // Slices: a panel per parameter, every trial in each (both parameters are always active).
+  const std::string slices = figure_with(html, "Slice plots");
+  EXPECT_EQ(count(slices, "class=\"panel\""), 2u);
+  EXPECT_EQ(count(slices, "class=\"point complete\""), 2 * complete);
+  EXPECT_EQ(count(slices, "class=\"cross fail\""), 2 * failed);
+  EXPECT_NE(slices.find(">1e+05</text>"), std::string::npos);  // lr on a log axis: decade ticks
+
+  // Importance: a bar per parameter, lr (the diverging one) on top.
+  const std::string importance = figure_with(html, "Parameter importance");
+  EXPECT_EQ(count(importance, "class=\"span importance\""), 2u);
+  EXPECT_NE(importance.find("over " + std::to_string(complete) + " complete trials"),
+            std::string::npos);
+
+  // Contour of the two: a 40 x 40 heat map, every trial a mark on it.
+  const std::string contour = figure_with(html, "Contour of the objective");
+  EXPECT_EQ(count(contour, "class=\"cell\""), 1600u);
+  EXPECT_EQ(count(contour, "class=\"point complete\""), complete);
+  EXPECT_EQ(count(contour, "class=\"point pruned\""), pruned);
+  EXPECT_EQ(count(contour, "class=\"cross fail\""), failed);
+
+  // EDF: from 0 at the lowest objective to 1 at the highest (the panel's top edge).
+  const std::string edf = figure_with(html, "Empirical distribution");
+  const auto steps = polyline_of(edf, "edf");
+  ASSERT_GE(steps.size(), 2u);
+  std::smatch frame;
+  ASSERT_TRUE(std::regex_search(edf, frame,
+                                std::regex("<rect x=\"[-0-9.]+\" y=\"([-0-9.]+)\" width=\"[-0-9."
+                                           "]+\" height=\"([-0-9.]+)\"")));
+  const double top = std::stod(frame[1]), bottom = top + std::stod(frame[2]);
+  EXPECT_NEAR(steps.back().second, top, 0.01);              // 1
+  EXPECT_NEAR(steps.front().second, bottom, 0.01);          // 0
+  EXPECT_EQ(count(edf, "class=\"point pruned\""), pruned);  // their last values, along the bottom
+  EXPECT_NE(edf.find("FAIL (" + std::to_string(failed) + ", no value, not counted)"),
+            std::string::npos);
+
+  // Intermediate values: a curve per trial that has one; pruned ones end in a grey dot, failed
+  // ones (diverged: they keep their curve up to the blow-up) in a red cross.
+  const std::string curves_figure = figure_with(html, "Intermediate values");
+  EXPECT_EQ(count(curves_figure, "class=\"series complete\""), complete);
+  EXPECT_EQ(count(curves_figure, "class=\"series pruned\""), pruned);
+  EXPECT_EQ(count(curves_figure, "class=\"point pruned\""), pruned);
+  EXPECT_EQ(count(curves_figure, "class=\"cross fail\""), failed_with_curve);
+
+  // Timeline: one bar per trial in its state's colour, on the single slot.
+  const std::string timeline = figure_with(html, "Each trial a bar");
+  EXPECT_EQ(count(timeline, "class=\"span complete\""), complete);
+  EXPECT_EQ(count(timeline, "class=\"span pruned\""), pruned);
+  EXPECT_EQ(count(timeline, "class=\"span fail\""), failed);
+  EXPECT_EQ(count(timeline, ">slot "), 1u);
 }
 
 TEST(Report, OptimizerPathsAreDrawnOverTheObjectivesContours) {
