@@ -11,6 +11,7 @@
 
 #include "experiment.hpp"
 #include "nnlab/error.hpp"
+#include "pareto_plot.hpp"
 #include "plugin_host.hpp"
 #include "results/csv.hpp"
 #include "results/curves_file.hpp"
@@ -245,6 +246,7 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
     body += std::string("<td>") + objective + "</td></tr>\n";
   }
   body += "</table>\n";
+  body += pareto_front_figure(search, trials);
   // A trial as its parameter values ("sgd, 0.01"), for legends.
   const auto trial_label = [&](std::int64_t trial) {
     std::string label;
@@ -583,7 +585,10 @@ std::string write_report(const std::string& results_dir, const std::string& out_
     const ExperimentSpec spec = parse_experiment(read_text(file), file);
     std::vector<std::string> names;
     for (const auto& p : spec.search->space.parameters) names.push_back(p.name);
-    html = sweep_report(curves, spec, read_trials((dir / "trials.csv").string(), names, false),
+    std::vector<std::string> objectives;
+    for (const auto& o : spec.search->objectives) objectives.push_back(o.measure.name());
+    html = sweep_report(curves, spec,
+                        read_trials((dir / "trials.csv").string(), names, false, objectives),
                         read_steps((dir / "steps.csv").string()), probes_in(dir));
   } else if (fs::exists(dir / "experiment.yaml")) {
     const std::string file = (dir / "experiment.yaml").string();
