@@ -12,8 +12,15 @@ std::string pareto_front_figure(const SearchSpec& search, const std::vector<Tria
   const std::vector<Direction> directions = {
       search.objectives[0].maximize ? Direction::maximize : Direction::minimize,
       search.objectives[1].maximize ? Direction::maximize : Direction::minimize};
-  svg::Series all{.label = "trial", .color = "#aaaaaa", .points = true};
-  svg::Series front{.label = "Pareto-optimal", .color = "#d62728", .points = true};
+  svg::Series all, front, steps;
+  all.label = "trial";
+  all.color = "#aaaaaa";
+  all.points = true;
+  front.label = "Pareto-optimal";
+  front.color = "#d62728";
+  front.points = true;
+  steps.label = "front";
+  steps.color = "#d62728";
   ObjectivePoints points;
   for (const auto& t : trials) {
     if (t.state != TrialState::complete || t.objectives.size() < 2) continue;
@@ -35,7 +42,6 @@ std::string pareto_front_figure(const SearchSpec& search, const std::vector<Tria
     return minimized_points[a] < minimized_points[b];
   });
   // The staircase: from each point across to the next one's first objective, then to it.
-  svg::Series steps{.label = "front", .color = "#d62728"};
   for (std::size_t i = 0; i < order.size(); ++i) {
     const auto& p = points[order[i]];
     if (i > 0) {

@@ -587,9 +587,10 @@ std::string write_report(const std::string& results_dir, const std::string& out_
     for (const auto& p : spec.search->space.parameters) names.push_back(p.name);
     std::vector<std::string> objectives;
     for (const auto& o : spec.search->objectives) objectives.push_back(o.measure.name());
-    html = sweep_report(curves, spec,
-                        read_trials((dir / "trials.csv").string(), names, false, objectives),
-                        read_steps((dir / "steps.csv").string()), probes_in(dir));
+    auto trials = read_trials((dir / "trials.csv").string(), names, false, objectives);
+    if (!objectives.empty()) use_objective(trials, spec.search->metric_objective());
+    html = sweep_report(curves, spec, trials, read_steps((dir / "steps.csv").string()),
+                        probes_in(dir));
   } else if (fs::exists(dir / "experiment.yaml")) {
     const std::string file = (dir / "experiment.yaml").string();
     html = run_report(curves, parse_experiment(read_text(file), file),

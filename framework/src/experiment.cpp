@@ -910,6 +910,13 @@ ExperimentSpec parse_experiment(const std::string& yaml_text, const std::string&
   return spec;
 }
 
+std::optional<std::size_t> SearchSpec::metric_objective() const {
+  for (std::size_t i = 0; i < objectives.size(); ++i) {
+    if (std::holds_alternative<Metric>(objectives[i].measure.what)) return i;
+  }
+  return std::nullopt;
+}
+
 std::string without_search(const std::string& yaml_text) {
   YAML::Node root = YAML::Load(yaml_text);
   root.remove("search");

@@ -128,6 +128,11 @@ struct SearchSpec {
   /// are ranked by Pareto dominance. `metric` and `maximize` are then the first evaluation
   /// metric's among them (best_epoch and the curves' plots follow it), or stay at their defaults.
   std::vector<SearchObjective> objectives;
+  /// Multi-objective: the index in `objectives` of the one `metric` is (the first evaluation
+  /// metric), which the views of a single objective (the report's per-trial figures, `nnlab
+  /// importance`, `nnlab trials --sort objective`) show; none when every objective is a run
+  /// measure.
+  std::optional<std::size_t> metric_objective() const;
   SearchSpace space;
   std::vector<SearchTarget> targets;  ///< every path of every parameter
   SourceLocation where;

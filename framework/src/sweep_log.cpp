@@ -10,7 +10,9 @@ namespace nnlab {
 namespace fs = std::filesystem;
 
 TrialResult result_of(const TrialRecord& record, const Assignment& assignment) {
-  return {record.trial, assignment, record.state, record.objective.value_or(0), record.objectives};
+  return {record.trial, assignment, record.state,
+          record.objectives.empty() ? record.objective.value_or(0) : record.objectives.front(),
+          record.objectives};
 }
 
 namespace {
@@ -126,10 +128,18 @@ void SweepLog::open(const std::function<std::string(std::int64_t)>& best_yaml) {
     if (multi_objective()) {
       // The flags and pareto/ are checked anew: a kill may have come between a row and its file.
       rows_ = std::move(kept_rows);
-      for (const auto& entry : fs::directory_iterator(pareto_dir_, ec)) {
-        const std::string name = entry.path().filename().string();
-        if (name.starts_with("trial_") && name.ends_with(".yaml")) {
-          pareto_files_.insert(std::strtoll(name.c_str() + 6, nullptr, 10));
+      std::vector<fs::path> files;
+      for (const auto& entry : fs::directory_iterator(pareto_dir_, ec))
+        files.push_back(entry.path());
+      for (const auto& file : files) {
+        const std::string name = file.filename().string();
+        if (!name.starts_with("trial_") || !name.ends_with(".yaml")) continue;
+        const std::int64_t k = std::strtoll(name.c_str() + 6, nullptr, 10);
+        // A trial that runs again writes its file again if it makes the front.
+        if (kept_.count(k)) {
+          pareto_files_.insert(k);
+        } else {
+          fs::remove(file, ec);
         }
       }
       for (const auto& r : rows_) {
@@ -162,7 +172,6 @@ void SweepLog::record(const TrialOutcome& out, const Assignment& assignment, std
   }
   r.objective = out.objective;
   r.objectives = out.objectives;
-  if (!r.objectives.empty()) r.objective = r.objectives.front();
   r.best_epoch = out.best_epoch;
   r.last_epoch = out.last_epoch;
   r.updates = out.updates;

@@ -32,10 +32,8 @@ std::string trials_table(const SweepFolder& folder, const TrialsTableOptions& op
                                      : failed)++;
     if (!options.state || t.state == *options.state) rows.push_back(&t);
   }
-  // A multi-objective sweep sorts by its first objective (`objective` holds it).
-  const bool maximize =
-      search.objectives.empty() ? search.maximize : search.objectives.front().maximize;
-  const auto better = [&](double a, double b) { return maximize ? a > b : a < b; };
+  // A multi-objective sweep sorts by its first evaluation metric (`objective` holds it).
+  const auto better = [&](double a, double b) { return search.maximize ? a > b : a < b; };
   std::stable_sort(rows.begin(), rows.end(), [&](const TrialRecord* a, const TrialRecord* b) {
     switch (options.sort) {
       case TrialsSort::objective:

@@ -141,8 +141,8 @@ TEST(Pareto, HypervolumeOfHandCheckedStaircases) {
   const std::vector<double> reference = {4, 4};
   // One point: a rectangle.
   EXPECT_DOUBLE_EQ(hypervolume({{1, 2}}, reference), 3 * 2);
-  // A staircase of three: (4-1)(4-3) + (4-2)(3-2) + (4-3)(2-1) as strips = 3 + 2 + 1... seen
-  // from the union of rectangles: 3*1 + 2*2 + 1*3 - overlaps = 6.
+  // A staircase of three, in horizontal strips: y in [3, 4] from x = 1, [2, 3] from x = 2, [1, 2]
+  // from x = 3: 3 + 2 + 1.
   EXPECT_DOUBLE_EQ(hypervolume({{1, 3}, {2, 2}, {3, 1}}, reference), 6);
   // Dominated points, duplicates and points beyond the reference add nothing.
   EXPECT_DOUBLE_EQ(hypervolume({{1, 3}, {2, 2}, {3, 1}, {3, 3}, {2, 2}, {5, 0}}, reference), 6);

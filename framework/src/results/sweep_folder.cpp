@@ -33,6 +33,8 @@ SweepFolder read_sweep_folder(const std::string& dir) {
   for (const auto& o : folder_read.spec.search->objectives) objectives.push_back(o.measure.name());
   folder_read.trials =
       read_trials(folder_read.trials_path, folder_read.parameters, false, objectives);
+  if (!objectives.empty())
+    use_objective(folder_read.trials, folder_read.spec.search->metric_objective());
   return folder_read;
 }
 

@@ -66,6 +66,13 @@ std::vector<std::string> trials_columns(const std::vector<std::string>& paramete
   return columns;
 }
 
+void use_objective(std::vector<TrialRecord>& records, std::optional<std::size_t> index) {
+  for (auto& r : records) {
+    r.objective.reset();
+    if (index && *index < r.objectives.size()) r.objective = r.objectives[*index];
+  }
+}
+
 bool mark_pareto(std::vector<TrialRecord>& records, std::span<const Direction> directions) {
   ObjectivePoints points;
   std::vector<std::size_t> index;
@@ -160,7 +167,6 @@ std::vector<TrialRecord> read_trials(const std::string& path,
       }
       if (!r.objectives.empty() && r.objectives.size() != m)
         f.fail(first, "expected a value in every objective column, or in none");
-      if (!r.objectives.empty()) r.objective = r.objectives.front();
       const std::string flag = f.text(first + m);
       if (flag != "true" && flag != "false")
         f.fail(first + m, "expected true or false, got '" + flag + "'");

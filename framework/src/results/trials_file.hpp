@@ -25,7 +25,7 @@ struct TrialRecord {
   std::string fail_reason;  ///< for a failed trial: "nan", or "exception: <message>"
   std::uint64_t seed = 0;
   std::vector<std::string> values;  ///< one per searched parameter; empty when inactive
-  std::optional<double> objective;  ///< multi-objective: objectives.front(), not a column
+  std::optional<double> objective;  ///< multi-objective: not a column (see use_objective)
   /// A multi-objective sweep's values, one per objective (empty when the trial has none).
   std::vector<double> objectives;
   /// Multi-objective: a complete trial no other complete trial dominates (so far).
@@ -64,6 +64,10 @@ class TrialsWriter {
 std::vector<TrialRecord> read_trials(const std::string& path,
                                      const std::vector<std::string>& parameters, bool repair = true,
                                      const std::vector<std::string>& objectives = {});
+
+/// A multi-objective sweep's rows as a single objective's views read them: `objective` set to
+/// objectives[index] (SearchSpec::metric_objective), or unset when `index` is none.
+void use_objective(std::vector<TrialRecord>& records, std::optional<std::size_t> index);
 
 /// Sets each record's `pareto` flag: complete trials with objectives that no other such trial
 /// dominates under `directions`. Returns whether any flag changed.
