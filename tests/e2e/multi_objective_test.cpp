@@ -9,6 +9,8 @@
 
 #include "cli.hpp"
 #include "nnlab/pareto.hpp"
+#include "pareto_plot.hpp"
+#include "report.hpp"
 #include "results/trials_file.hpp"
 #include "runner.hpp"
 #include "sweep.hpp"
@@ -231,6 +233,22 @@ TEST(MultiObjective, TrialsCliShowsEachObjectiveAndTheFront) {
   EXPECT_NE(cli.out.find("objectives val_acc (max) params (min)"), std::string::npos) << cli.out;
   EXPECT_NE(cli.out.find("on the Pareto front (*)"), std::string::npos) << cli.out;
   EXPECT_NE(cli.out.find("val_acc  params  pareto"), std::string::npos) << cli.out;
+}
+
+TEST(MultiObjective, TheReportDrawsTheParetoFront) {
+  test::TempDir dir;
+  const std::string out = dir.file("out");
+  sweep(multi_yaml("random", 6), out);
+  std::int64_t front = 0;
+  for (const auto& t : trials_of(out)) front += t.pareto;
+  const std::string html = test::slurp(write_report(out));
+  EXPECT_NE(html.find("Pareto front"), std::string::npos);
+  EXPECT_NE(html.find("the " + std::to_string(front) + " Pareto-optimal ones in red"),
+            std::string::npos);
+  EXPECT_NE(html.find("val_acc (max)"), std::string::npos);
+  EXPECT_NE(html.find("params (min)"), std::string::npos);
+  // A single-objective sweep's report has no such figure.
+  EXPECT_EQ(pareto_front_figure(SearchSpec{}, {}), "");
 }
 
 }  // namespace
