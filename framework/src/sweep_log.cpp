@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "nnlab/error.hpp"
+#include "nnlab/pareto.hpp"
 #include "results/csv.hpp"
 
 namespace nnlab {
@@ -230,13 +231,31 @@ void SweepLog::rewrite_trials(const std::vector<TrialRecord>& rows) {
 
 void SweepLog::update_pareto(const TrialRecord* added,
                              const std::function<std::string(std::int64_t)>& yaml) {
-  const std::size_t earlier = rows_.size();
-  if (added) rows_.push_back(*added);
-  std::vector<bool> before;
-  for (std::size_t i = 0; i < earlier; ++i) before.push_back(rows_[i].pareto);
-  mark_pareto(rows_, directions_);
   bool earlier_changed = false;
-  for (std::size_t i = 0; i < earlier; ++i) earlier_changed |= before[i] != rows_[i].pareto;
+  if (added) {
+    // Only the new trial can change the front: it joins unless a trial on the front dominates
+    // it, and then leaves off the ones it dominates. O(front) per trial, not O(trials^2).
+    rows_.push_back(*added);
+    TrialRecord& r = rows_.back();
+    r.pareto = false;
+    if (r.state == TrialState::complete && r.objectives.size() == directions_.size()) {
+      const std::vector<double> point = minimized(r.objectives, directions_);
+      bool dominated = false;
+      for (std::size_t i = 0; i + 1 < rows_.size() && !dominated; ++i) {
+        dominated =
+            rows_[i].pareto && dominates(minimized(rows_[i].objectives, directions_), point);
+      }
+      r.pareto = !dominated;
+      for (std::size_t i = 0; i + 1 < rows_.size() && r.pareto; ++i) {
+        if (rows_[i].pareto && dominates(point, minimized(rows_[i].objectives, directions_))) {
+          rows_[i].pareto = false;
+          earlier_changed = true;
+        }
+      }
+    }
+  } else {
+    earlier_changed = mark_pareto(rows_, directions_);
+  }
   // An append keeps trials.csv a file of rows; only a trial that pushes an earlier one off the
   // front makes it rewrite a flag, and then the file is replaced whole (renamed, as best.yaml).
   if (earlier_changed || (!added && !trials_)) {
