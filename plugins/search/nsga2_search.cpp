@@ -87,7 +87,11 @@ class Nsga2 final : public SearchStrategy {
   /// none before generation 0 is complete.
   std::pair<std::int64_t, std::vector<std::int64_t>> parent_population() const {
     std::map<std::int64_t, std::vector<std::int64_t>> members;
-    for (const auto& [trial, individual] : told_) members[generation_.at(trial)].push_back(trial);
+    for (const auto& [trial, individual] : told_) {
+      // A result of a trial this strategy never proposed has no generation: it is left out.
+      if (const auto g = generation_.find(trial); g != generation_.end())
+        members[g->second].push_back(trial);
+    }
     std::int64_t generation = -1;
     std::vector<std::int64_t> elite;
     for (;;) {
