@@ -319,8 +319,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
     std::printf("; best %s %.4f (trial %lld)", spec.search->metric.name().c_str(), s.best_objective,
                 static_cast<long long>(s.best_trial));
   }
-  std::printf("\nresults: %s/trials.csv, %s/curves.csv, %s/best.yaml\n", s.out_dir.c_str(),
-              s.out_dir.c_str(), s.out_dir.c_str());
+  if (s.pareto >= 0) std::printf("; %lld on the Pareto front", static_cast<long long>(s.pareto));
+  std::printf("\nresults: %s/trials.csv, %s/curves.csv, %s/%s\n", s.out_dir.c_str(),
+              s.out_dir.c_str(), s.out_dir.c_str(), s.pareto >= 0 ? "pareto/" : "best.yaml");
   return 0;
 }
 

@@ -11,6 +11,7 @@
 
 #include "experiment.hpp"
 #include "nnlab/error.hpp"
+#include "pareto_plot.hpp"
 #include "plugin_host.hpp"
 #include "results/csv.hpp"
 #include "results/curves_file.hpp"
@@ -244,6 +245,7 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
     body += std::string("<td>") + objective + "</td></tr>\n";
   }
   body += "</table>\n";
+  body += pareto_front_figure(search, trials);
   // A trial as its parameter values ("sgd, 0.01"), for legends.
   const auto trial_label = [&](std::int64_t trial) {
     std::string label;
@@ -550,8 +552,12 @@ std::string write_report(const std::string& results_dir, const std::string& out_
     std::vector<std::string> names;
     for (const auto& p : spec.search->space.parameters) names.push_back(p.name);
     const std::string trials_path = (dir / "trials.csv").string();
-    html = sweep_report(curves, spec, read_trials(trials_path, names, false), trials_path,
-                        read_steps((dir / "steps.csv").string()), probes_in(dir));
+    std::vector<std::string> objectives;
+    for (const auto& o : spec.search->objectives) objectives.push_back(o.measure.name());
+    auto trials = read_trials(trials_path, names, false, objectives);
+    if (!objectives.empty()) use_objective(trials, spec.search->metric_objective());
+    html = sweep_report(curves, spec, trials, trials_path, read_steps((dir / "steps.csv").string()),
+                        probes_in(dir));
   } else if (fs::exists(dir / "experiment.yaml")) {
     const std::string file = (dir / "experiment.yaml").string();
     html = run_report(curves, parse_experiment(read_text(file), file),

@@ -523,6 +523,53 @@ class Loader {
     return spec;
   }
 
+  /// `objectives: [{metric: val_acc, mode: max}, {metric: params, mode: min}]`: two or more
+  /// objectives, each an evaluation metric or a run measure, none twice.
+  void search_objectives(const YAML::Node& list, SearchSpec& spec, const TrainSpec& train) const {
+    if (!list.IsSequence() || list.size() < 2) {
+      fail(list, "search.objectives",
+           "expected a list of two or more {metric: ..., mode: max | min} (one objective is "
+           "`objective:`)");
+    }
+    bool have_metric = false;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string path = "search.objectives[" + std::to_string(i) + "]";
+      const YAML::Node item = list[i];
+      if (!item.IsMap()) fail(item, path, "expected {metric: ..., mode: max | min}");
+      check_keys(item, path, {"metric", "mode"});
+      plain_values(item, path, {"metric", "mode"});
+      Params o = scalars(item, path);
+      const std::string name = o.string("metric");
+      SearchObjective objective;
+      objective.maximize = o.choice("mode", "max", {"max", "min"}) == "max";
+      objective.where = where(item, path);
+      const auto measure = parse_objective_measure(name);
+      if (!measure) {
+        o.fail("metric",
+               "expected <split>_acc or <split>_loss with split train, val or test, or one of "
+               "train_seconds, params, updates; got '" +
+                   name + "'");
+      }
+      objective.measure = *measure;
+      if (const auto* metric = std::get_if<Metric>(&measure->what)) {
+        if (std::find(train.eval.begin(), train.eval.end(), metric->split) == train.eval.end()) {
+          o.fail("metric", "'" + name + "' needs '" + std::string(split_name(metric->split)) +
+                               "' in train.eval");
+        }
+        if (!have_metric) {
+          spec.metric = *metric;
+          spec.maximize = objective.maximize;
+          have_metric = true;
+        }
+      }
+      for (const auto& earlier : spec.objectives) {
+        if (earlier.measure == objective.measure)
+          o.fail("metric", "'" + name + "' is already an objective; expected each once");
+      }
+      spec.objectives.push_back(objective);
+    }
+  }
+
   SearchSpec search(const YAML::Node& node, const YAML::Node& root, const TrainSpec& train) const {
     if (train.checkpoint_every > 0) {
       // Trials are short and --resume on a sweep reruns the unfinished ones; a checkpoint per
@@ -532,9 +579,13 @@ class Loader {
                         "trials that had not finished); remove it, or run one experiment with it");
     }
     SearchSpec spec;
-    spec.strategy =
-        component(node, "search", {"trials", "repeats", "objective", "space", "pruner"});
+    spec.strategy = component(node, "search",
+                              {"trials", "repeats", "objective", "objectives", "space", "pruner"});
     if (const YAML::Node pruner = node["pruner"]) {
+      // A pruner compares a trial's curve of one metric with the others' (Optuna refuses pruning
+      // a multi-objective study too).
+      if (node["objectives"])
+        fail(pruner, "search.pruner", "a multi-objective search (objectives:) cannot prune");
       if (!pruner.IsMap())
         fail(pruner, "search.pruner", "expected {kind: median | asha | hyperband, ...}");
       spec.pruner = component(pruner, "search.pruner");
@@ -551,21 +602,29 @@ class Loader {
       p.fail("repeats", "expected a positive number of seeds per configuration");
     at_most(p, "repeats", spec.repeats, kMaxRepeats, "repeats");
 
-    const YAML::Node objective = required_map(node, "search", "objective");
-    check_keys(objective, "search.objective", {"metric", "mode"});
-    plain_values(objective, "search.objective", {"metric", "mode"});
-    Params o = scalars(objective, "search.objective");
-    const std::string metric = o.string("metric");
-    spec.maximize = o.choice("mode", "max", {"max", "min"}) == "max";
-    const auto parsed = parse_metric(metric);
-    if (!parsed) {
-      o.fail("metric", "expected <split>_acc or <split>_loss with split train, val or test, got '" +
-                           metric + "'");
-    }
-    spec.metric = *parsed;
-    if (std::find(train.eval.begin(), train.eval.end(), spec.metric.split) == train.eval.end()) {
-      o.fail("metric", "'" + metric + "' needs '" + std::string(split_name(spec.metric.split)) +
-                           "' in train.eval");
+    const YAML::Node objective = node["objective"], objectives = node["objectives"];
+    if (objective && objectives)
+      fail(objectives, "search.objectives", "give objective or objectives, not both");
+    if (objectives) {
+      search_objectives(objectives, spec, train);
+    } else {
+      const YAML::Node single = required_map(node, "search", "objective");
+      check_keys(single, "search.objective", {"metric", "mode"});
+      plain_values(single, "search.objective", {"metric", "mode"});
+      Params o = scalars(single, "search.objective");
+      const std::string metric = o.string("metric");
+      spec.maximize = o.choice("mode", "max", {"max", "min"}) == "max";
+      const auto parsed = parse_metric(metric);
+      if (!parsed) {
+        o.fail("metric",
+               "expected <split>_acc or <split>_loss with split train, val or test, got '" +
+                   metric + "'");
+      }
+      spec.metric = *parsed;
+      if (std::find(train.eval.begin(), train.eval.end(), spec.metric.split) == train.eval.end()) {
+        o.fail("metric", "'" + metric + "' needs '" + std::string(split_name(spec.metric.split)) +
+                             "' in train.eval");
+      }
     }
 
     const YAML::Node space = required_map(node, "search", "space");
@@ -872,6 +931,13 @@ ExperimentSpec parse_experiment(const std::string& yaml_text, const std::string&
   out << root;
   spec.resolved_yaml = std::string(out.c_str()) + "\n";
   return spec;
+}
+
+std::optional<std::size_t> SearchSpec::metric_objective() const {
+  for (std::size_t i = 0; i < objectives.size(); ++i) {
+    if (std::holds_alternative<Metric>(objectives[i].measure.what)) return i;
+  }
+  return std::nullopt;
 }
 
 std::string without_search(const std::string& yaml_text) {

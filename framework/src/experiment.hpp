@@ -112,6 +112,13 @@ struct SearchTarget {
   SourceLocation where;  ///< the search parameter's, for errors
 };
 
+/// One entry of `search.objectives:` (a multi-objective search).
+struct SearchObjective {
+  ObjectiveMeasure measure;
+  bool maximize = true;
+  SourceLocation where;  ///< of the entry, for errors
+};
+
 /// The `search:` block of a sweep.
 struct SearchSpec {
   ComponentSpec strategy;               ///< `kind` and the strategy's own keys
@@ -120,6 +127,15 @@ struct SearchSpec {
   std::int64_t repeats = 1;             ///< seeds per configuration; the objective is their mean
   Metric metric;  ///< e.g. val_acc: its value at the last evaluation is the objective
   bool maximize = true;
+  /// `objectives:` (two or more) instead of `objective:`: a multi-objective search, whose trials
+  /// are ranked by Pareto dominance. `metric` and `maximize` are then the first evaluation
+  /// metric's among them (best_epoch and the curves' plots follow it), or stay at their defaults.
+  std::vector<SearchObjective> objectives;
+  /// Multi-objective: the index in `objectives` of the one `metric` is (the first evaluation
+  /// metric), which the views of a single objective (the report's per-trial figures, `nnlab
+  /// importance`, `nnlab trials --sort objective`) show; none when every objective is a run
+  /// measure.
+  std::optional<std::size_t> metric_objective() const;
   SearchSpace space;
   std::vector<SearchTarget> targets;  ///< every path of every parameter
   SourceLocation where;

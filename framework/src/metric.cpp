@@ -10,6 +10,10 @@ constexpr std::array<std::pair<Split, std::string_view>, 3> kSplits = {
     {{Split::train, "train"}, {Split::val, "val"}, {Split::test, "test"}}};
 constexpr std::array<std::pair<Measure, std::string_view>, 2> kMeasures = {
     {{Measure::accuracy, "acc"}, {Measure::loss, "loss"}}};
+constexpr std::array<std::pair<RunMeasure, std::string_view>, 3> kRunMeasures = {
+    {{RunMeasure::train_seconds, "train_seconds"},
+     {RunMeasure::params, "params"},
+     {RunMeasure::updates, "updates"}}};
 }  // namespace
 
 std::string_view split_name(Split split) {
@@ -43,6 +47,22 @@ std::optional<Metric> parse_metric(std::string_view text) {
   for (const auto& [value, suffix] : kMeasures) {
     if (suffix == text.substr(underscore + 1)) return Metric{*split, value};
   }
+  return std::nullopt;
+}
+
+std::string ObjectiveMeasure::name() const {
+  if (const auto* metric = std::get_if<Metric>(&what)) return metric->name();
+  for (const auto& [value, text] : kRunMeasures) {
+    if (value == std::get<RunMeasure>(what)) return std::string(text);
+  }
+  return "?";
+}
+
+std::optional<ObjectiveMeasure> parse_objective_measure(std::string_view text) {
+  for (const auto& [value, name] : kRunMeasures) {
+    if (name == text) return ObjectiveMeasure{value};
+  }
+  if (const auto metric = parse_metric(text)) return ObjectiveMeasure{*metric};
   return std::nullopt;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace nnlab {
@@ -24,6 +25,26 @@ struct Metric {
   std::string name() const;
   friend auto operator<=>(const Metric&, const Metric&) = default;
 };
+
+/// A quantity of a whole trial rather than of one evaluation: what a multi-objective search trades
+/// against accuracy. Each is the mean over the trial's repeats.
+enum class RunMeasure {
+  train_seconds,  ///< wall time of training (evaluations included, model building not)
+  params,         ///< trainable parameters of the model (weights, biases, scales, shifts)
+  updates,        ///< optimizer steps taken
+};
+
+/// What one objective of a multi-objective search measures: an evaluation metric at the last
+/// evaluation, or a measure of the whole run.
+struct ObjectiveMeasure {
+  std::variant<Metric, RunMeasure> what;
+
+  /// The column text: "val_acc", "train_seconds", "params", "updates".
+  std::string name() const;
+  friend bool operator==(const ObjectiveMeasure&, const ObjectiveMeasure&) = default;
+};
+/// The measure named `text` (a metric's name, or a run measure's), or nullopt.
+std::optional<ObjectiveMeasure> parse_objective_measure(std::string_view text);
 
 /// "train", "val", "test".
 std::string_view split_name(Split split);

@@ -16,6 +16,11 @@ std::vector<OptimizerPath> walk_paths(const ExperimentSpec& spec, const PluginHo
   const PathsSpec& paths = *spec.paths;
   const auto objective = host.create(host.registries().objectives, paths.objective);
   const std::size_t d = objective->dimensions();
+  if (objective->outputs() != 1) {
+    throw ConfigError(paths.objective.where, "objective",
+                      "'" + paths.objective.kind + "' has " + std::to_string(objective->outputs()) +
+                          " objectives; an optimizer walks a function of one value");
+  }
   std::vector<double> start = paths.start;
   if (start.empty()) {
     for (const auto& [low, high] : objective->bounds()) start.push_back(0.5 * (low + high));

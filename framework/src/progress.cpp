@@ -50,8 +50,10 @@ std::string SweepProgress::line() const {
     std::snprintf(best, sizeof best, "%.4f (trial %lld)", best_objective,
                   static_cast<long long>(best_trial));
   }
-  std::string text = std::string(counts) + ", best " + metric.name() + " " + best + ", " +
-                     format_clock(elapsed_s) + " elapsed";
+  std::string text = std::string(counts) + ", best " + metric.name() + " " + best + ", ";
+  if (pareto >= 0)
+    text = std::string(counts) + ", " + std::to_string(pareto) + " on the Pareto front, ";
+  text += format_clock(elapsed_s) + " elapsed";
   if (remaining_s) text += std::string(", ~") + format_clock(*remaining_s) + " left";
   return text;
 }

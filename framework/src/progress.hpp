@@ -32,6 +32,7 @@ struct SweepCounts {
   std::int64_t reused = 0;       ///< finished trials kept from an earlier sweep (resume)
   std::int64_t best_trial = -1;  ///< -1: no complete trial yet
   double best_objective = 0;
+  std::int64_t pareto = -1;  ///< multi-objective: complete trials on the Pareto front (-1: one)
   std::int64_t done() const { return complete + pruned + failed; }
 };
 

@@ -10,9 +10,21 @@ std::unique_ptr<SearchStrategy> make_strategy(const ExperimentSpec& spec, const 
     throw ConfigError({spec.file, 0, 0}, "search", "the experiment has no search: block");
   const SearchSpec& search = *spec.search;
   auto strategy = host.create(host.registries().strategies, search.strategy);
+  SearchSetup setup{spec.seed, search.trials, search.maximize};
+  for (const auto& o : search.objectives) {
+    setup.directions.push_back(o.maximize ? Direction::maximize : Direction::minimize);
+  }
+  if (!search.objectives.empty()) setup.maximize = search.objectives.front().maximize;
+  // A strategy that learns from one objective would silently optimize the first alone.
+  if (setup.directions.size() > 1 && strategy->uses_results() && !strategy->multi_objective()) {
+    throw ConfigError(search.strategy.where, "search.kind",
+                      "'" + search.strategy.kind +
+                          "' optimizes a single objective; a search with " +
+                          std::to_string(setup.directions.size()) +
+                          " objectives needs nsga2 (or random, sobol, grid)");
+  }
   try {
-    strategy->setup(checked_search_space(search, host),
-                    {spec.seed, search.trials, search.maximize});
+    strategy->setup(checked_search_space(search, host), setup);
   } catch (const ConfigError&) {
     throw;
   } catch (const Error& e) {

@@ -82,11 +82,20 @@ class Sweep {
           std::to_string(queue.queued()) + " to run again, numbering continues at " +
           std::to_string(last + 1));
     }
+    std::string objectives =
+        "objective " + search_.metric.name() + " (" + (search_.maximize ? "max" : "min") + ")";
+    if (!search_.objectives.empty()) {
+      objectives = "objectives";
+      for (const auto& o : search_.objectives) {
+        objectives += ' ';
+        objectives += o.measure.name();
+        objectives += o.maximize ? " (max)" : " (min)";
+      }
+    }
     say("sweep " + spec_.name + ": " + search_.strategy.kind + " search, " +
         (search_.trials > 0 ? std::to_string(search_.trials) : std::string("all")) + " trials, " +
-        std::to_string(parallel_) + " at a time x " + std::to_string(threads_) +
-        " thread(s); objective " + search_.metric.name() + " (" +
-        (search_.maximize ? "max" : "min") + ")");
+        std::to_string(parallel_) + " at a time x " + std::to_string(threads_) + " thread(s); " +
+        objectives);
 
     log_ = &log;
     queue_ = &queue;
@@ -152,7 +161,10 @@ class Sweep {
       throw;
     }
     running_.erase(k);
-    queue_->finish({k, request.assignment, outcome.state, outcome.objective.value_or(0)});
+    queue_->finish(
+        {k, request.assignment, outcome.state,
+         outcome.objectives.empty() ? outcome.objective.value_or(0) : outcome.objectives.front(),
+         outcome.objectives});
     report_progress();
   }
 

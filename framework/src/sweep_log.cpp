@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "nnlab/error.hpp"
+#include "nnlab/pareto.hpp"
 #include "results/csv.hpp"
 
 namespace nnlab {
@@ -10,13 +11,26 @@ namespace nnlab {
 namespace fs = std::filesystem;
 
 TrialResult result_of(const TrialRecord& record, const Assignment& assignment) {
-  return {record.trial, assignment, record.state, record.objective.value_or(0)};
+  return {record.trial, assignment, record.state,
+          record.objectives.empty() ? record.objective.value_or(0) : record.objectives.front(),
+          record.objectives};
 }
+
+namespace {
+std::string pareto_file(const std::string& dir, std::int64_t trial) {
+  return (fs::path(dir) / ("trial_" + std::to_string(trial) + ".yaml")).string();
+}
+}  // namespace
 
 SweepLog::SweepLog(const ExperimentSpec& spec, std::string out_dir, EarlierSweep earlier,
                    bool retry_failed)
     : spec_(spec), search_(*spec.search), out_dir_(std::move(out_dir)) {
   for (const auto& p : search_.space.parameters) parameters_.push_back(p.name);
+  for (const auto& o : search_.objectives) {
+    objectives_.push_back(o.measure.name());
+    directions_.push_back(o.maximize ? Direction::maximize : Direction::minimize);
+  }
+  if (multi_objective()) counts_.pareto = 0;
   const fs::path dir(out_dir_);
   trials_path_ = (dir / "trials.csv").string();
   curves_path_ = (dir / "curves.csv").string();
@@ -24,6 +38,7 @@ SweepLog::SweepLog(const ExperimentSpec& spec, std::string out_dir, EarlierSweep
   probe_path_ = (dir / "probe.csv").string();
   best_path_ = (dir / "best.yaml").string();
   sweep_path_ = (dir / "sweep.yaml").string();
+  pareto_dir_ = (dir / "pareto").string();
   std::error_code ec;
   if (fs::is_directory(out_dir_, ec)) lock_ = std::make_unique<FolderLock>(out_dir_);
   if (!fs::exists(trials_path_, ec)) return;
@@ -35,6 +50,7 @@ SweepLog::SweepLog(const ExperimentSpec& spec, std::string out_dir, EarlierSweep
   if (earlier == EarlierSweep::overwrite) {
     for (const auto& f : {trials_path_, curves_path_, steps_path_, probe_path_, best_path_})
       fs::remove(f, ec);
+    fs::remove_all(pareto_dir_, ec);
     return;
   }
   resume_ = true;
@@ -53,7 +69,7 @@ SweepLog::SweepLog(const ExperimentSpec& spec, std::string out_dir, EarlierSweep
     throw Error(message + " Run it with --overwrite to start over, or --out another folder.");
   }
   // Read without repairing: nothing is written before open(), so a refused resume changes nothing.
-  finished_ = read_trials(trials_path_, parameters_, false);
+  finished_ = read_trials(trials_path_, parameters_, false, objectives_);
   // curves.csv is rewritten on open() (unfinished trials' rows dropped): every row is checked
   // first, so a corrupt one is named, not carried into the resumed sweep.
   if (fs::exists(curves_path_, ec)) read_curves(curves_path_);
@@ -94,30 +110,51 @@ void SweepLog::open(const std::function<std::string(std::int64_t)>& best_yaml) {
   write_file_atomically(sweep_path_, spec_.resolved_yaml);
   if (resume_) {
     // Cut a row a kill left half-written, then drop rows of trials that will run again.
-    read_trials(trials_path_, parameters_, true);
+    read_trials(trials_path_, parameters_, true, objectives_);
     keep_trial_rows(curves_path_, kept_);
     keep_trial_rows(steps_path_, kept_);
     keep_trial_rows(probe_path_, kept_);
-    if (kept_.size() != finished_.size()) {
-      // --retry-failed: the failures' rows go; their reruns write new ones.
-      const std::string temporary = trials_path_ + ".tmp";
-      fs::remove(temporary, ec);
-      {
-        TrialsWriter rewritten(temporary, parameters_);
-        for (const auto& r : finished_) {
-          if (kept_.count(r.trial)) rewritten.append(r);
-        }
-      }
-      fs::rename(temporary, trials_path_);
+    std::vector<TrialRecord> kept_rows;
+    for (const auto& r : finished_) {
+      if (kept_.count(r.trial)) kept_rows.push_back(r);
     }
+    // --retry-failed: the failures' rows go; their reruns write new ones.
+    if (kept_.size() != finished_.size()) rewrite_trials(kept_rows);
     for (const std::int64_t k : kept_) {
       count(earlier_.at(k));
       ++counts_.reused;
     }
     // best.yaml may be missing (a kill between a row and its best.yaml): rebuild it.
     if (counts_.best_trial >= 0) write_file_atomically(best_path_, best_yaml(counts_.best_trial));
+    if (multi_objective()) {
+      // The flags and pareto/ are checked anew: a kill may have come between a row and its file.
+      rows_ = std::move(kept_rows);
+      std::vector<fs::path> files;
+      for (const auto& entry : fs::directory_iterator(pareto_dir_, ec))
+        files.push_back(entry.path());
+      for (const auto& file : files) {
+        const std::string name = file.filename().string();
+        if (!name.starts_with("trial_") || !name.ends_with(".yaml")) continue;
+        const std::int64_t k = std::strtoll(name.c_str() + 6, nullptr, 10);
+        // A trial that runs again writes its file again if it makes the front.
+        if (kept_.count(k)) {
+          pareto_files_.insert(k);
+        } else {
+          fs::remove(file, ec);
+        }
+      }
+      for (const auto& r : rows_) {
+        if (r.pareto && !fs::exists(pareto_file(pareto_dir_, r.trial), ec))
+          pareto_files_.erase(r.trial);  // written again below
+      }
+      update_pareto(nullptr, best_yaml);
+    }
   }
-  trials_ = std::make_unique<TrialsWriter>(trials_path_, parameters_);
+  if (multi_objective()) {
+    fs::create_directories(pareto_dir_, ec);
+    if (ec) throw Error(pareto_dir_ + ": cannot create the Pareto folder: " + ec.message());
+  }
+  trials_ = std::make_unique<TrialsWriter>(trials_path_, parameters_, objectives_);
   curves_ = std::make_unique<CurvesWriter>(curves_path_, true);
   if (spec_.train.log_every > 0) steps_ = std::make_unique<StepsWriter>(steps_path_, true);
   if (spec_.probe) probes_ = std::make_unique<ProbeWriter>(probe_path_, true);
@@ -135,6 +172,7 @@ void SweepLog::record(const TrialOutcome& out, const Assignment& assignment, std
     r.values.push_back(it == assignment.end() ? "" : it->second);
   }
   r.objective = out.objective;
+  r.objectives = out.objectives;
   r.best_epoch = out.best_epoch;
   r.last_epoch = out.last_epoch;
   r.updates = out.updates;
@@ -146,10 +184,15 @@ void SweepLog::record(const TrialOutcome& out, const Assignment& assignment, std
   if (!out.curve.empty()) curves_->write(r.trial, out.curve);
   if (steps_ && !out.steps.empty()) steps_->write(r.trial, out.steps);
   if (probes_ && !out.probes.empty()) probes_->write(r.trial, out.probes);
-  trials_->append(r);
-  const std::int64_t best_before = counts_.best_trial;
-  count(r);
-  if (counts_.best_trial != best_before) write_file_atomically(best_path_, out.resolved_yaml);
+  if (multi_objective()) {
+    update_pareto(&r, [&](std::int64_t) { return out.resolved_yaml; });
+    count(r);
+  } else {
+    trials_->append(r);
+    const std::int64_t best_before = counts_.best_trial;
+    count(r);
+    if (counts_.best_trial != best_before) write_file_atomically(best_path_, out.resolved_yaml);
+  }
   session_seconds_ += out.duration_s;
   ++session_trials_;
 }
@@ -166,12 +209,77 @@ void SweepLog::count(const TrialRecord& r) {
       ++counts_.failed;
       break;
   }
+  if (multi_objective()) return;  // counts_.pareto is update_pareto's
   if (r.state == TrialState::complete && r.objective &&
       (counts_.best_trial < 0 || (search_.maximize ? *r.objective > counts_.best_objective
                                                    : *r.objective < counts_.best_objective))) {
     counts_.best_trial = r.trial;
     counts_.best_objective = *r.objective;
   }
+}
+
+void SweepLog::rewrite_trials(const std::vector<TrialRecord>& rows) {
+  std::error_code ec;
+  const std::string temporary = trials_path_ + ".tmp";
+  fs::remove(temporary, ec);
+  {
+    TrialsWriter rewritten(temporary, parameters_, objectives_);
+    for (const auto& r : rows) rewritten.append(r);
+  }
+  fs::rename(temporary, trials_path_);
+}
+
+void SweepLog::update_pareto(const TrialRecord* added,
+                             const std::function<std::string(std::int64_t)>& yaml) {
+  bool earlier_changed = false;
+  if (added) {
+    // Only the new trial can change the front: it joins unless a trial on the front dominates
+    // it, and then leaves off the ones it dominates. O(front) per trial, not O(trials^2).
+    rows_.push_back(*added);
+    TrialRecord& r = rows_.back();
+    r.pareto = false;
+    if (r.state == TrialState::complete && r.objectives.size() == directions_.size()) {
+      const std::vector<double> point = minimized(r.objectives, directions_);
+      bool dominated = false;
+      for (std::size_t i = 0; i + 1 < rows_.size() && !dominated; ++i) {
+        dominated =
+            rows_[i].pareto && dominates(minimized(rows_[i].objectives, directions_), point);
+      }
+      r.pareto = !dominated;
+      for (std::size_t i = 0; i + 1 < rows_.size() && r.pareto; ++i) {
+        if (rows_[i].pareto && dominates(point, minimized(rows_[i].objectives, directions_))) {
+          rows_[i].pareto = false;
+          earlier_changed = true;
+        }
+      }
+    }
+  } else {
+    earlier_changed = mark_pareto(rows_, directions_);
+  }
+  // An append keeps trials.csv a file of rows; only a trial that pushes an earlier one off the
+  // front makes it rewrite a flag, and then the file is replaced whole (renamed, as best.yaml).
+  if (earlier_changed || (!added && !trials_)) {
+    trials_.reset();
+    rewrite_trials(rows_);
+    if (added) trials_ = std::make_unique<TrialsWriter>(trials_path_, parameters_, objectives_);
+  } else if (added) {
+    trials_->append(rows_.back());
+  }
+  std::error_code ec;
+  fs::create_directories(pareto_dir_, ec);
+  if (ec) throw Error(pareto_dir_ + ": cannot create the Pareto folder: " + ec.message());
+  std::set<std::int64_t> front;
+  for (const auto& r : rows_) {
+    if (r.pareto) front.insert(r.trial);
+  }
+  for (const std::int64_t k : front) {
+    if (!pareto_files_.count(k)) write_file_atomically(pareto_file(pareto_dir_, k), yaml(k));
+  }
+  for (const std::int64_t k : pareto_files_) {
+    if (!front.count(k)) fs::remove(pareto_file(pareto_dir_, k), ec);
+  }
+  pareto_files_ = front;
+  counts_.pareto = static_cast<std::int64_t>(front.size());
 }
 
 std::optional<double> SweepLog::mean_trial_seconds() const {

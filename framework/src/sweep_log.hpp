@@ -1,6 +1,8 @@
 #pragma once
 /// A sweep's results folder: trials.csv (a row per finished trial), curves.csv and steps.csv (long
-/// form), best.yaml (the best trial as a runnable experiment) and sweep.yaml (the sweep as run).
+/// form), best.yaml (the best trial as a runnable experiment) and sweep.yaml (the sweep as run). A
+/// multi-objective sweep has pareto/ instead of best.yaml: trial_<k>.yaml for each trial on the
+/// Pareto front, kept in step with trials.csv's pareto flags as trials finish.
 /// It checks a folder before a sweep writes to it, reads an earlier sweep back for --resume, and
 /// keeps the counts the progress line shows. Only the coordinator writes these files; callers
 /// serialize calls (the sweep holds one lock around record()).
@@ -55,11 +57,12 @@ class SweepLog {
 
   /// Creates the folder and the files: sweep.yaml; on resume, trims curves and steps to the kept
   /// trials, rewrites trials.csv without the failures to retry, and counts the kept trials.
-  /// `best_yaml(k)` gives trial k's runnable YAML, to rewrite best.yaml from the kept best trial.
+  /// `best_yaml(k)` gives trial k's runnable YAML, to rewrite best.yaml from the kept best trial
+  /// (or pareto/ from the kept Pareto-optimal ones).
   void open(const std::function<std::string(std::int64_t)>& best_yaml);
 
   /// A finished trial: its curves first, then its row (a trial with a row always has its curve),
-  /// then best.yaml if it is the new best.
+  /// then best.yaml if it is the new best (multi-objective: the pareto flags and pareto/).
   void record(const TrialOutcome& outcome, const Assignment& assignment, std::uint64_t seed,
               int threads);
 
@@ -69,12 +72,24 @@ class SweepLog {
 
  private:
   void count(const TrialRecord& record);
+  bool multi_objective() const { return !objectives_.empty(); }
+  /// Multi-objective: flags rows_ anew; rewrites trials.csv (to a temporary, renamed) when an
+  /// earlier row's flag changed, else appends `added` (when given); then brings pareto/ in step,
+  /// `yaml(k)` giving a new Pareto trial's file.
+  void update_pareto(const TrialRecord* added,
+                     const std::function<std::string(std::int64_t)>& yaml);
+  void rewrite_trials(const std::vector<TrialRecord>& rows);
 
   const ExperimentSpec& spec_;
   const SearchSpec& search_;
   std::string out_dir_;
-  std::string trials_path_, curves_path_, steps_path_, probe_path_, best_path_, sweep_path_;
+  std::string trials_path_, curves_path_, steps_path_, probe_path_, best_path_, sweep_path_,
+      pareto_dir_;
   std::vector<std::string> parameters_;
+  std::vector<std::string> objectives_;  ///< multi-objective: the objectives' names
+  std::vector<Direction> directions_;
+  std::vector<TrialRecord> rows_;        ///< multi-objective: every row of trials.csv, in order
+  std::set<std::int64_t> pareto_files_;  ///< the trials pareto/ holds a file of
   bool resume_ = false;
   std::vector<TrialRecord> finished_;            ///< every row read back (resume)
   std::map<std::int64_t, TrialRecord> earlier_;  ///< the rows that may be kept

@@ -1,5 +1,6 @@
 #include "trial_runner.hpp"
 
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -112,6 +113,32 @@ void score(TrialOutcome& out, const Metric& metric, bool maximize) {
   }
 }
 
+/// A multi-objective trial's values: each evaluation metric at the last evaluation, each run
+/// measure the mean over the repeats (`runs`: per repeat, {train_seconds, params, updates}).
+/// A non-finite value fails the trial.
+void score_objectives(TrialOutcome& out, const std::vector<SearchObjective>& objectives,
+                      const std::vector<std::array<double, 3>>& runs) {
+  if (out.curve.empty() || runs.empty()) return;
+  for (const SearchObjective& o : objectives) {
+    if (const auto* metric = std::get_if<Metric>(&o.measure.what)) {
+      out.objectives.push_back(out.curve.back().value(*metric));
+      continue;
+    }
+    const auto index = static_cast<std::size_t>(std::get<RunMeasure>(o.measure.what));
+    double sum = 0;
+    for (const auto& run : runs) sum += run[index];
+    out.objectives.push_back(sum / static_cast<double>(runs.size()));
+  }
+  for (const double v : out.objectives) {
+    if (!std::isfinite(v)) {
+      out.state = TrialState::failed;
+      out.fail_reason = "nan";
+      out.objectives.clear();
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 TrialOutcome TrialRunner::run(const TrialRequest& request, const PruneCheck& should_prune) const {
@@ -120,6 +147,7 @@ TrialOutcome TrialRunner::run(const TrialRequest& request, const PruneCheck& sho
   out.started_at = utc_now();
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::vector<EvalPoint>> repeats;
+  std::vector<std::array<double, 3>> runs;  ///< per finished repeat: the RunMeasure values
   try {
     for (std::size_t rep = 0; rep < request.seeds.size(); ++rep) {
       const ExperimentSpec trial = trial_spec(request.assignment, request.seeds[rep]);
@@ -151,6 +179,10 @@ TrialOutcome TrialRunner::run(const TrialRequest& request, const PruneCheck& sho
             },
             probe);
         out.updates += done.iterations;
+        double params = 0;
+        for (const Parameter* p : trainer.graph().parameters())
+          params += static_cast<double>(p->value.size());
+        runs.push_back({done.seconds, params, static_cast<double>(done.iterations)});
         if (done.stopped) {
           out.state = TrialState::pruned;
           break;
@@ -162,6 +194,16 @@ TrialOutcome TrialRunner::run(const TrialRequest& request, const PruneCheck& sho
     }
     out.curve = mean_curve(repeats);
     score(out, search_.metric, search_.maximize);
+    if (!search_.objectives.empty()) {
+      // A multi-objective trial's objectives decide its state; score() only placed best_epoch
+      // (at the first evaluation metric among them).
+      if (out.state == TrialState::failed && out.fail_reason == "nan") {
+        out.state = TrialState::complete;
+        out.fail_reason.clear();
+      }
+      out.objective.reset();
+      score_objectives(out, search_.objectives, runs);
+    }
   } catch (const Interrupted&) {
     out.abandoned = true;
   } catch (const DivergedError&) {

@@ -31,10 +31,12 @@ struct TrialOutcome {
   TrialState state = TrialState::complete;
   std::string fail_reason;          ///< failed: "nan", or "exception: <message>"
   std::optional<double> objective;  ///< the metric at the last evaluation (none when failed)
-  std::int64_t best_epoch = -1;     ///< where the metric was best
-  std::int64_t last_epoch = -1;     ///< the last evaluation's epoch: where the trial stopped
-  std::int64_t updates = 0;         ///< optimizer steps over all repeats, up to any failure
-  std::vector<EvalPoint> curve;     ///< per evaluation, the mean over the repeats that reached it
+  /// A multi-objective sweep's values, one per search.objectives entry (empty when failed).
+  std::vector<double> objectives;
+  std::int64_t best_epoch = -1;  ///< where the metric was best
+  std::int64_t last_epoch = -1;  ///< the last evaluation's epoch: where the trial stopped
+  std::int64_t updates = 0;      ///< optimizer steps over all repeats, up to any failure
+  std::vector<EvalPoint> curve;  ///< per evaluation, the mean over the repeats that reached it
   std::vector<std::pair<std::int64_t, double>> steps;  ///< repeat 0's logged minibatch losses
   std::vector<ProbeRecord>
       probes;                 ///< repeat 0's probes (probe: block), before and during training

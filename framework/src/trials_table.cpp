@@ -32,6 +32,7 @@ std::string trials_table(const SweepFolder& folder, const TrialsTableOptions& op
                                      : failed)++;
     if (!options.state || t.state == *options.state) rows.push_back(&t);
   }
+  // A multi-objective sweep sorts by its first evaluation metric (`objective` holds it).
   const auto better = [&](double a, double b) { return search.maximize ? a > b : a < b; };
   std::stable_sort(rows.begin(), rows.end(), [&](const TrialRecord* a, const TrialRecord* b) {
     switch (options.sort) {
@@ -56,20 +57,33 @@ std::string trials_table(const SweepFolder& folder, const TrialsTableOptions& op
 
   bool any_reason = false;
   for (const TrialRecord* t : rows) any_reason = any_reason || !t->fail_reason.empty();
-  std::vector<std::string> header = {"trial", "state", "objective"};
+  // A multi-objective sweep shows a column per objective and the pareto flag.
+  const std::size_t objectives = std::max<std::size_t>(1, search.objectives.size());
+  std::vector<std::string> header = {"trial", "state"};
+  if (search.objectives.empty()) header.push_back("objective");
+  for (const auto& o : search.objectives) header.push_back(o.measure.name());
+  if (!search.objectives.empty()) header.push_back("pareto");
+  const std::size_t first_parameter = header.size();
   header.insert(header.end(), folder.parameters.begin(), folder.parameters.end());
   header.push_back("duration_s");
   if (any_reason) header.push_back("reason");
   // Numbers line up on the right, text on the left.
   std::vector<bool> right(header.size(), false);
-  right[0] = right[2] = true;
-  right[3 + folder.parameters.size()] = true;
+  right[0] = true;
+  for (std::size_t c = 2; c < 2 + objectives; ++c) right[c] = true;
+  right[first_parameter + folder.parameters.size()] = true;
 
   std::vector<std::vector<std::string>> cells = {header};
   for (const TrialRecord* t : rows) {
     std::vector<std::string> row = {std::to_string(t->trial),
-                                    std::string(trial_state_name(t->state)),
-                                    t->objective ? format("%.6g", *t->objective) : "-"};
+                                    std::string(trial_state_name(t->state))};
+    if (search.objectives.empty()) {
+      row.push_back(t->objective ? format("%.6g", *t->objective) : "-");
+    } else {
+      for (std::size_t i = 0; i < search.objectives.size(); ++i)
+        row.push_back(i < t->objectives.size() ? format("%.6g", t->objectives[i]) : "-");
+      row.push_back(t->pareto ? "*" : "");
+    }
     for (const auto& v : t->values) row.push_back(v.empty() ? "-" : v);
     row.push_back(format("%.2f", t->duration_s));
     if (any_reason) row.push_back(t->fail_reason);
@@ -82,8 +96,23 @@ std::string trials_table(const SweepFolder& folder, const TrialsTableOptions& op
 
   std::string text = folder.dir + ": " + std::to_string(folder.trials.size()) + " trials (" +
                      std::to_string(complete) + " complete, " + std::to_string(pruned) +
-                     " pruned, " + std::to_string(failed) + " failed); objective " +
-                     search.metric.name() + " (" + (search.maximize ? "max" : "min") + ")";
+                     " pruned, " + std::to_string(failed) + " failed); ";
+  if (search.objectives.empty()) {
+    text += "objective " + search.metric.name() + " (" + (search.maximize ? "max" : "min") + ")";
+  } else {
+    std::int64_t front = 0;
+    for (const auto& t : folder.trials) front += t.pareto;
+    text += "objectives";
+    // Appended piece by piece: `" " + std::string&&` trips GCC 12's -Wrestrict (PR 105329).
+    for (const auto& o : search.objectives) {
+      text += ' ';
+      text += o.measure.name();
+      text += o.maximize ? " (max)" : " (min)";
+    }
+    text += "; ";
+    text += std::to_string(front);
+    text += " on the Pareto front (*)";
+  }
   if (rows.size() != folder.trials.size()) text += "; " + std::to_string(rows.size()) + " shown";
   text += "\n";
   for (const auto& row : cells) {

@@ -12,5 +12,6 @@ void register_rosenbrock(Registrar& r);
 void register_branin(Registrar& r);
 void register_rastrigin(Registrar& r);
 void register_hartmann6(Registrar& r);
+void register_zdt(Registrar& r);
 
 }  // namespace nnlab::objectives

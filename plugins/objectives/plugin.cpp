@@ -1,4 +1,5 @@
-// The built-in analytic objectives plugin: bowl, rosenbrock, branin, rastrigin, hartmann6.
+// The built-in analytic objectives plugin: bowl, rosenbrock, branin, rastrigin, hartmann6,
+// zdt1, zdt2.
 #include "nnlab/plugin.hpp"
 #include "components.hpp"
 
@@ -9,6 +10,7 @@ void register_components(nnlab::Registrar& r) {
   nnlab::objectives::register_branin(r);
   nnlab::objectives::register_rastrigin(r);
   nnlab::objectives::register_hartmann6(r);
+  nnlab::objectives::register_zdt(r);
 }
 }  // namespace
 

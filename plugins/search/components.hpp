@@ -10,6 +10,7 @@ void register_sobol(Registrar& r);
 void register_tpe(Registrar& r);
 void register_bayes(Registrar& r);
 void register_cmaes(Registrar& r);
+void register_nsga2(Registrar& r);
 void register_pruners(Registrar& r);
 
 }  // namespace nnlab::search

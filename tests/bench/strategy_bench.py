@@ -11,10 +11,17 @@ with random, sobol, tpe, bayes and cmaes, and random search with the asha and hy
 Optuna's RandomSampler and TPESampler driving PyTorch (e9_optuna_torch.py); the median best
 val_acc, and for nnlab the median of the optimizer updates a sweep spent (early stopping's saving).
 
+Part 3, with --pareto (then exits): multi-objective search on ZDT1 and ZDT2 (30 variables in
+[0, 1], both objectives minimized): nnlab's nsga2 and random against Optuna 3.1's NSGAIISampler
+(defaults: population 50) and RandomSampler, the median over the seeds of the hypervolume up to the
+reference point (5, 5) after 50..N trials. The issue's check: --pareto --budget 500 --seeds 10,
+nnlab's nsga2 within 5 % of Optuna's.
+
 Needs python3-optuna (and python3-torch for the Optuna E9 rows). Usage:
   python3 tests/bench/strategy_bench.py [--seeds 10] [--budget 50] [--e9-trials 50] [--skip-e9]
       [--strategies random,sobol,tpe,bayes,cmaes] [--samplers random,tpe,cmaes]
       [--proposal-times 50,200,1000]  (bayes's seconds per proposal on Hartmann-6, then exits)
+      [--pareto]  (part 3 only: --budget is then the evaluations per run, e.g. 500)
 """
 import argparse
 import csv
@@ -60,6 +67,66 @@ OBJECTIVES = {
     "hartmann6": (hartmann6, [(0, 1)] * 6),
     "rosenbrock": (rosenbrock, [(-2, 2), (-2, 2)]),
 }
+
+
+PARETO_BUDGETS = [50, 100, 200, 300, 500, 1000]
+PARETO_REFERENCE = (5.0, 5.0)
+
+
+def zdt(kind, x):
+    g = 1 + 9 * sum(x[1:]) / (len(x) - 1)
+    r = x[0] / g
+    return x[0], g * (1 - (np.sqrt(r) if kind == "zdt1" else r * r))
+
+
+def hypervolume_2d(points, reference):
+    """Exact 2-D hypervolume (both minimized) of the points better than `reference`."""
+    inside = sorted((p for p in points if p[0] < reference[0] and p[1] < reference[1]),
+                    key=lambda p: (p[1], p[0]))
+    volume, lowest = 0.0, reference[0]
+    for i, (x, y) in enumerate(inside):
+        lowest = min(lowest, x)
+        top = inside[i + 1][1] if i + 1 < len(inside) else reference[1]
+        volume += (reference[0] - lowest) * (top - y)
+    return volume
+
+
+def optuna_pareto(kind, sampler_name, seeds, budget):
+    runs = []
+    for seed in range(1, seeds + 1):
+        sampler = {"nsga2": optuna.samplers.NSGAIISampler,
+                   "random": optuna.samplers.RandomSampler}[sampler_name](seed=seed)
+        study = optuna.create_study(directions=["minimize", "minimize"], sampler=sampler)
+        study.optimize(lambda t: zdt(kind, [t.suggest_float(f"x{i + 1}", 0, 1) for i in range(30)]),
+                       n_trials=budget)
+        runs.append([tuple(t.values) for t in study.trials])
+    return {str(b): float(np.median([hypervolume_2d(r[:b], PARETO_REFERENCE) for r in runs]))
+            for b in PARETO_BUDGETS if b <= budget}
+
+
+def pareto(bench, seeds, budget):
+    out = subprocess.run([bench, "--pareto", "zdt1,zdt2", "--budget", str(budget), "--seeds",
+                          str(seeds), "--strategies", "nsga2,random"],
+                         check=True, capture_output=True, text=True).stdout
+    rows = [json.loads(line) for line in out.splitlines()]
+    for kind in ["zdt1", "zdt2"]:
+        for sampler in ["nsga2", "random"]:
+            rows.append({"objective": kind, "strategy": f"optuna {sampler}",
+                         "hypervolume": optuna_pareto(kind, sampler, seeds, budget)})
+    budgets = [b for b in PARETO_BUDGETS if b <= budget]
+    print(f"median hypervolume over {seeds} seeds, reference point {PARETO_REFERENCE} "
+          f"(higher is better)")
+    print(f"{'objective':<10} {'strategy':<14}" + "".join(f"{b:>10}" for b in budgets))
+    for row in sorted(rows, key=lambda r: (r["objective"], r["strategy"])):
+        print(f"{row['objective']:<10} {row['strategy']:<14}" +
+              "".join(f"{row['hypervolume'][str(b)]:>10.4f}" for b in budgets))
+    last = str(budgets[-1])
+    for kind in ["zdt1", "zdt2"]:
+        ours = next(r for r in rows if r["objective"] == kind and r["strategy"] == "nnlab nsga2")
+        theirs = next(r for r in rows if r["objective"] == kind and r["strategy"] == "optuna nsga2")
+        ratio = ours["hypervolume"][last] / theirs["hypervolume"][last]
+        print(f"{kind}: nnlab nsga2 / optuna nsga2 after {last} trials = {ratio:.4f} "
+              f"({'within' if abs(ratio - 1) <= 0.05 else 'NOT within'} 5 %)")
 
 
 def optuna_medians(name, sampler_name, seeds, budget):
@@ -115,9 +182,14 @@ def main():
     parser.add_argument("--strategies", default="random,sobol,tpe,bayes,cmaes")
     parser.add_argument("--samplers", default="random,tpe,cmaes")
     parser.add_argument("--proposal-times", default="")
+    parser.add_argument("--pareto", action="store_true")
     args = parser.parse_args()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     bench = os.path.join(ROOT, "build/bin/strategy_bench")
+
+    if args.pareto:
+        pareto(bench, args.seeds, args.budget)
+        return
 
     if args.proposal_times:
         out = subprocess.run([bench, "--strategies", "bayes", "--proposal-times",

@@ -17,7 +17,8 @@ std::unique_ptr<Objective> make(const std::string& kind) {
 }
 
 TEST(Objectives, GradientsMatchCentralDifferences) {
-  for (const char* kind : {"bowl", "rosenbrock", "branin", "rastrigin", "hartmann6"}) {
+  for (const char* kind :
+       {"bowl", "rosenbrock", "branin", "rastrigin", "hartmann6", "zdt1", "zdt2"}) {
     SCOPED_TRACE(kind);
     const auto f = make(kind);
     const auto box = f->bounds();
@@ -51,6 +52,36 @@ TEST(Objectives, KnownMinimaHaveTheDeclaredValue) {
   EXPECT_NEAR(
       hartmann->value(std::vector<double>{0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573}),
       hartmann->minimum(), 1e-5);
+}
+
+TEST(Objectives, ZdtProblemsHaveTwoValuesAndTheirFrontsWhereTheLiteraturePutsThem) {
+  for (const char* kind : {"zdt1", "zdt2"}) {
+    SCOPED_TRACE(kind);
+    const auto f = make(kind);
+    ASSERT_EQ(f->outputs(), 2u);
+    ASSERT_EQ(f->dimensions(), 30u);
+    const bool convex = std::string(kind) == "zdt1";
+    // On the front (x2..x30 = 0, so g = 1): f2 = 1 - sqrt(f1) (ZDT1) or 1 - f1^2 (ZDT2).
+    for (const double x1 : {0.0, 0.25, 0.64, 1.0}) {
+      std::vector<double> x(30, 0.0), y(2);
+      x[0] = x1;
+      f->values(x, y);
+      EXPECT_DOUBLE_EQ(y[0], x1);
+      EXPECT_NEAR(y[1], convex ? 1 - std::sqrt(x1) : 1 - x1 * x1, 1e-15);
+      EXPECT_DOUBLE_EQ(f->value(x), x1);  // value() is the first objective
+    }
+    // Off the front, by hand: x1 = 0.5, every other coordinate 1: g = 1 + 9 = 10.
+    std::vector<double> x(30, 1.0), y(2);
+    x[0] = 0.5;
+    f->values(x, y);
+    EXPECT_NEAR(y[1], convex ? 10 * (1 - std::sqrt(0.05)) : 10 * (1 - 0.05 * 0.05), 1e-12);
+  }
+  // Single-valued objectives say so, and values() is value().
+  const auto branin = make("branin");
+  EXPECT_EQ(branin->outputs(), 1u);
+  std::vector<double> x = {1, 2}, y(1);
+  branin->values(x, y);
+  EXPECT_EQ(y[0], branin->value(x));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "nnlab/pareto.hpp"
 #include "objectives.hpp"
 #include "test_support.hpp"
 
@@ -307,6 +308,101 @@ std::unique_ptr<Pruner> pruner(const std::string& yaml_params, bool maximize, st
   auto p = host.create(host.registries().pruners, *spec.search->pruner);
   p->setup({1, epochs, maximize});
   return p;
+}
+
+/// nsga2 (or another multi-objective strategy) set up to minimize `o`'s objectives.
+std::unique_ptr<SearchStrategy> minimizing(const std::string& kind, const test::Problem& o,
+                                           std::uint64_t seed, std::int64_t trials,
+                                           std::int64_t population = 0) {
+  const PluginHost& host = test::builtin_host();
+  ComponentSpec spec;
+  spec.kind = kind;
+  spec.path = "search";
+  if (population > 0) {
+    ParamValue value;
+    value.text = std::to_string(population);
+    spec.params.set("population", value);
+  }
+  auto s = host.create(host.registries().strategies, spec);
+  s->setup(o.space, test::minimizing(o, seed, trials));
+  return s;
+}
+
+TEST(Nsga2, ImprovesTheHypervolumeOverRandomSearchOnZdt1AndZdt2) {
+  // Reference (5, 5): at 300 evaluations no point of 30-variable ZDT1 reaches (1.1, 1.1).
+  const std::vector<double> reference = {5, 5};
+  for (const char* kind : {"zdt1", "zdt2"}) {
+    const test::Problem o = test::problem(test::builtin_host(), kind);
+    SCOPED_TRACE(o.name);
+    std::vector<double> nsga2, random;
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+      auto a = minimizing("nsga2", o, seed, 300);
+      nsga2.push_back(hypervolume(test::objective_points(*a, o, 300), reference));
+      auto b = minimizing("random", o, seed, 300);
+      random.push_back(hypervolume(test::objective_points(*b, o, 300), reference));
+    }
+    // Generation 0 is random search: the gain is what the five later generations bred.
+    EXPECT_GT(median(nsga2), 1.1 * median(random));
+  }
+}
+
+TEST(Nsga2, GenerationZeroIsRandomAndChildrenComeFromTheElite) {
+  const test::Problem o = test::problem(test::builtin_host(), "zdt1");
+  auto s = minimizing("nsga2", o, 5, 200, 10);
+  const ObjectivePoints points = test::objective_points(*s, o, 20);
+  ASSERT_EQ(points.size(), 20u);
+  // Every coordinate of a child comes from some trial of generation 0, unless mutated (about
+  // one in 30 per child): most children's coordinates are all inherited.
+  auto again = minimizing("nsga2", o, 5, 200, 10);
+  std::vector<Assignment> asked;
+  for (std::int64_t k = 0; k < 20; ++k) {
+    const auto a = again->ask(k);
+    ASSERT_TRUE(a);
+    asked.push_back(*a);
+    std::vector<double> x, y(2);
+    for (const auto& p : o.space.parameters) x.push_back(std::stod(a->at(p.name)));
+    o.f->values(x, y);
+    again->tell({k, *a, TrialState::complete, y[0], y});
+  }
+  std::set<std::string> parents;
+  for (std::size_t k = 0; k < 10; ++k) {
+    for (const auto& [name, value] : asked[k]) parents.insert(name + "=" + value);
+  }
+  std::size_t inherited = 0, total = 0;
+  for (std::size_t k = 10; k < 20; ++k) {
+    for (const auto& [name, value] : asked[k]) {
+      inherited += parents.count(name + "=" + value);
+      ++total;
+    }
+  }
+  EXPECT_GT(static_cast<double>(inherited), 0.9 * static_cast<double>(total));
+  EXPECT_LT(inherited, total);  // some mutation happened
+}
+
+TEST(Nsga2, TheSameSeedAndResultsGiveTheSameTrials) {
+  const test::Problem o = test::problem(test::builtin_host(), "zdt2");
+  auto a = minimizing("nsga2", o, 9, 120, 8);
+  auto b = minimizing("nsga2", o, 9, 120, 8);
+  auto c = minimizing("nsga2", o, 10, 120, 8);
+  const ObjectivePoints pa = test::objective_points(*a, o, 120);
+  EXPECT_EQ(pa, test::objective_points(*b, o, 120));
+  EXPECT_NE(pa, test::objective_points(*c, o, 120));
+}
+
+TEST(Nsga2, FailedTrialsDoNotFillAGeneration) {
+  const test::Problem o = test::problem(test::builtin_host(), "zdt1");
+  auto s = minimizing("nsga2", o, 2, 100, 4);
+  // Four trials asked, three failed: generation 0 needs four complete trials before breeding, so
+  // the next asks are still random draws, not crossovers of the one complete trial.
+  std::vector<Assignment> asked;
+  for (std::int64_t k = 0; k < 4; ++k) {
+    asked.push_back(*s->ask(k));
+    s->tell({k, asked.back(), k == 0 ? TrialState::complete : TrialState::failed, 0.5, {0.5, 0.5}});
+  }
+  std::size_t same = 0;
+  const auto next = *s->ask(4);
+  for (const auto& [name, value] : next) same += asked[0].at(name) == value;
+  EXPECT_LT(same, 3u);
 }
 
 TEST(Pruners, AshaKeepsTheTopThirdAtEachRung) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "nnlab/pareto.hpp"
 #include "plugin_host.hpp"
 
 namespace nnlab::test {
@@ -61,6 +62,39 @@ inline std::vector<double> best_so_far(SearchStrategy& strategy, const Problem& 
     best.push_back(b);
   }
   return best;
+}
+
+/// The setup a multi-objective strategy gets for `o`: every objective minimized.
+inline SearchSetup minimizing(const Problem& o, std::uint64_t seed, std::int64_t budget) {
+  SearchSetup setup{seed, budget, false};
+  setup.directions.assign(o.f->outputs(), Direction::minimize);
+  return setup;
+}
+
+/// Runs `strategy` (set up by the caller, with minimizing()) for `budget` trials, one at a time,
+/// on the multi-objective `o`; every trial's objective values, in trial order.
+inline ObjectivePoints objective_points(SearchStrategy& strategy, const Problem& o,
+                                        std::int64_t budget) {
+  ObjectivePoints points;
+  for (std::int64_t k = 0; k < budget; ++k) {
+    const auto a = strategy.ask(k);
+    if (!a) break;
+    std::vector<double> x;
+    for (const auto& p : o.space.parameters) x.push_back(std::stod(a->at(p.name)));
+    std::vector<double> y(o.f->outputs());
+    o.f->values(x, y);
+    strategy.tell({k, *a, TrialState::complete, y.front(), y});
+    points.push_back(std::move(y));
+  }
+  return points;
+}
+
+/// The hypervolume the first `n` points dominate up to `reference`.
+inline double hypervolume_of_first(const ObjectivePoints& points, std::size_t n,
+                                   std::span<const double> reference) {
+  const ObjectivePoints first(
+      points.begin(), points.begin() + static_cast<std::ptrdiff_t>(std::min(n, points.size())));
+  return hypervolume(first, reference);
 }
 
 }  // namespace nnlab::test

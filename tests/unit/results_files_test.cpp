@@ -92,6 +92,79 @@ TEST(ResultsFiles, TrialsRoundTripWithTypedStates) {
   EXPECT_EQ(rows[1].updates, 99);
 }
 
+TEST(ResultsFiles, MultiObjectiveTrialsRoundTripWithTheirColumnsAndFlags) {
+  test::TempDir dir;
+  const std::vector<std::string> objectives = {"val_acc", "params"};
+  TrialRecord r;
+  r.trial = 2;
+  r.values = {"0.01"};
+  r.objectives = {0.75, 1200};
+  r.pareto = true;
+  r.best_epoch = 1;
+  r.last_epoch = 4;
+  r.updates = 40;
+  {
+    TrialsWriter writer(dir.file("trials.csv"), {"lr"}, objectives);
+    writer.append(r);
+    r.trial = 3;
+    r.state = TrialState::failed;
+    r.fail_reason = "nan";
+    r.objectives.clear();
+    r.pareto = false;
+    writer.append(r);
+  }
+  const std::string text = test::slurp(dir.file("trials.csv"));
+  EXPECT_TRUE(
+      text.starts_with("trial,state,fail_reason,seed,lr,objective_val_acc,objective_params,"
+                       "pareto,best_epoch,last_epoch,updates,"))
+      << text;
+  auto rows = read_trials(dir.file("trials.csv"), {"lr"}, false, objectives);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].objectives, (std::vector<double>{0.75, 1200}));
+  EXPECT_TRUE(rows[0].pareto);
+  EXPECT_EQ(rows[0].best_epoch, 1);
+  EXPECT_EQ(rows[0].updates, 40);
+  EXPECT_TRUE(rows[1].objectives.empty());
+  EXPECT_FALSE(rows[1].pareto);
+  use_objective(rows, 1);
+  EXPECT_EQ(rows[0].objective, 1200);
+  EXPECT_FALSE(rows[1].objective);
+  // A single-objective reader refuses the file (its columns differ), and a bad flag is named.
+  EXPECT_NE(test::error_of([&] { read_trials(dir.file("trials.csv"), {"lr"}); }).find("columns"),
+            std::string::npos);
+  const std::string header =
+      "trial,state,fail_reason,seed,lr,objective_val_acc,objective_params,pareto,best_epoch,"
+      "last_epoch,updates,duration_s,started_at,finished_at,threads,config_hash\n";
+  const auto flag =
+      dir.write("f.csv", header + "0,COMPLETE,,1,0.5,0.9,10,yes,1,2,10,0.1,s,f,1,h\n");
+  EXPECT_EQ(test::error_of([&] { read_trials(flag, {"lr"}, false, objectives); }),
+            flag + ":2: column 'pareto': expected true or false, got 'yes'");
+  const auto half =
+      dir.write("h.csv", header + "0,COMPLETE,,1,0.5,0.9,,false,1,2,10,0.1,s,f,1,h\n");
+  EXPECT_NE(test::error_of([&] {
+              read_trials(half, {"lr"}, false, objectives);
+            }).find("column 'objective_val_acc': expected a value in every objective column"),
+            std::string::npos);
+}
+
+TEST(ResultsFiles, MarkParetoFlagsTheCompleteTrialsNoOtherDominates) {
+  std::vector<TrialRecord> rows(5);
+  const std::vector<std::vector<double>> values = {
+      {0.9, 500}, {0.8, 100}, {0.7, 300}, {0.9, 500}, {0.95, 900}};
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    rows[i].trial = static_cast<std::int64_t>(i);
+    rows[i].objectives = values[i];
+  }
+  rows[4].state = TrialState::failed;  // would dominate nothing anyway; it never counts
+  const std::vector<Direction> directions = {Direction::maximize, Direction::minimize};
+  EXPECT_TRUE(mark_pareto(rows, directions));
+  std::vector<bool> flags;
+  for (const auto& r : rows) flags.push_back(r.pareto);
+  // (0.7, 300) is dominated by (0.8, 100); the equal pair (0.9, 500) both stay.
+  EXPECT_EQ(flags, (std::vector<bool>{true, true, false, true, false}));
+  EXPECT_FALSE(mark_pareto(rows, directions));
+}
+
 TEST(ResultsFiles, ABadTrialsRowNamesFileLineAndColumn) {
   test::TempDir dir;
   const std::string header =

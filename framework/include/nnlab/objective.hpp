@@ -22,6 +22,11 @@ class Objective {
   virtual std::vector<std::pair<double, double>> bounds() const = 0;
   /// The global minimum's value, for reports (NaN when unknown).
   virtual double minimum() const = 0;
+  /// How many values f has: 1, or 2 and more for a multi-objective test problem (ZDT1), whose
+  /// value() and gradient() are then those of the first; optimizer paths need exactly 1.
+  virtual std::size_t outputs() const { return 1; }
+  /// Writes f's outputs() values at x into `out` (all minimized).
+  virtual void values(std::span<const double> x, std::span<double> out) const { out[0] = value(x); }
 };
 
 }  // namespace nnlab

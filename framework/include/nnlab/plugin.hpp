@@ -16,7 +16,9 @@ namespace nnlab {
 /// Registrar (staged registration) instead of the host's Registries. 5: layers are built from
 /// their inputs' shapes and return theirs (Shape); datasets give the sample shape. 6: Layer::plan()
 /// (activations in oneDNN's blocked layouts between layers). 7: Layer::training_state() and
-/// Optimizer::training_state() (checkpoints).
+/// Optimizer::training_state() (checkpoints); multi-objective search (TrialResult::objectives,
+/// SearchSetup::directions, SearchStrategy::multi_objective) and multi-output objectives
+/// (Objective::outputs, Objective::values).
 inline constexpr std::uint32_t kAbiVersion = 7;
 
 #define NNLAB_STRINGIFY_IMPL(x) #x

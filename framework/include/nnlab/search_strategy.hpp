@@ -1,6 +1,8 @@
 #pragma once
-/// The SearchStrategy interface: ask/tell over a search space. Grid, random, Sobol', TPE and
-/// Bayesian optimization implement it; early stopping is a Pruner's job (nnlab/pruner.hpp).
+/// The SearchStrategy interface: ask/tell over a search space. Grid, random, Sobol', TPE, Bayesian
+/// optimization, CMA-ES and NSGA-II implement it; early stopping is a Pruner's job
+/// (nnlab/pruner.hpp). A multi-objective search (`search.objectives:`) tells each result's values
+/// in TrialResult::objectives, their directions in SearchSetup::directions.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -37,12 +39,21 @@ struct TrialResult {
   Assignment assignment;
   TrialState state = TrialState::complete;
   double objective = 0;  ///< meaningful for complete (and pruned: the last value seen)
+  /// A multi-objective search's values, one per SearchSetup::directions entry (complete trials
+  /// only; `objective` is then the first of them). Empty in a single-objective search.
+  std::vector<double> objectives = {};
 };
+
+/// Which way an objective is better.
+enum class Direction { minimize, maximize };
 
 struct SearchSetup {
   std::uint64_t seed = 0;   ///< the sweep's seed
   std::int64_t trials = 0;  ///< the trial budget
-  bool maximize = true;     ///< the objective's direction
+  bool maximize = true;     ///< the objective's direction (the first objective's, when several)
+  /// A multi-objective search: each objective's direction, two or more. Empty when the search has
+  /// one objective (`maximize` says its direction).
+  std::vector<Direction> directions = {};
 };
 
 class SearchStrategy {
@@ -62,6 +73,10 @@ class SearchStrategy {
   /// How many trials the strategy proposes in all, when it knows before asking (a grid's size);
   /// progress lines show it as the total when the experiment sets no trial budget.
   virtual std::optional<std::int64_t> planned_trials() const { return std::nullopt; }
+  /// Whether the strategy reads TrialResult::objectives. A strategy that uses results and says no
+  /// optimizes one objective: the sweep refuses it for a multi-objective search (search.kind's
+  /// line), rather than let it optimize the first objective alone.
+  virtual bool multi_objective() const { return false; }
   // Early stopping is the Pruner's (nnlab/pruner.hpp), one hook for every strategy.
 };
 

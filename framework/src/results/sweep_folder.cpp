@@ -29,7 +29,12 @@ SweepFolder read_sweep_folder(const std::string& dir) {
     folder_read.parameters.push_back(p.name);
   }
   folder_read.trials_path = (folder / "trials.csv").string();
-  folder_read.trials = read_trials(folder_read.trials_path, folder_read.parameters, false);
+  std::vector<std::string> objectives;
+  for (const auto& o : folder_read.spec.search->objectives) objectives.push_back(o.measure.name());
+  folder_read.trials =
+      read_trials(folder_read.trials_path, folder_read.parameters, false, objectives);
+  if (!objectives.empty())
+    use_objective(folder_read.trials, folder_read.spec.search->metric_objective());
   return folder_read;
 }
 

@@ -4,6 +4,7 @@
 /// back. This module owns the file: its columns, its row type, its writer and its reader.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,7 +25,11 @@ struct TrialRecord {
   std::string fail_reason;  ///< for a failed trial: "nan", or "exception: <message>"
   std::uint64_t seed = 0;
   std::vector<std::string> values;  ///< one per searched parameter; empty when inactive
-  std::optional<double> objective;
+  std::optional<double> objective;  ///< multi-objective: not a column (see use_objective)
+  /// A multi-objective sweep's values, one per objective (empty when the trial has none).
+  std::vector<double> objectives;
+  /// Multi-objective: a complete trial no other complete trial dominates (so far).
+  bool pareto = false;
   std::int64_t best_epoch = -1;
   std::int64_t last_epoch = -1;  ///< the last evaluation's epoch: where a trial stopped
   std::int64_t updates = 0;      ///< optimizer steps taken, over all repeats (the budget spent)
@@ -35,25 +40,38 @@ struct TrialRecord {
 };
 
 /// The columns: trial,state,fail_reason,seed,<parameters>,objective,best_epoch,last_epoch,...
-std::vector<std::string> trials_columns(const std::vector<std::string>& parameters);
+/// A multi-objective sweep (`objectives`: its objectives' names, two or more) has instead of
+/// `objective` a column `objective_<name>` per objective and then `pareto` (true or false).
+std::vector<std::string> trials_columns(const std::vector<std::string>& parameters,
+                                        const std::vector<std::string>& objectives = {});
 
 class TrialsWriter {
  public:
   /// Opens `path` to append (writing the header when the file is new or empty).
-  TrialsWriter(const std::string& path, const std::vector<std::string>& parameters);
+  TrialsWriter(const std::string& path, const std::vector<std::string>& parameters,
+               const std::vector<std::string>& objectives = {});
   /// Appends one row and flushes it.
   void append(const TrialRecord& record);
 
  private:
   CsvWriter csv_;
+  std::size_t objectives_ = 0;
 };
 
 /// The complete rows of a trials.csv. With `repair` (resuming), a last line cut short by a kill
 /// is also cut from the file; without (reading a live sweep), the file is untouched. Throws Error
 /// when the header is not the one `parameters` gives, or a row is bad (file:line and column).
 std::vector<TrialRecord> read_trials(const std::string& path,
-                                     const std::vector<std::string>& parameters,
-                                     bool repair = true);
+                                     const std::vector<std::string>& parameters, bool repair = true,
+                                     const std::vector<std::string>& objectives = {});
+
+/// A multi-objective sweep's rows as a single objective's views read them: `objective` set to
+/// objectives[index] (SearchSpec::metric_objective), or unset when `index` is none.
+void use_objective(std::vector<TrialRecord>& records, std::optional<std::size_t> index);
+
+/// Sets each record's `pareto` flag: complete trials with objectives that no other such trial
+/// dominates under `directions`. Returns whether any flag changed.
+bool mark_pareto(std::vector<TrialRecord>& records, std::span<const Direction> directions);
 
 /// Now as ISO 8601 UTC with milliseconds, e.g. 2026-11-26T04:10:00.123Z.
 std::string utc_now();
