@@ -18,6 +18,8 @@
 
 namespace nnlab {
 
+class Augmenter;
+
 /// What training does after an evaluation: go on, or stop here (a pruned trial).
 enum class EvalAction { proceed, stop };
 
@@ -94,7 +96,8 @@ class Trainer {
   std::unique_ptr<Optimizer> optimizer_;
   std::vector<Parameter*> weights_flop_;  ///< for the FLOP count
   double flops_ = 0;
-  Matrix batch_x_;  ///< the gathered minibatch, allocated once
+  std::unique_ptr<Augmenter> augmenter_;  ///< `augment:`, applied to each gathered minibatch
+  Matrix batch_x_;                        ///< the gathered minibatch, allocated once
   std::vector<std::int32_t> batch_y_;
 };
 

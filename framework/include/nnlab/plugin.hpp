@@ -15,8 +15,9 @@ namespace nnlab {
 /// Bumped whenever an SDK interface or struct changes layout. 4: register_components takes a
 /// Registrar (staged registration) instead of the host's Registries. 5: layers are built from
 /// their inputs' shapes and return theirs (Shape); datasets give the sample shape. 6: Layer::plan()
-/// (activations in oneDNN's blocked layouts between layers).
-inline constexpr std::uint32_t kAbiVersion = 6;
+/// (activations in oneDNN's blocked layouts between layers). 7: the Augmentation kind (Registries
+/// and Registrar gained a registry).
+inline constexpr std::uint32_t kAbiVersion = 7;
 
 #define NNLAB_STRINGIFY_IMPL(x) #x
 #define NNLAB_STRINGIFY(x) NNLAB_STRINGIFY_IMPL(x)
