@@ -38,16 +38,23 @@ inline float clamp_to(const ImageView& image, double value) {
       std::clamp(value, static_cast<double>(image.low), static_cast<double>(image.high)));
 }
 
-/// A pixel value as one of the 256 levels of an 8-bit image (PIL's equalize and posterize work on
-/// those), and back.
-inline int to_level(const ImageView& image, float value) {
-  const double range = static_cast<double>(image.high) - image.low;
-  const double q = range > 0 ? (value - image.low) / range * 255.0 : 0.0;
-  return static_cast<int>(std::clamp(std::lround(q), 0L, 255L));
-}
-inline float from_level(const ImageView& image, int level) {
-  return static_cast<float>(image.low +
-                            (static_cast<double>(image.high) - image.low) * level / 255.0);
-}
+/// An image's values as the 256 levels of an 8-bit image (PIL's equalize and posterize work on
+/// those), and back: the nearest level, the range's ends at 0 and 255.
+class Levels {
+ public:
+  explicit Levels(const ImageView& image)
+      : low_(image.low),
+        step_((static_cast<double>(image.high) - image.low) / 255.0),
+        per_level_(step_ > 0 ? 1.0 / step_ : 0.0) {}
+  int of(float value) const {
+    // Rounds half up, as std::lround does for these non-negative values, without its call.
+    const double q = (value - low_) * per_level_ + 0.5;
+    return q <= 0 ? 0 : q >= 255 ? 255 : static_cast<int>(q);
+  }
+  float value(int level) const { return static_cast<float>(low_ + step_ * level); }
+
+ private:
+  double low_, step_, per_level_;
+};
 
 }  // namespace nnlab::augmentations

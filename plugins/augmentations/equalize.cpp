@@ -12,21 +12,29 @@ namespace {
 class Equalize final : public Augmentation {
  public:
   explicit Equalize(const Params&) {}
-  void apply(const ImageView& image, double, Rng&, std::span<float>) const override {
+  /// Each pixel's level of one channel, found once for the histogram and the lookup.
+  std::int64_t scratch_floats(const Shape& image) const override {
+    return image.height() * image.width();
+  }
+  void apply(const ImageView& image, double, Rng&, std::span<float> scratch) const override {
     const std::int64_t plane = image.plane();
+    const Levels levels(image);
     for (std::int64_t c = 0; c < image.channels; ++c) {
       float* v = image.channel(c);
       std::array<std::int64_t, 256> histogram{};
-      for (std::int64_t i = 0; i < plane; ++i)
-        ++histogram[static_cast<std::size_t>(to_level(image, v[i]))];
-      std::int64_t total = 0, last = 0, levels = 0;
+      for (std::int64_t i = 0; i < plane; ++i) {
+        const int level = levels.of(v[i]);
+        scratch[static_cast<std::size_t>(i)] = static_cast<float>(level);
+        ++histogram[static_cast<std::size_t>(level)];
+      }
+      std::int64_t total = 0, last = 0, present = 0;
       for (std::int64_t count : histogram) {
         if (count == 0) continue;
         total += count;
         last = count;
-        ++levels;
+        ++present;
       }
-      if (levels <= 1) continue;
+      if (present <= 1) continue;
       const std::int64_t step = (total - last) / 255;
       if (step == 0) continue;
       std::array<int, 256> lut{};
@@ -36,7 +44,7 @@ class Equalize final : public Augmentation {
         n += histogram[level];
       }
       for (std::int64_t i = 0; i < plane; ++i)
-        v[i] = from_level(image, lut[static_cast<std::size_t>(to_level(image, v[i]))]);
+        v[i] = levels.value(lut[static_cast<std::size_t>(scratch[static_cast<std::size_t>(i)])]);
     }
   }
 };

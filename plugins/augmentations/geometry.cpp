@@ -28,23 +28,30 @@ void warp_affine(const ImageView& image, const std::array<double, 6>& m,
   std::memcpy(scratch.data(), image.data,
               static_cast<std::size_t>(image.channels * plane) * sizeof(float));
   const float fill = static_cast<float>(image.low + resampling.fill * (image.high - image.low));
+  const double a = m[0], b = m[1], c0 = m[2], d = m[3], e = m[4], f0 = m[5];
+  const double width = static_cast<double>(w), height = static_cast<double>(h);
+  if (resampling.interpolation == Interpolation::nearest) {
+    for (std::int64_t y = 0; y < h; ++y) {
+      const double cy = static_cast<double>(y) + 0.5;
+      for (std::int64_t x = 0; x < w; ++x) {
+        const double cx = static_cast<double>(x) + 0.5;
+        const double sx = a * cx + b * cy + c0, sy = d * cx + e * cy + f0;
+        // Inside the image the coordinates are non-negative: truncation is the floor.
+        const bool inside = sx >= 0 && sy >= 0 && sx < width && sy < height;
+        const std::int64_t at =
+            inside ? static_cast<std::int64_t>(sy) * w + static_cast<std::int64_t>(sx) : 0;
+        for (std::int64_t c = 0; c < image.channels; ++c)
+          image.data[c * plane + y * w + x] =
+              inside ? scratch[static_cast<std::size_t>(c * plane + at)] : fill;
+      }
+    }
+    return;
+  }
   for (std::int64_t y = 0; y < h; ++y) {
     const double cy = static_cast<double>(y) + 0.5;
     for (std::int64_t x = 0; x < w; ++x) {
       const double cx = static_cast<double>(x) + 0.5;
-      const double sx = m[0] * cx + m[1] * cy + m[2];
-      const double sy = m[3] * cx + m[4] * cy + m[5];
-      if (resampling.interpolation == Interpolation::nearest) {
-        const double fx = std::floor(sx), fy = std::floor(sy);
-        const bool inside =
-            fx >= 0 && fy >= 0 && fx < static_cast<double>(w) && fy < static_cast<double>(h);
-        const std::int64_t at =
-            inside ? static_cast<std::int64_t>(fy) * w + static_cast<std::int64_t>(fx) : 0;
-        for (std::int64_t c = 0; c < image.channels; ++c)
-          image.channel(c)[y * w + x] =
-              inside ? scratch[static_cast<std::size_t>(c * plane + at)] : fill;
-        continue;
-      }
+      const double sx = a * cx + b * cy + c0, sy = d * cx + e * cy + f0;
       // Bilinear between the four pixel centres around (sx, sy).
       const double u = sx - 0.5, v = sy - 0.5;
       const double x0 = std::floor(u), y0 = std::floor(v);

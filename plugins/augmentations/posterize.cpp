@@ -14,9 +14,10 @@ class Posterize final : public Augmentation {
     const int dropped = static_cast<int>(std::lround(level(magnitude, static_cast<double>(max_))));
     if (dropped <= 0) return;  // all 8 bits: values off the 256 levels stay exact
     const int mask = ~((1 << dropped) - 1);
+    const Levels levels(image);
     const std::int64_t n = image.channels * image.plane();
     for (std::int64_t i = 0; i < n; ++i)
-      image.data[i] = from_level(image, to_level(image, image.data[i]) & mask);
+      image.data[i] = levels.value(levels.of(image.data[i]) & mask);
   }
 
  private:
