@@ -131,7 +131,7 @@ void Augmenter::augment(const ImageView& image, Rng& rng, std::span<float> scrat
 
 void Augmenter::apply(float* batch, std::int64_t rows, std::int64_t update) {
   const std::int64_t features = shape_.size();
-#pragma omp parallel for num_threads(threads_) schedule(static)
+#pragma omp parallel for num_threads(threads_) schedule(static) if (threads_ > 1)
   for (std::int64_t r = 0; r < rows; ++r) {
     const auto thread = static_cast<std::size_t>(omp_get_thread_num());
     Rng& rng = engines_[thread];
