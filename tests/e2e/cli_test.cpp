@@ -88,6 +88,30 @@ TEST(Cli, TheAugmentationPolicyExperimentRunsAndRepeats) {
   EXPECT_GT(curves.at("train_acc").back(), 0.3) << "it trains";
 }
 
+TEST(Cli, ASweepSearchesAPolicysSlotsByKeyPath) {
+  if (!fs::exists("/usr/share/datasets/fashion-mnist"))
+    GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  // A grid over one operation and one magnitude of the shipped policy: 3 x 3 trials, each
+  // training with its own policy. (In a flow mapping, keys with [i] are quoted.)
+  test::TempDir dir;
+  const std::string experiment =
+      std::string(NNLAB_SOURCE_DIR) + "/experiments/augmentation_policy.yaml";
+  const Outcome r =
+      nnlab("sweep " + experiment + " --out " + dir.file("s") +
+            " --set data.train_limit=200 --set data.test_limit=100 --set train.epochs=1"
+            " --set 'search={kind: grid, objective: {metric: test_acc}, space: {"
+            "\"augment.policy[0][1].op\": {values: [invert, solarize, flip_x]}, "
+            "\"augment.policy[1][1].magnitude\": {distribution: int, min: 0, max: 10, step: 5}}}'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("9 complete"), std::string::npos) << r.out;
+  const std::string trials = slurp(dir.file("s") + "/trials.csv");
+  EXPECT_NE(trials.find("augment.policy[0][1].op,augment.policy[1][1].magnitude"),
+            std::string::npos)
+      << trials;
+  for (const char* op : {",invert,", ",solarize,", ",flip_x,"})
+    EXPECT_NE(trials.find(op), std::string::npos) << op;
+}
+
 TEST(Cli, AShippedExperimentRunsOnOtherFilesByDeletingItsDatasetKey) {
   const fs::path package = "/usr/share/datasets/fashion-mnist";
   if (!fs::exists(package)) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
