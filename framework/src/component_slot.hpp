@@ -12,7 +12,8 @@ enum class ComponentSlot {
   dataset,
   strategy,
   pruner,
-  objective
+  objective,
+  augmentation
 };
 
 }  // namespace nnlab

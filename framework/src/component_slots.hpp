@@ -72,6 +72,12 @@ inline constexpr std::tuple kComponentSlots{
         {ComponentSlot::objective, "objective", "objective", "objective: {map}", false},
         &Registries::objectives,
         &Registrar::objectives},
+    // Policies name operations by `op:`, not `kind:`; their keys are core settings that the
+    // experiment loader checks (and the sweep's search-space check, augment.policy[i][j].op).
+    SlotRow<Augmentation>{{ComponentSlot::augmentation, "augmentation", "augment",
+                           "augment:\n  policy: [[{op: {key}, p: 0.5, magnitude: 5}]]", false},
+                          &Registries::augmentations,
+                          &Registrar::augmentations},
 };
 
 /// Every slot's text, indexed by ComponentSlot.

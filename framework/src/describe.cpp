@@ -21,7 +21,9 @@ std::string example(const SlotInfo& slot, const std::string& key, const Schema& 
   }
   std::string text(slot.example);
   for (const auto& [placeholder, value] :
-       {std::pair<std::string, std::string>{"{map}", "{" + fields + "}"}, {"{fields}", fields}}) {
+       {std::pair<std::string, std::string>{"{map}", "{" + fields + "}"},
+        {"{fields}", fields},
+        {"{key}", key}}) {
     if (auto at = text.find(placeholder); at != std::string::npos)
       text.replace(at, placeholder.size(), value);
   }

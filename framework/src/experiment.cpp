@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "component_slots.hpp"
+#include "nnlab/augmentation.hpp"
 #include "nnlab/text.hpp"
 #include "yaml_overrides.hpp"
 
@@ -33,7 +34,7 @@ class Loader {
     if (root["objective"]) return objective_mode(root);
     check_keys(root, "",
                {"name", "seed", "plugins", "data", "model", "regularizers", "optimizer", "train",
-                "execution", "search", "description", "probe"});
+                "execution", "search", "description", "probe", "augment"});
     ExperimentSpec spec;
     Params top = header(root, spec);
 
@@ -49,6 +50,7 @@ class Loader {
     if (const YAML::Node probe_node = root["probe"]) spec.probe = probe(probe_node);
     spec.train = train(required_map(root, "", "train"), spec.probe.has_value());
     if (auto exec = root["execution"]) spec.execution = execution(exec);
+    if (const YAML::Node augment_node = root["augment"]) spec.augment = augment(augment_node);
     if (auto search_node = root["search"]) spec.search = search(search_node, root, spec.train);
     return spec;
   }
@@ -431,6 +433,125 @@ class Loader {
     if (spec.every < 0) p.fail("every", "expected a number of updates (0: only before training)");
     spec.rows = p.integer("rows", 10000);
     if (spec.rows < 1) p.fail("rows", "expected a positive number of training rows");
+    return spec;
+  }
+
+  AugmentSpec augment(const YAML::Node& node) const {
+    if (!node.IsMap()) {
+      fail(node, "augment",
+           "expected {policy: [[{op: ..., p: ..., magnitude: ...}, ...], ...]} or {kind: "
+           "randaugment | trivialaugment, ...}");
+    }
+    check_keys(node, "augment", {"kind", "policy", "n", "m", "ops"});
+    plain_values(node, "augment", {"kind", "n", "m"});
+    Params p = scalars(node, "augment");
+    AugmentSpec spec;
+    spec.where = where(node, "augment");
+    const YAML::Node policy = node["policy"];
+    if (!p.has("kind") && !policy)
+      fail(node, "augment.policy",
+           "missing required key 'policy' (or kind: randaugment | trivialaugment)");
+    const std::string kind =
+        p.choice("kind", "policy", {"policy", "randaugment", "trivialaugment"});
+    spec.kind = kind == "policy"        ? AugmentKind::policy
+                : kind == "randaugment" ? AugmentKind::randaugment
+                                        : AugmentKind::trivialaugment;
+    // Each form takes only its own keys: a `policy:` next to `kind: randaugment` would be ignored.
+    auto refuse = [&](const char* key, const char* forms) {
+      if (node[key]) fail(node[key], join("augment", key), std::string("only for ") + forms);
+    };
+    if (spec.kind == AugmentKind::policy) {
+      refuse("n", "kind: randaugment");
+      refuse("m", "kind: randaugment");
+      refuse("ops", "kind: randaugment or trivialaugment (a policy names its operations)");
+      if (!policy) fail(node, "augment.policy", "missing required key 'policy'");
+      if (!policy.IsSequence() || policy.size() == 0)
+        fail(policy, "augment.policy",
+             "expected a non-empty list of sub-policies, each a list of {op, p, magnitude}");
+      for (std::size_t i = 0; i < policy.size(); ++i) {
+        const std::string sub_path = "augment.policy[" + std::to_string(i) + "]";
+        const YAML::Node sub = policy[i];
+        if (!sub.IsSequence() || sub.size() == 0)
+          fail(sub, sub_path, "expected a non-empty list of {op: ..., p: ..., magnitude: ...}");
+        std::vector<AugmentOpSpec> ops;
+        for (std::size_t j = 0; j < sub.size(); ++j)
+          ops.push_back(augment_op(sub[j], sub_path + "[" + std::to_string(j) + "]", true));
+        spec.policy.push_back(std::move(ops));
+      }
+      return spec;
+    }
+    refuse("policy", "kind: policy (the default)");
+    if (spec.kind == AugmentKind::trivialaugment) {
+      refuse("n", "kind: randaugment");
+      refuse("m", "kind: randaugment");
+    }
+    spec.n = p.integer("n", 2);
+    if (spec.n < 1) p.fail("n", "expected a positive number of operations per image");
+    at_most(p, "n", spec.n, kMaxAugmentOps, "operations per image");
+    spec.m = p.number("m", 9.0);
+    if (!(spec.m >= 0 && spec.m <= kMaxMagnitude))
+      p.fail("m", "expected a magnitude in [0, 10], got " + p.string("m"));
+    if (const YAML::Node ops = node["ops"]) {
+      if (!ops.IsSequence() || ops.size() == 0)
+        fail(ops, "augment.ops", "expected a non-empty list of operations (names or {op: ...})");
+      for (std::size_t i = 0; i < ops.size(); ++i) {
+        const std::string item_path = "augment.ops[" + std::to_string(i) + "]";
+        if (ops[i].IsScalar()) {
+          ComponentSpec op;
+          op.kind = ops[i].Scalar();
+          op.path = item_path;
+          op.where = where(ops[i], item_path);
+          op.params = Params(item_path, op.where);
+          if (op.kind.empty()) fail(ops[i], item_path, "expected an augmentation name");
+          spec.ops.push_back(std::move(op));
+        } else {
+          spec.ops.push_back(augment_op(ops[i], item_path, false).op);
+        }
+      }
+    }
+    return spec;
+  }
+
+  /// `{op: name, p: ..., magnitude: ..., ...the operation's own keys}`; with `leveled` false (an
+  /// `ops:` entry of randaugment or trivialaugment, which choose those themselves) p and
+  /// magnitude are refused.
+  AugmentOpSpec augment_op(const YAML::Node& node, const std::string& path, bool leveled) const {
+    if (!node.IsMap()) {
+      fail(node, path,
+           leveled ? "expected {op: <augmentation>, p: <probability>, magnitude: <0..10>}"
+                   : "expected an augmentation name or {op: <augmentation>, ...its parameters}");
+    }
+    const YAML::Node op = node["op"];
+    if (!op) fail(node, join(path, "op"), "missing required key 'op'");
+    if (!op.IsScalar() || op.Scalar().empty())
+      fail(op, join(path, "op"), "expected an augmentation name");
+    AugmentOpSpec spec;
+    spec.op.kind = op.Scalar();
+    spec.op.path = path;
+    spec.op.where = where(op, join(path, "op"));
+    spec.op.params = Params(path, where(node, path));
+    Params level(path, where(node, path));
+    for (const auto& kv : node) {
+      const auto key = key_of(kv.first, path);
+      if (key == "op") continue;
+      if (key == "p" || key == "magnitude") {
+        if (!leveled) {
+          fail(kv.first, join(path, key),
+               "the augmentation kind chooses p and magnitude; give them only in a policy");
+        }
+        if (!kv.second.IsScalar()) fail(kv.second, join(path, key), "expected a number");
+        level.set(key, value(kv.second, join(path, key)));
+      } else {
+        spec.op.params.set(key, value(kv.second, join(path, key)));
+      }
+    }
+    if (!leveled) return spec;
+    spec.probability = level.number("p");
+    if (!(spec.probability >= 0 && spec.probability <= 1))
+      level.fail("p", "expected a probability in [0, 1], got " + level.string("p"));
+    spec.magnitude = level.number("magnitude");
+    if (!(spec.magnitude >= 0 && spec.magnitude <= kMaxMagnitude))
+      level.fail("magnitude", "expected a magnitude in [0, 10], got " + level.string("magnitude"));
     return spec;
   }
 
@@ -824,6 +945,8 @@ class Loader {
   static constexpr std::int64_t kMaxTrials = 1000000;
   static constexpr std::int64_t kMaxRepeats = 1000;
   static constexpr std::int64_t kMaxGridPoints = 1000000;
+  static constexpr double kMaxMagnitude = Augmentation::kMaxMagnitude;
+  static constexpr std::int64_t kMaxAugmentOps = 1000;
 };
 
 }  // namespace

@@ -95,6 +95,35 @@ struct ProbeSpec {
   std::optional<std::pair<double, double>> range_fraction;
 };
 
+/// One operation of an augmentation policy: `{op: rotate, p: 0.7, magnitude: 3}`.
+struct AugmentOpSpec {
+  /// `kind` is the `op:` value (an augmentation's registry key), `where` its line; `params` are the
+  /// entry's other keys (`max`, `fill`, ...), for the operation itself.
+  ComponentSpec op;
+  double probability = 1.0;  ///< `p`: the chance it is applied, in [0, 1]
+  double magnitude = 0.0;    ///< 0..10, mapped onto the operation's range
+};
+
+/// How a training image's operations are chosen.
+enum class AugmentKind {
+  policy,          ///< AutoAugment's form: a sub-policy drawn uniformly, each op with its p
+  randaugment,     ///< Cubuk et al. 2020: n ops drawn uniformly with replacement, all at m
+  trivialaugment,  ///< Müller & Hutter 2021: one op drawn uniformly at a uniform magnitude
+};
+
+/// `augment:` — data augmentation of each training image of each minibatch (never at
+/// evaluation).
+struct AugmentSpec {
+  AugmentKind kind = AugmentKind::policy;
+  std::vector<std::vector<AugmentOpSpec>> policy;  ///< policy: the sub-policies
+  std::int64_t n = 2;                              ///< randaugment: operations per image
+  double m = 9.0;                                  ///< randaugment: their magnitude, 0..10
+  /// randaugment, trivialaugment: the operations drawn from (`ops:`); empty: the default set
+  /// (RandAugment's 14, Augmenter::default_ops).
+  std::vector<ComponentSpec> ops;
+  SourceLocation where;  ///< of the `augment:` mapping
+};
+
 struct ExecutionSpec {
   int threads_per_trial = 1;  ///< oneDNN (OpenMP) threads of a single run or of each sweep trial
   int parallel_trials = 0;    ///< sweeps only; 0 = auto (cores / threads_per_trial)
@@ -168,6 +197,7 @@ struct ExperimentSpec {
   std::optional<SearchSpec> search;
   std::optional<PathsSpec> paths;  ///< set in objective mode; data, model and train are then unused
   std::optional<ProbeSpec> probe;
+  std::optional<AugmentSpec> augment;
   std::string resolved_yaml;  ///< the experiment after overrides, runnable as is
 };
 

@@ -1,5 +1,6 @@
 // Out-of-line destructors: the interfaces' vtables and typeinfo live in libnnlab, once, for the
 // host and every plugin.
+#include "nnlab/augmentation.hpp"
 #include "nnlab/dataset.hpp"
 #include "nnlab/layer.hpp"
 #include "nnlab/loss.hpp"
@@ -19,5 +20,8 @@ Dataset::~Dataset() = default;
 SearchStrategy::~SearchStrategy() = default;
 Pruner::~Pruner() = default;
 Objective::~Objective() = default;
+Augmentation::~Augmentation() = default;
+
+std::int64_t Augmentation::scratch_floats(const Shape&) const { return 0; }
 
 }  // namespace nnlab

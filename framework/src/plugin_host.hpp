@@ -13,6 +13,7 @@
 #include "nnlab/registry.hpp"
 // create<T> destroys the component it built when a parameter went unread, which needs T complete;
 // the host creates every kind, so it brings every interface to its callers.
+#include "nnlab/augmentation.hpp"
 #include "nnlab/dataset.hpp"
 #include "nnlab/layer.hpp"
 #include "nnlab/loss.hpp"
@@ -75,12 +76,14 @@ class PluginHost {
   /// and fills in defaults, builds it, then rejects parameters the component did not read.
   /// Unknown kind: ConfigError listing the known keys, the nearest one, and where plugins were
   /// sought.
+  /// @param kind_key the key that named the kind, for messages (a policy's operations use `op`)
   template <class T>
-  std::unique_ptr<T> create(const Registry<T>& registry, const ComponentSpec& spec) const {
+  std::unique_ptr<T> create(const Registry<T>& registry, const ComponentSpec& spec,
+                            const std::string& kind_key = "kind") const {
     const std::string kind_name(slot_of<T>().kind_name);
     const auto* entry = registry.find(spec.kind);
     if (!entry)
-      throw ConfigError(spec.where, spec.path + ".kind",
+      throw ConfigError(spec.where, spec.path + "." + kind_key,
                         unknown_message(kind_name, spec.kind, registry.keys()));
     const std::string component_name = kind_name + " '" + spec.kind + "'";
     Params params = spec.params;

@@ -62,6 +62,21 @@ SearchSpace checked_search_space(const SearchSpec& search, const PluginHost& hos
   SearchSpace space = search.space;
   const Registries& r = host.registries();
   for (const SearchTarget& t : search.targets) {
+    // A policy's operation (augment.policy[0][1].op) names an augmentation: each searched name
+    // must be registered. Its p and magnitude are core settings, checked by a trial's parse.
+    if (t.path.starts_with("augment.") && t.key == "op") {
+      const SearchParameter& p = space.parameters[t.parameter];
+      const auto& registry = r.augmentations;
+      for (const auto& value : extreme_values(p)) {
+        if (!registry.contains(value)) {
+          const auto known = registry.keys();
+          throw ConfigError(t.where, "search.space." + p.name,
+                            "'" + value + "' is not a known augmentation" +
+                                did_you_mean(value, known) + " (known: " + join(known, " ") + ")");
+        }
+      }
+      continue;
+    }
     if (!t.slot) continue;  // a core setting (train.epochs): the trial's parse checks it
     const std::string kind_name(slot_info(*t.slot).kind_name);
     SearchParameter& p = space.parameters[t.parameter];

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <random>
 
+#include "augmenter.hpp"
 #include "checkpoint.hpp"
 #include "interruption.hpp"
 #include "model_file.hpp"
@@ -58,6 +59,7 @@ Trainer::Trainer(const ExperimentSpec& spec, const PreparedData& data, const Plu
                       "a batch of " + std::to_string(spec.train.batch_size) +
                           " rows needs more memory than this machine has");
   }
+  if (spec.augment) augmenter_ = std::make_unique<Augmenter>(spec, data, host);
   batch_x_ = Matrix(spec.train.batch_size, data.features());
   batch_y_.resize(static_cast<std::size_t>(spec.train.batch_size));
   for (const auto& split : spec.train.eval) {
@@ -277,6 +279,8 @@ TrainSummary Trainer::run(Compute& compute,
                   static_cast<std::size_t>(features) * sizeof(float));
       batch_y_[static_cast<std::size_t>(b)] = train.labels[static_cast<std::size_t>(rows[b])];
     }
+    // Training images only (evaluation reads the sets directly), keyed by the update's index.
+    if (augmenter_) augmenter_->apply(batch_x_.data(), count, summary.iterations);
     return ConstMatrixView(batch_x_.data(), count, features);
   };
   auto step = [&](const std::int64_t* rows, std::int64_t count) {

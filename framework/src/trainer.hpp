@@ -18,6 +18,8 @@
 
 namespace nnlab {
 
+class Augmenter;
+
 /// What training does after an evaluation: go on, or stop here (a pruned trial).
 enum class EvalAction { proceed, stop };
 
@@ -120,7 +122,8 @@ class Trainer {
   SchedulePosition position_;  ///< where run() starts (a resumed run) and, during it, stands
   bool resumed_ = false;
   std::string checkpoint_path_;
-  Matrix batch_x_;  ///< the gathered minibatch, allocated once
+  std::unique_ptr<Augmenter> augmenter_;  ///< `augment:`, applied to each gathered minibatch
+  Matrix batch_x_;                        ///< the gathered minibatch, allocated once
   std::vector<std::int32_t> batch_y_;
 };
 

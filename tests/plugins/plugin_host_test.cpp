@@ -16,8 +16,8 @@ TEST(PluginHost, LoadsEveryBuiltInPluginWithItsComponents) {
   const PluginHost& host = test::builtin_host();
   std::vector<std::string> names;
   for (const auto& p : host.plugins()) names.push_back(p.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"datasets", "layers", "objectives", "optimizers",
-                                             "regularizers", "search"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"augmentations", "datasets", "layers", "objectives",
+                                             "optimizers", "regularizers", "search"}));
   const Registries& r = host.registries();
   for (const char* key : {"dense", "batch_norm", "relu", "sigmoid", "tanh", "dropout", "add"})
     EXPECT_TRUE(r.layers.contains(key)) << key;
@@ -27,6 +27,8 @@ TEST(PluginHost, LoadsEveryBuiltInPluginWithItsComponents) {
   for (const char* key : {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"})
     EXPECT_TRUE(r.optimizers.contains(key)) << key;
   for (const char* key : {"idx", "synthetic"}) EXPECT_TRUE(r.datasets.contains(key)) << key;
+  for (const char* key : {"rotate", "equalize", "cutout"})
+    EXPECT_TRUE(r.augmentations.contains(key)) << key;
   for (const char* key : {"grid", "random", "sobol", "tpe", "bayes"})
     EXPECT_TRUE(r.strategies.contains(key)) << key;
   for (const char* key : {"median", "asha", "hyperband"})
@@ -106,7 +108,7 @@ TEST(PluginHost, APluginThatThrowsWhileRegisteringLeavesNothingAndOneLineNamingI
   EXPECT_FALSE(host.registries().optimizers.contains("staged_optimizer"));
   EXPECT_FALSE(host.registries().regularizers.contains("staged_regularizer"));
   EXPECT_TRUE(host.registries().optimizers.contains("sgd"));
-  EXPECT_EQ(host.plugins().size(), 6u);
+  EXPECT_EQ(host.plugins().size(), 7u);
 }
 
 TEST(PluginHost, ASchemaThatThrowsLogicErrorIsOneLineNamingThePlugin) {
@@ -122,7 +124,7 @@ TEST(PluginHost, TheSameFileReachedTwiceLoadsOnce) {
   PluginHost host;
   host.load_search_path(
       {PluginHost::builtin_plugin_dir(), PluginHost::builtin_plugin_dir() + "/optimizers.so"});
-  EXPECT_EQ(host.plugins().size(), 6u);
+  EXPECT_EQ(host.plugins().size(), 7u);
 }
 
 TEST(PluginHost, NnlabPluginPathIsSearchedBeforeTheBuiltIns) {

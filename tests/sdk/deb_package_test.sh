@@ -12,6 +12,7 @@ deb=$(ls "$work"/out/nnlab_*_amd64.deb)
 contents="$work/contents.txt"
 dpkg-deb -c "$deb" | awk '{print $6}' >"$contents"
 for f in ./usr/bin/nnlab ./usr/lib/nnlab/plugins/layers.so ./usr/lib/nnlab/plugins/search.so \
+         ./usr/lib/nnlab/plugins/augmentations.so ./usr/include/nnlab/augmentation.hpp \
          ./usr/include/nnlab/plugin.hpp ./usr/include/nnlab/schema.hpp \
          ./usr/lib/cmake/nnlab/nnlabConfig.cmake ./usr/lib/cmake/nnlab/NnlabPlugin.cmake; do
   grep -qx "$f" "$contents" || { echo "FAIL: $f not in $deb"; cat "$contents"; exit 1; }

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <new>
 
 #include "test_support.hpp"
@@ -64,6 +65,39 @@ TEST(Allocation, NoHeapAllocationPerTrainingStep) {
   ASSERT_EQ(at_eval.size(), 6u);
   EXPECT_GT(at_eval[0], 0) << "the first epoch allocates the workspaces: the counter works";
   // After two epochs every workspace, primitive and optimizer state exists.
+  for (std::size_t k = 3; k < at_eval.size(); ++k) {
+    EXPECT_EQ(at_eval[k] - at_eval[k - 1], 0)
+        << "allocations between evaluations " << k - 1 << " and " << k;
+  }
+}
+
+TEST(Allocation, NoHeapAllocationPerAugmentedStep) {
+  // The same on images with every operation in play: RandAugment over all of them, on two
+  // threads (the per-thread scratch and engines are sized once, when the trainer is built).
+  if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist"))
+    GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  const auto spec = parse_experiment(
+      "name: alloc\nseed: 2\n"
+      "data: {kind: idx, dataset: fashion-mnist, train_limit: 640, test_limit: 64}\n"
+      "model: {layers: [{kind: dense, units: 64}, {kind: relu}, {kind: dense, units: 10}], "
+      "loss: {kind: softmax_cross_entropy}}\n"
+      "optimizer: {kind: sgd, lr: 0.1}\n"
+      "train: {epochs: 5, batch_size: 32, eval: [train]}\n"
+      "execution: {threads_per_trial: 2}\n"
+      "augment: {kind: randaugment, n: 3, m: 7, ops: [identity, flip_x, shear_x, shear_y, "
+      "translate_x, translate_y, rotate, invert, auto_contrast, equalize, solarize, posterize, "
+      "contrast, brightness, sharpness, color, cutout]}\n",
+      "a.yaml");
+  const PreparedData data = prepare_data(spec.data, test::builtin_host(), spec.seed);
+  Trainer trainer(spec, data, test::builtin_host());
+  Compute compute = Compute::make();
+  std::vector<long> at_eval;
+  at_eval.reserve(16);
+  trainer.run(compute, [&](const EvalPoint&) {
+    at_eval.push_back(allocations.load());
+    return EvalAction::proceed;
+  });
+  ASSERT_EQ(at_eval.size(), 5u);
   for (std::size_t k = 3; k < at_eval.size(); ++k) {
     EXPECT_EQ(at_eval[k] - at_eval[k - 1], 0)
         << "allocations between evaluations " << k - 1 << " and " << k;

@@ -18,7 +18,8 @@ namespace nnlab {
 /// (activations in oneDNN's blocked layouts between layers). 7: Layer::training_state() and
 /// Optimizer::training_state() (checkpoints); multi-objective search (TrialResult::objectives,
 /// SearchSetup::directions, SearchStrategy::multi_objective) and multi-output objectives
-/// (Objective::outputs, Objective::values).
+/// (Objective::outputs, Objective::values); the Augmentation kind (Registries and Registrar gained
+/// a registry).
 inline constexpr std::uint32_t kAbiVersion = 7;
 
 #define NNLAB_STRINGIFY_IMPL(x) #x

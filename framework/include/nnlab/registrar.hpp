@@ -57,6 +57,7 @@ class Registrar {
   StagedRegistry<SearchStrategy> strategies;
   StagedRegistry<Pruner> pruners;
   StagedRegistry<Objective> objectives;
+  StagedRegistry<Augmentation> augmentations;
 
  private:
   std::string plugin_path_;

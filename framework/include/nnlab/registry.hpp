@@ -24,6 +24,7 @@ class Dataset;
 class SearchStrategy;
 class Pruner;
 class Objective;
+class Augmentation;
 
 template <class T>
 class Registry {
@@ -72,6 +73,7 @@ struct Registries {
   Registry<SearchStrategy> strategies;
   Registry<Pruner> pruners;
   Registry<Objective> objectives;
+  Registry<Augmentation> augmentations;
 };
 
 /// The usual factory: constructs T from its Params (Base and T must be complete where it is used).
