@@ -320,8 +320,13 @@ int cmd_sweep(const std::vector<std::string>& args) {
                 static_cast<long long>(s.best_trial));
   }
   if (s.pareto >= 0) std::printf("; %lld on the Pareto front", static_cast<long long>(s.pareto));
-  std::printf("\nresults: %s/trials.csv, %s/curves.csv, %s/%s\n", s.out_dir.c_str(),
+  std::printf("\nresults: %s/trials.csv, %s/curves.csv, %s/%s", s.out_dir.c_str(),
               s.out_dir.c_str(), s.out_dir.c_str(), s.pareto >= 0 ? "pareto/" : "best.yaml");
+  const KeepModels keep = spec.search->keep_models;
+  if (keep == KeepModels::best && s.pareto < 0 && s.best_trial >= 0)
+    std::printf(", %s/best.safetensors", s.out_dir.c_str());
+  if (keep == KeepModels::all) std::printf(", %s/models/", s.out_dir.c_str());
+  std::printf("\n");
   return 0;
 }
 

@@ -700,8 +700,9 @@ class Loader {
                         "trials that had not finished); remove it, or run one experiment with it");
     }
     SearchSpec spec;
-    spec.strategy = component(node, "search",
-                              {"trials", "repeats", "objective", "objectives", "space", "pruner"});
+    spec.strategy = component(
+        node, "search",
+        {"trials", "repeats", "objective", "objectives", "space", "pruner", "keep_models"});
     if (const YAML::Node pruner = node["pruner"]) {
       // A pruner compares a trial's curve of one metric with the others' (Optuna refuses pruning
       // a multi-objective study too).
@@ -712,7 +713,7 @@ class Loader {
       spec.pruner = component(pruner, "search.pruner");
     }
     spec.where = where(node, "search");
-    plain_values(node, "search", {"trials", "repeats"});
+    plain_values(node, "search", {"trials", "repeats", "keep_models"});
     Params p = scalars(node, "search");
     spec.trials = p.integer("trials", 0);
     if (spec.trials < 0)
@@ -722,6 +723,10 @@ class Loader {
     if (spec.repeats < 1)
       p.fail("repeats", "expected a positive number of seeds per configuration");
     at_most(p, "repeats", spec.repeats, kMaxRepeats, "repeats");
+    const std::string keep = p.choice("keep_models", "best", {"best", "all", "none"});
+    spec.keep_models = keep == "all"    ? KeepModels::all
+                       : keep == "none" ? KeepModels::none
+                                        : KeepModels::best;
 
     const YAML::Node objective = node["objective"], objectives = node["objectives"];
     if (objective && objectives)

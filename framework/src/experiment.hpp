@@ -148,12 +148,20 @@ struct SearchObjective {
   SourceLocation where;  ///< of the entry, for errors
 };
 
+/// `search.keep_models`: which trials' trained models a sweep keeps (each trial's first repeat).
+enum class KeepModels {
+  best,  ///< best.safetensors beside best.yaml (multi-objective: pareto/trial_<k>.safetensors)
+  all,   ///< models/trial_<k>.safetensors for every complete trial
+  none,
+};
+
 /// The `search:` block of a sweep.
 struct SearchSpec {
   ComponentSpec strategy;               ///< `kind` and the strategy's own keys
   std::optional<ComponentSpec> pruner;  ///< `pruner: {kind: asha, ...}`: early stopping
   std::int64_t trials = 0;              ///< the trial budget (0: as many as the strategy proposes)
   std::int64_t repeats = 1;             ///< seeds per configuration; the objective is their mean
+  KeepModels keep_models = KeepModels::best;
   Metric metric;  ///< e.g. val_acc: its value at the last evaluation is the objective
   bool maximize = true;
   /// `objectives:` (two or more) instead of `objective:`: a multi-objective search, whose trials

@@ -81,18 +81,22 @@ void copy(const std::vector<Match>& matched) {
 }  // namespace
 
 void save_model(Graph& graph, const ExperimentSpec& spec, const std::string& path) {
+  write_file_atomically(path, encode_model(graph, spec.resolved_yaml));
+}
+
+std::string encode_model(Graph& graph, const std::string& resolved_yaml) {
   SafeTensors file;
   file.metadata = {{"format", "nnlab-model"},
                    {"nnlab_version", NNLAB_VERSION_STRING},
-                   {"experiment_hash", config_hash(spec.resolved_yaml)},
-                   {"experiment", spec.resolved_yaml},
+                   {"experiment_hash", config_hash(resolved_yaml)},
+                   {"experiment", resolved_yaml},
                    {"nodes", nodes_json(graph)}};
   for (const Slot& s : slots(graph)) {
     file.tensors[s.name] = SafeTensor::of<float>(
         s.shape,
         std::span<const float>(s.value->data(), static_cast<std::size_t>(s.value->size())));
   }
-  write_file_atomically(path, encode_safetensors(file));
+  return encode_safetensors(file);
 }
 
 void load_model(Graph& graph, const std::string& path) {

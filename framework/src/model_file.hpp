@@ -12,6 +12,10 @@ namespace nnlab {
 /// Writes `graph`'s tensors to `path` atomically (a temporary name, then rename).
 void save_model(Graph& graph, const ExperimentSpec& spec, const std::string& path);
 
+/// The bytes save_model writes, for the runnable experiment `resolved_yaml` (a sweep's trial keeps
+/// them in its outcome; the sweep writes the file).
+std::string encode_model(Graph& graph, const std::string& resolved_yaml);
+
 /// Loads `path` into `graph`. The file must hold exactly the graph's tensors, each with its
 /// shape, and its nodes must be the graph's; anything else is one Error naming the file and the
 /// tensor or node, and nothing is loaded (all is checked before the first value is written).

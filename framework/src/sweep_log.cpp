@@ -5,6 +5,7 @@
 #include "nnlab/error.hpp"
 #include "nnlab/pareto.hpp"
 #include "results/csv.hpp"
+#include "results/safetensors.hpp"
 
 namespace nnlab {
 
@@ -17,8 +18,9 @@ TrialResult result_of(const TrialRecord& record, const Assignment& assignment) {
 }
 
 namespace {
-std::string pareto_file(const std::string& dir, std::int64_t trial) {
-  return (fs::path(dir) / ("trial_" + std::to_string(trial) + ".yaml")).string();
+std::string pareto_file(const std::string& dir, std::int64_t trial,
+                        const char* extension = ".yaml") {
+  return (fs::path(dir) / ("trial_" + std::to_string(trial) + extension)).string();
 }
 }  // namespace
 
@@ -37,6 +39,8 @@ SweepLog::SweepLog(const ExperimentSpec& spec, std::string out_dir, EarlierSweep
   steps_path_ = (dir / "steps.csv").string();
   probe_path_ = (dir / "probe.csv").string();
   best_path_ = (dir / "best.yaml").string();
+  best_model_path_ = (dir / "best.safetensors").string();
+  models_dir_ = (dir / "models").string();
   sweep_path_ = (dir / "sweep.yaml").string();
   pareto_dir_ = (dir / "pareto").string();
   std::error_code ec;
@@ -48,9 +52,11 @@ SweepLog::SweepLog(const ExperimentSpec& spec, std::string out_dir, EarlierSweep
                 "--overwrite to start over");
   }
   if (earlier == EarlierSweep::overwrite) {
-    for (const auto& f : {trials_path_, curves_path_, steps_path_, probe_path_, best_path_})
+    for (const auto& f :
+         {trials_path_, curves_path_, steps_path_, probe_path_, best_path_, best_model_path_})
       fs::remove(f, ec);
     fs::remove_all(pareto_dir_, ec);
+    fs::remove_all(models_dir_, ec);
     return;
   }
   resume_ = true;
@@ -125,7 +131,14 @@ void SweepLog::open(const std::function<std::string(std::int64_t)>& best_yaml) {
       ++counts_.reused;
     }
     // best.yaml may be missing (a kill between a row and its best.yaml): rebuild it.
-    if (counts_.best_trial >= 0) write_file_atomically(best_path_, best_yaml(counts_.best_trial));
+    if (counts_.best_trial >= 0) {
+      const std::string yaml = best_yaml(counts_.best_trial);
+      write_file_atomically(best_path_, yaml);
+      // A kill between best.yaml and its model can leave the previous best's model: a model is
+      // kept only with the experiment it was trained from. (A lost one is not retrained.)
+      if (fs::exists(best_model_path_, ec) && !model_of(best_model_path_, yaml))
+        fs::remove(best_model_path_, ec);
+    }
     if (multi_objective()) {
       // The flags and pareto/ are checked anew: a kill may have come between a row and its file.
       rows_ = std::move(kept_rows);
@@ -134,11 +147,13 @@ void SweepLog::open(const std::function<std::string(std::int64_t)>& best_yaml) {
         files.push_back(entry.path());
       for (const auto& file : files) {
         const std::string name = file.filename().string();
-        if (!name.starts_with("trial_") || !name.ends_with(".yaml")) continue;
+        if (!name.starts_with("trial_") ||
+            !(name.ends_with(".yaml") || name.ends_with(".safetensors")))
+          continue;
         const std::int64_t k = std::strtoll(name.c_str() + 6, nullptr, 10);
         // A trial that runs again writes its file again if it makes the front.
         if (kept_.count(k)) {
-          pareto_files_.insert(k);
+          if (name.ends_with(".yaml")) pareto_files_.insert(k);
         } else {
           fs::remove(file, ec);
         }
@@ -147,8 +162,12 @@ void SweepLog::open(const std::function<std::string(std::int64_t)>& best_yaml) {
         if (r.pareto && !fs::exists(pareto_file(pareto_dir_, r.trial), ec))
           pareto_files_.erase(r.trial);  // written again below
       }
-      update_pareto(nullptr, best_yaml);
+      update_pareto(nullptr, best_yaml, nullptr);
     }
+  }
+  if (search_.keep_models == KeepModels::all) {
+    fs::create_directories(models_dir_, ec);
+    if (ec) throw Error(models_dir_ + ": cannot create the models folder: " + ec.message());
   }
   if (multi_objective()) {
     fs::create_directories(pareto_dir_, ec);
@@ -184,14 +203,24 @@ void SweepLog::record(const TrialOutcome& out, const Assignment& assignment, std
   if (!out.curve.empty()) curves_->write(r.trial, out.curve);
   if (steps_ && !out.steps.empty()) steps_->write(r.trial, out.steps);
   if (probes_ && !out.probes.empty()) probes_->write(r.trial, out.probes);
+  // The trained model, when the search keeps models and the trial completed.
+  const std::string* model =
+      out.model.empty() || r.state != TrialState::complete ? nullptr : &out.model;
+  if (model && search_.keep_models == KeepModels::all)
+    write_file_atomically(pareto_file(models_dir_, r.trial, ".safetensors"), *model);
+  const bool keep_best = search_.keep_models == KeepModels::best;
   if (multi_objective()) {
-    update_pareto(&r, [&](std::int64_t) { return out.resolved_yaml; });
+    update_pareto(
+        &r, [&](std::int64_t) { return out.resolved_yaml; }, keep_best ? model : nullptr);
     count(r);
   } else {
     trials_->append(r);
     const std::int64_t best_before = counts_.best_trial;
     count(r);
-    if (counts_.best_trial != best_before) write_file_atomically(best_path_, out.resolved_yaml);
+    if (counts_.best_trial != best_before) {
+      write_file_atomically(best_path_, out.resolved_yaml);
+      if (keep_best && model) write_file_atomically(best_model_path_, *model);
+    }
   }
   session_seconds_ += out.duration_s;
   ++session_trials_;
@@ -229,8 +258,19 @@ void SweepLog::rewrite_trials(const std::vector<TrialRecord>& rows) {
   fs::rename(temporary, trials_path_);
 }
 
+bool SweepLog::model_of(const std::string& path, const std::string& yaml) {
+  try {
+    const SafeTensors file = read_safetensors(path);
+    auto it = file.metadata.find("experiment_hash");
+    return it != file.metadata.end() && it->second == config_hash(yaml);
+  } catch (const Error&) {
+    return false;  // a cut or unreadable file is no model
+  }
+}
+
 void SweepLog::update_pareto(const TrialRecord* added,
-                             const std::function<std::string(std::int64_t)>& yaml) {
+                             const std::function<std::string(std::int64_t)>& yaml,
+                             const std::string* model) {
   bool earlier_changed = false;
   if (added) {
     // Only the new trial can change the front: it joins unless a trial on the front dominates
@@ -273,10 +313,15 @@ void SweepLog::update_pareto(const TrialRecord* added,
     if (r.pareto) front.insert(r.trial);
   }
   for (const std::int64_t k : front) {
-    if (!pareto_files_.count(k)) write_file_atomically(pareto_file(pareto_dir_, k), yaml(k));
+    if (pareto_files_.count(k)) continue;
+    write_file_atomically(pareto_file(pareto_dir_, k), yaml(k));
+    if (model && added && added->trial == k)
+      write_file_atomically(pareto_file(pareto_dir_, k, ".safetensors"), *model);
   }
   for (const std::int64_t k : pareto_files_) {
-    if (!front.count(k)) fs::remove(pareto_file(pareto_dir_, k), ec);
+    if (front.count(k)) continue;
+    fs::remove(pareto_file(pareto_dir_, k), ec);
+    fs::remove(pareto_file(pareto_dir_, k, ".safetensors"), ec);
   }
   pareto_files_ = front;
   counts_.pareto = static_cast<std::int64_t>(front.size());

@@ -2,7 +2,10 @@
 /// A sweep's results folder: trials.csv (a row per finished trial), curves.csv and steps.csv (long
 /// form), best.yaml (the best trial as a runnable experiment) and sweep.yaml (the sweep as run). A
 /// multi-objective sweep has pareto/ instead of best.yaml: trial_<k>.yaml for each trial on the
-/// Pareto front, kept in step with trials.csv's pareto flags as trials finish.
+/// Pareto front, kept in step with trials.csv's pareto flags as trials finish. search.keep_models
+/// adds trained models (each trial's first repeat): best.safetensors beside best.yaml (best, the
+/// default; pareto/trial_<k>.safetensors beside each Pareto trial's YAML), or
+/// models/trial_<k>.safetensors for every complete trial (all).
 /// It checks a folder before a sweep writes to it, reads an earlier sweep back for --resume, and
 /// keeps the counts the progress line shows. Only the coordinator writes these files; callers
 /// serialize calls (the sweep holds one lock around record()).
@@ -76,15 +79,18 @@ class SweepLog {
   /// Multi-objective: flags rows_ anew; rewrites trials.csv (to a temporary, renamed) when an
   /// earlier row's flag changed, else appends `added` (when given); then brings pareto/ in step,
   /// `yaml(k)` giving a new Pareto trial's file.
-  void update_pareto(const TrialRecord* added,
-                     const std::function<std::string(std::int64_t)>& yaml);
+  /// `model`: the added trial's model bytes, written beside its file when it joins the front.
+  void update_pareto(const TrialRecord* added, const std::function<std::string(std::int64_t)>& yaml,
+                     const std::string* model);
+  /// Whether the model file at `path` was trained from the experiment `yaml`.
+  static bool model_of(const std::string& path, const std::string& yaml);
   void rewrite_trials(const std::vector<TrialRecord>& rows);
 
   const ExperimentSpec& spec_;
   const SearchSpec& search_;
   std::string out_dir_;
   std::string trials_path_, curves_path_, steps_path_, probe_path_, best_path_, sweep_path_,
-      pareto_dir_;
+      pareto_dir_, best_model_path_, models_dir_;
   std::vector<std::string> parameters_;
   std::vector<std::string> objectives_;  ///< multi-objective: the objectives' names
   std::vector<Direction> directions_;

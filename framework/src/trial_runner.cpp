@@ -8,6 +8,7 @@
 #include "compute_threads.hpp"
 #include "data_cache.hpp"
 #include "interruption.hpp"
+#include "model_file.hpp"
 #include "nnlab/random.hpp"
 #include "nnlab/text.hpp"
 #include "probe.hpp"
@@ -187,6 +188,8 @@ TrialOutcome TrialRunner::run(const TrialRequest& request, const PruneCheck& sho
           out.state = TrialState::pruned;
           break;
         }
+        if (rep == 0 && search_.keep_models != KeepModels::none)
+          out.model = encode_model(trainer.graph(), out.resolved_yaml);
       } catch (const DivergedError& e) {
         out.updates += e.iterations();
         throw;

@@ -41,6 +41,9 @@ struct TrialOutcome {
   std::vector<ProbeRecord>
       probes;                 ///< repeat 0's probes (probe: block), before and during training
   std::string resolved_yaml;  ///< repeat 0's experiment, without the search: runnable alone
+  /// Repeat 0's trained model (model.safetensors bytes) when the search keeps models; empty
+  /// otherwise, and for a trial stopped early.
+  std::string model;
   double duration_s = 0;
   std::string started_at, finished_at;  ///< ISO 8601, UTC
   /// A stop was requested (Ctrl-C) while it trained: not a result, never recorded; --resume runs
