@@ -125,9 +125,9 @@ TEST(OnnxExport, TheE7MlpRunsInOnnxruntimeAsInNnlab) {
                      "--set train.epochs=3");
 }
 
-// Convolutions (padding, stride), batch norm on images and on features (book and paper
-// statistics, learned and fixed scale/shift), max and average pooling, a residual add, book
-// dropout, flatten and every activation.
+// Convolutions (padding, stride, no bias), batch norm on images and on features (book and paper
+// statistics, learned and fixed scale/shift), max, average and global average pooling, residual
+// adds, book dropout, flatten and every activation.
 const char* kCnn =
     "name: cnn\nseed: 7\n"
     "data: {kind: idx, dataset: fashion-mnist, train_limit: 300, test_limit: 100}\n"
@@ -145,6 +145,9 @@ const char* kCnn =
     "    - {kind: flatten, name: f}\n"
     "    - {kind: dropout, ratio: 0.3, name: d}\n"
     "    - {kind: dense, units: 24, name: h}\n"
+    "    - {kind: global_avg_pool, name: g, inputs: [p2]}\n"
+    "    - {kind: dense, units: 24, bias: false, name: hg}\n"
+    "    - {kind: add, name: both, inputs: [h, hg]}\n"
     "    - {kind: batch_norm, name: bn3}\n"
     "    - {kind: sigmoid, name: s}\n"
     "    - {kind: identity, name: i}\n"
@@ -188,7 +191,7 @@ TEST(OnnxExport, ALayerTheExporterDoesNotKnowIsNamedWithItsKind) {
   const auto result = test::run_cli("export " + out + " --onnx " + onnx);
   EXPECT_EQ(result.status, 1);
   EXPECT_EQ(result.err,
-            "nnlab: error: node 'i' (model.layers[15]) is a layer of kind 'mystery', which ONNX "
+            "nnlab: error: node 'i' (model.layers[18]) is a layer of kind 'mystery', which ONNX "
             "export does not know; it exports dense, conv2d, batch_norm, dropout, max_pool, "
             "avg_pool, global_avg_pool, relu, sigmoid, tanh, flatten, add, identity\n");
   EXPECT_FALSE(fs::exists(onnx));
