@@ -7,6 +7,8 @@ find_package(Boost 1.74 REQUIRED COMPONENTS program_options filesystem)  # DLL i
 find_package(ZLIB REQUIRED)                     # zlib1g-dev
 find_package(Eigen3 3.4 CONFIG REQUIRED)        # libeigen3-dev (Bayesian optimization)
 find_package(nlohmann_json 3.10 CONFIG REQUIRED)  # nlohmann-json3-dev (safetensors headers)
+find_package(Protobuf REQUIRED)                 # libprotobuf-dev, protobuf-compiler (ONNX's classes)
+find_package(ONNX 1.12 CONFIG REQUIRED)         # libonnx-dev: targets onnx, onnx_proto (`nnlab export`)
 find_package(OpenMP REQUIRED)                   # oneDNN's threading runtime on Debian
 find_package(Threads REQUIRED)
 if(NNLAB_BUILD_TESTS)

@@ -15,6 +15,7 @@
 #include "experiment.hpp"
 #include "importance/parameter_importance.hpp"
 #include "interruption.hpp"
+#include "onnx_export.hpp"
 #include "optimizer_paths.hpp"
 #include "plugin_host.hpp"
 #include "progress.hpp"
@@ -43,6 +44,7 @@ constexpr const char* kUsage =
     "  gradcheck FILE  check FILE's back-propagation against central differences (E6)\n"
     "  report DIR      write DIR/report.html: the run's or sweep's figures, as SVG\n"
     "  eval DIR        evaluate the model a run saved (DIR/model.safetensors) again\n"
+    "  export DIR      write the model a run saved as ONNX (--onnx FILE): an inference graph\n"
     "  trials DIR      a sweep's trials as a table (sort, filter by state, top N)\n"
     "  importance DIR  which parameters mattered (fANOVA or PED-ANOVA); DIR/importance.csv\n"
     "  plugins         list every component the plugins provide (--describe KIND: its parameters)\n"
@@ -61,7 +63,8 @@ void add_common(po::options_description& options, Common& common) {
 
 /// Commands that read a results folder rather than an experiment file.
 bool takes_dir(const std::string& command) {
-  return command == "report" || command == "eval" || command == "trials" || command == "importance";
+  return command == "report" || command == "eval" || command == "export" || command == "trials" ||
+         command == "importance";
 }
 
 /// Parses `args` as `<command> FILE [options]`. Returns false after printing the usage, with
@@ -422,6 +425,35 @@ int cmd_eval(const std::vector<std::string>& args) {
   return 0;
 }
 
+int cmd_export(const std::vector<std::string>& args) {
+  Common common;
+  std::string onnx;
+  po::options_description options("nnlab export options");
+  add_common(options, common);
+  const std::string onnx_help = "the ONNX file to write (opset " + std::to_string(kOnnxOpset) +
+                                "; input \"input\", outputs \"logits\" and \"probabilities\")";
+  options.add_options()("onnx", po::value(&onnx), onnx_help.c_str());
+  std::string dir;
+  po::variables_map vm;
+  int status = 0;
+  if (!parse_file_command("export", args, options, dir, vm, status)) return status;
+  if (onnx.empty()) {
+    std::cerr << "nnlab export: missing --onnx FILE (the only format it writes)\n";
+    return 2;
+  }
+  PluginHost host;
+  load_plugins(host, common);
+  const OnnxExport result = export_onnx(dir, onnx, host);
+  std::string input;
+  for (auto d : result.input)
+    input += (input.empty() ? "" : "x") + (d < 0 ? "N" : std::to_string(d));
+  std::string outputs;
+  for (const auto& o : result.outputs) outputs += (outputs.empty() ? "" : ", ") + o;
+  std::cout << "export: " << result.nodes << " ONNX nodes, opset " << kOnnxOpset << ", input "
+            << input << ", outputs " << outputs << "\nonnx: " << result.path << "\n";
+  return 0;
+}
+
 int cmd_trials(const std::vector<std::string>& args) {
   std::string sort = "trial", state;
   long long top = 0;
@@ -539,16 +571,18 @@ int main(int argc, char** argv) {
     if (command == "report") return cmd_report(args);
     if (command == "gradcheck") return cmd_gradcheck(args);
     if (command == "eval") return cmd_eval(args);
+    if (command == "export") return cmd_export(args);
     if (command == "trials") return cmd_trials(args);
     if (command == "importance") return cmd_importance(args);
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << kUsage;
       return 0;
     }
-    std::cerr
-        << "nnlab: unknown command '" << command
-        << "'; expected run, sweep, validate, gradcheck, report, trials, importance or plugins "
-           "('nnlab --help')\n";
+    std::cerr << "nnlab: unknown command '" << command
+              << "'; expected run, sweep, validate, gradcheck, report, eval, export, trials, "
+                 "importance or "
+                 "plugins "
+                 "('nnlab --help')\n";
     return 2;
   } catch (const po::error& e) {
     std::cerr << "nnlab " << command << ": " << e.what() << "\n";
