@@ -3,6 +3,7 @@
 // trials`, and the strategies that refuse more than one objective.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -65,15 +66,19 @@ std::vector<TrialRecord> trials_of(const std::string& out) {
   return read_trials(out + "/trials.csv", kParameters, false, kObjectives);
 }
 
-/// The trial numbers pareto/ holds a file of.
+/// The trial numbers pareto/ holds a file of: YAMLs, and models beside them (keep_models: best;
+/// keep_models_test checks there is one per YAML; a resume does not retrain a lost one).
 std::set<std::int64_t> pareto_files(const std::string& out) {
-  std::set<std::int64_t> trials;
+  std::set<std::int64_t> yamls, models;
   for (const auto& entry : fs::directory_iterator(out + "/pareto")) {
     const std::string name = entry.path().filename().string();
-    EXPECT_TRUE(name.starts_with("trial_") && name.ends_with(".yaml")) << name;
-    trials.insert(std::stoll(name.substr(6)));
+    const bool yaml = name.ends_with(".yaml");
+    EXPECT_TRUE(name.starts_with("trial_") && (yaml || name.ends_with(".safetensors"))) << name;
+    (yaml ? yamls : models).insert(std::stoll(name.substr(6)));
   }
-  return trials;
+  EXPECT_TRUE(std::includes(yamls.begin(), yamls.end(), models.begin(), models.end()))
+      << "a model only beside its trial's YAML";
+  return yamls;
 }
 
 TEST(MultiObjective, ASweepWritesObjectiveColumnsParetoFlagsAndRunnableParetoFiles) {
