@@ -4,7 +4,9 @@
 Part 1, analytic objectives (Branin, Hartmann-6, Rosenbrock; minimize): nnlab's random, sobol, tpe,
 bayes and cmaes (build/bin/strategy_bench) and Optuna 3.1's RandomSampler, TPESampler and
 CmaEsSampler (defaults), each run one trial at a time; the table gives the median best value after
-10..N trials. The issue's CMA-ES check: --budget 200 --seeds 30 --strategies cmaes --samplers cmaes.
+10..N trials, then, for each nnlab strategy run with the Optuna sampler of its name, the p-value of
+a two-sided Mann-Whitney U test of the seeds' best values after N trials (seed noise or not). The
+issue's CMA-ES check: --budget 200 --seeds 30 --strategies cmaes --samplers cmaes --skip-e9.
 
 Part 2, the seed's E9 search (maximize val_acc): nnlab sweeps of experiments/hyperparameter_search.yaml
 with random, sobol, tpe, bayes and cmaes, and random search with the asha and hyperband pruners, plus
@@ -34,6 +36,7 @@ import tempfile
 
 import numpy as np
 import optuna
+import scipy.stats
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUDGETS = [10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000]
@@ -140,7 +143,8 @@ def optuna_medians(name, sampler_name, seeds, budget):
                                      for i, (lo, hi) in enumerate(bounds)]), n_trials=budget)
         values = [t.value for t in study.trials]
         runs.append(np.minimum.accumulate(values))
-    return {str(b): float(np.median([r[b - 1] for r in runs])) for b in BUDGETS if b <= budget}
+    return ({str(b): float(np.median([r[b - 1] for r in runs])) for b in BUDGETS if b <= budget},
+            [float(r[-1]) for r in runs])
 
 
 def e9_nnlab(kind, pruner, seeds, trials):
@@ -208,14 +212,29 @@ def main():
     rows += [json.loads(line) for line in out.splitlines()]
     for name in OBJECTIVES:
         for sampler in args.samplers.split(","):
-            rows.append({"objective": name, "strategy": f"optuna {sampler}",
-                         "median": optuna_medians(name, sampler, args.seeds, args.budget)})
+            medians, final = optuna_medians(name, sampler, args.seeds, args.budget)
+            rows.append({"objective": name, "strategy": f"optuna {sampler}", "median": medians,
+                         "final": final})
     budgets = [b for b in BUDGETS if b <= args.budget]
     print(f"median best value over {args.seeds} seeds (minimize; lower is better)")
     print(f"{'objective':<11} {'strategy':<14}" + "".join(f"{b:>10}" for b in budgets))
     for row in sorted(rows, key=lambda r: (r["objective"], r["strategy"])):
         print(f"{row['objective']:<11} {row['strategy']:<14}" +
               "".join(f"{row['median'][str(b)]:>10.4f}" for b in budgets))
+    # Whether a gap between two medians is more than seed noise: a two-sided Mann-Whitney U test
+    # of the seeds' best values at the budget, nnlab's strategy against Optuna's sampler of the
+    # same name (the seeds are independent runs, so the samples are unpaired).
+    for name in OBJECTIVES:
+        for sampler in args.samplers.split(","):
+            ours = next((r for r in rows if r["objective"] == name
+                         and r["strategy"] == f"nnlab {sampler}"), None)
+            theirs = next(r for r in rows if r["objective"] == name
+                          and r["strategy"] == f"optuna {sampler}")
+            if ours is None:
+                continue
+            p = scipy.stats.mannwhitneyu(ours["final"], theirs["final"]).pvalue
+            print(f"{name}: nnlab {sampler} vs optuna {sampler} after {args.budget} trials, "
+                  f"Mann-Whitney U p = {p:.2f}")
 
     if args.skip_e9:
         return
