@@ -288,24 +288,13 @@ std::string onnx_model_bytes(const ModelSpec& model, Graph& graph, const PluginH
 
 OnnxExport export_onnx(const std::string& results_dir, const std::string& onnx_path,
                        const PluginHost& host) {
-  const fs::path dir(results_dir);
-  const fs::path experiment = dir / "experiment.yaml", model = dir / "model.safetensors";
-  if (!fs::is_regular_file(experiment))
-    throw Error(results_dir + ": no experiment.yaml here; expected the results folder of a run");
-  if (!fs::is_regular_file(model))
-    throw Error(results_dir + ": no model.safetensors here; a run writes it when it finishes");
-  ExperimentSpec spec = load_experiment(experiment.string(), {});
-  // The saved model replaces every tensor: a warm start's file is not needed (nor read) again.
-  if (!spec.model.init_from.empty())
-    spec = load_experiment(experiment.string(), {"~model.init_from"});
-  if (spec.search)
-    throw Error(results_dir + ": the results of a sweep; export one of its runs instead");
+  const auto [spec, model] = read_saved_run(results_dir, {}, "export one of its runs instead");
   // Before the data is read: an unknown layer is named at once.
   check_exportable(spec.model);
   set_compute_threads(spec.execution.threads_per_trial);
   const PreparedData data = prepare_data(spec.data, host, spec.seed);
   Trainer trainer(spec, data, host);
-  load_model(trainer.graph(), model.string());
+  load_model(trainer.graph(), model);
   OnnxExport summary;
   const std::string bytes = onnx_model_bytes(spec.model, trainer.graph(), host, spec.name, summary);
   write_file_atomically(onnx_path, bytes);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "results/csv.hpp"
@@ -146,6 +147,26 @@ std::size_t warm_start(Graph& graph, const std::string& path) {
                 (all.empty() ? std::string("?") : all.front().name) + "')");
   copy(matched);
   return matched.size();
+}
+
+SavedRun read_saved_run(const std::string& results_dir, const std::vector<std::string>& overrides,
+                        const std::string& what_instead) {
+  const std::filesystem::path dir(results_dir);
+  const std::filesystem::path experiment = dir / "experiment.yaml";
+  SavedRun run;
+  run.model_path = (dir / "model.safetensors").string();
+  if (!std::filesystem::is_regular_file(experiment))
+    throw Error(results_dir + ": no experiment.yaml here; expected the results folder of a run");
+  if (!std::filesystem::is_regular_file(run.model_path))
+    throw Error(results_dir + ": no model.safetensors here; a run writes it when it finishes");
+  run.spec = load_experiment(experiment.string(), overrides);
+  if (!run.spec.model.init_from.empty()) {
+    std::vector<std::string> all = overrides;
+    all.push_back("~model.init_from");
+    run.spec = load_experiment(experiment.string(), all);
+  }
+  if (run.spec.search) throw Error(results_dir + ": the results of a sweep; " + what_instead);
+  return run;
 }
 
 }  // namespace nnlab
