@@ -83,20 +83,21 @@ RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
                 ": holds a run of another experiment (its experiment.yaml differs from this one); "
                 "--resume continues the same experiment: change it back, or pass --out DIR");
   }
+  if (resuming && fs::exists(model)) {
+    // Nothing to train (and no data to read): the model file is written after the last evaluation
+    // and a fresh run deletes an earlier one's first, so it marks this experiment's run as
+    // finished.
+    result.already_finished = true;
+    return result;
+  }
   set_compute_threads(spec.execution.threads_per_trial);
   const PreparedData data = prepare_data(spec.data, host, spec.seed);
   Trainer trainer(spec, data, host);
   // Probed nodes are checked with the rest, before the folder is made and anything printed.
   if (spec.probe) probed_nodes(trainer.graph(), *spec.probe);
-  // What --resume starts from: nothing (train from the start), the finished run's model, or the
-  // checkpoint, loaded (and so checked) before any file is touched.
+  // What --resume starts from: nothing (train from the start) or the checkpoint, loaded (and so
+  // checked) before any file is touched.
   const SchedulePosition* resumed = nullptr;
-  if (resuming && fs::exists(model)) {
-    // The model file is written after the last evaluation and a fresh run deletes an earlier
-    // one's first, so it marks this experiment's run as finished.
-    result.already_finished = true;
-    return result;
-  }
   if (resuming && fs::exists(checkpoint)) resumed = &trainer.resume_from(checkpoint.string());
   std::error_code ec;
   fs::create_directories(result.out_dir, ec);

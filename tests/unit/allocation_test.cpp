@@ -44,6 +44,20 @@ void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::fre
 namespace nnlab {
 namespace {
 
+/// Trains `spec`; the allocation count at each of its evaluations.
+std::vector<long> allocations_at_each_evaluation(const ExperimentSpec& spec) {
+  const PreparedData data = prepare_data(spec.data, test::builtin_host(), spec.seed);
+  Trainer trainer(spec, data, test::builtin_host());
+  Compute compute = Compute::make();
+  std::vector<long> at_eval;
+  at_eval.reserve(16);  // reserved: the count's own vector must not allocate between evaluations
+  trainer.run(compute, [&](const EvalPoint&) {
+    at_eval.push_back(allocations.load());
+    return EvalAction::proceed;
+  });
+  return at_eval;
+}
+
 TEST(Allocation, NoHeapAllocationPerTrainingStep) {
   // 640 rows, batch 32: 20 updates between evaluations, each of them forward, loss, backward, L2
   // and a momentum step, on activations of 32 x 256 floats (32 KiB). Any per-step buffer would
@@ -53,15 +67,7 @@ TEST(Allocation, NoHeapAllocationPerTrainingStep) {
       {"data.train=640", "train.batch_size=32", "train.epochs=6", "optimizer.kind=momentum",
        "model.layers[0].body=[{kind: dense, units: 256}, {kind: batch_norm}, {kind: relu}, "
        "{kind: dropout, ratio: 0.1}]"});
-  const PreparedData data = prepare_data(spec.data, test::builtin_host(), spec.seed);
-  Trainer trainer(spec, data, test::builtin_host());
-  Compute compute = Compute::make();
-  std::vector<long> at_eval;
-  at_eval.reserve(16);
-  trainer.run(compute, [&](const EvalPoint&) {
-    at_eval.push_back(allocations.load());
-    return EvalAction::proceed;
-  });
+  const std::vector<long> at_eval = allocations_at_each_evaluation(spec);
   ASSERT_EQ(at_eval.size(), 6u);
   EXPECT_GT(at_eval[0], 0) << "the first epoch allocates the workspaces: the counter works";
   // After two epochs every workspace, primitive and optimizer state exists.
@@ -88,15 +94,7 @@ TEST(Allocation, NoHeapAllocationPerAugmentedStep) {
       "translate_x, translate_y, rotate, invert, auto_contrast, equalize, solarize, posterize, "
       "contrast, brightness, sharpness, color, cutout]}\n",
       "a.yaml");
-  const PreparedData data = prepare_data(spec.data, test::builtin_host(), spec.seed);
-  Trainer trainer(spec, data, test::builtin_host());
-  Compute compute = Compute::make();
-  std::vector<long> at_eval;
-  at_eval.reserve(16);
-  trainer.run(compute, [&](const EvalPoint&) {
-    at_eval.push_back(allocations.load());
-    return EvalAction::proceed;
-  });
+  const std::vector<long> at_eval = allocations_at_each_evaluation(spec);
   ASSERT_EQ(at_eval.size(), 5u);
   for (std::size_t k = 3; k < at_eval.size(); ++k) {
     EXPECT_EQ(at_eval[k] - at_eval[k - 1], 0)
