@@ -18,6 +18,7 @@
 #include "onnx_export.hpp"
 #include "optimizer_paths.hpp"
 #include "plugin_host.hpp"
+#include "prediction.hpp"
 #include "progress.hpp"
 #include "progress_printer.hpp"
 #include "report.hpp"
@@ -45,6 +46,7 @@ constexpr const char* kUsage =
     "  report DIR      write DIR/report.html: the run's or sweep's figures, as SVG\n"
     "  eval DIR        evaluate the model a run saved (DIR/model.safetensors) again\n"
     "  export DIR      write the model a run saved as ONNX (--onnx FILE): an inference graph\n"
+    "  predict DIR     class probabilities of new examples (--input IDX or CSV) by a run's model\n"
     "  trials DIR      a sweep's trials as a table (sort, filter by state, top N)\n"
     "  importance DIR  which parameters mattered (fANOVA or PED-ANOVA); DIR/importance.csv\n"
     "  plugins         list every component the plugins provide (--describe KIND: its parameters)\n"
@@ -63,8 +65,8 @@ void add_common(po::options_description& options, Common& common) {
 
 /// Commands that read a results folder rather than an experiment file.
 bool takes_dir(const std::string& command) {
-  return command == "report" || command == "eval" || command == "export" || command == "trials" ||
-         command == "importance";
+  return command == "report" || command == "eval" || command == "export" || command == "predict" ||
+         command == "trials" || command == "importance";
 }
 
 /// Parses `args` as `<command> FILE [options]`. Returns false after printing the usage, with
@@ -454,6 +456,35 @@ int cmd_export(const std::vector<std::string>& args) {
   return 0;
 }
 
+int cmd_predict(const std::vector<std::string>& args) {
+  Common common;
+  std::string input, output;
+  std::vector<std::string> sets;
+  po::options_description options("nnlab predict options");
+  add_common(options, common);
+  options.add_options()("input", po::value(&input),
+                        "the examples: an IDX image file (gzip'd or not) or CSV, one example per "
+                        "row in the data's raw units (a first row of names is a header)")(
+      "output", po::value(&output), "the CSV to write (default: DIR/predictions.csv)")(
+      "set", po::value(&sets)->composing(),
+      "change the run's experiment first, key.path=value (repeatable)");
+  std::string dir;
+  po::variables_map vm;
+  int status = 0;
+  if (!parse_file_command("predict", args, options, dir, vm, status)) return status;
+  if (input.empty()) {
+    std::cerr << "nnlab predict: missing --input FILE (IDX images or CSV rows)\n";
+    return 2;
+  }
+  PluginHost host;
+  load_plugins(host, common);
+  const Prediction result = predict_saved_model(dir, input, output, sets, host);
+  std::cout << "predict: " << result.rows << " examples, " << result.classes
+            << (result.probabilities ? " class probabilities" : " outputs")
+            << "\npredictions: " << result.csv_path << "\n";
+  return 0;
+}
+
 int cmd_trials(const std::vector<std::string>& args) {
   std::string sort = "trial", state;
   long long top = 0;
@@ -572,17 +603,19 @@ int main(int argc, char** argv) {
     if (command == "gradcheck") return cmd_gradcheck(args);
     if (command == "eval") return cmd_eval(args);
     if (command == "export") return cmd_export(args);
+    if (command == "predict") return cmd_predict(args);
     if (command == "trials") return cmd_trials(args);
     if (command == "importance") return cmd_importance(args);
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << kUsage;
       return 0;
     }
-    std::cerr << "nnlab: unknown command '" << command
-              << "'; expected run, sweep, validate, gradcheck, report, eval, export, trials, "
-                 "importance or "
-                 "plugins "
-                 "('nnlab --help')\n";
+    std::cerr
+        << "nnlab: unknown command '" << command
+        << "'; expected run, sweep, validate, gradcheck, report, eval, export, predict, trials, "
+           "importance or "
+           "plugins "
+           "('nnlab --help')\n";
     return 2;
   } catch (const po::error& e) {
     std::cerr << "nnlab " << command << ": " << e.what() << "\n";

@@ -33,16 +33,18 @@ void truncate(LabeledSet& set, std::int64_t limit) {
   set = take_rows(set, rows);
 }
 
-void affine(LabeledSet& set, const std::vector<float>& shift, const std::vector<float>& scale) {
-  const std::int64_t cols = set.features.cols();
-  for (std::int64_t r = 0; r < set.features.rows(); ++r) {
-    float* row = set.features.data() + r * cols;
-    for (std::int64_t c = 0; c < cols; ++c)
-      row[c] = (row[c] - shift[static_cast<std::size_t>(c)]) * scale[static_cast<std::size_t>(c)];
-  }
-}
-
 }  // namespace
+
+void Preprocessing::apply(MatrixView rows) const {
+  if (!shift.empty()) {
+    for (std::int64_t r = 0; r < rows.rows; ++r) {
+      float* row = rows.data + r * rows.cols;
+      for (std::int64_t c = 0; c < rows.cols; ++c)
+        row[c] = (row[c] - shift[static_cast<std::size_t>(c)]) * scale[static_cast<std::size_t>(c)];
+    }
+  }
+  if (whitening) whitening->apply(rows);
+}
 
 const LabeledSet& PreparedData::split(Split split) const {
   switch (split) {
@@ -146,17 +148,20 @@ PreparedData prepare_data(const DataSpec& spec, const PluginHost& host,
       scale[static_cast<std::size_t>(c)] = stddev > 1e-12 ? static_cast<float>(1.0 / stddev) : 1.0f;
     }
   }
+  // The scaling first (the whitening is fitted on scaled rows), then the whitening.
+  Preprocessing& pre = data.preprocessing;
   if (spec.scale != Scaling::none) {
-    affine(data.train, shift, scale);
-    affine(data.val, shift, scale);
-    affine(data.test, shift, scale);
+    pre.shift = std::move(shift);
+    pre.scale = std::move(scale);
+    for (LabeledSet* set : {&data.train, &data.val, &data.test}) pre.apply(set->features);
   }
   if (whiten) {
-    const Whitening w = fit_whitening(
+    Whitening w = fit_whitening(
         data.train.features, spec.scale == Scaling::pca ? WhiteningKind::pca : WhiteningKind::zca,
         spec.epsilon);
     for (LabeledSet* set : {&data.train, &data.val, &data.test})
       if (set->features.cols() == cols) w.apply(set->features);
+    pre.whitening = std::move(w);
   }
   for (const LabeledSet* set : {&data.train, &data.val, &data.test}) {
     for (auto label : set->labels) {

@@ -5,8 +5,8 @@
 #include <map>
 
 #include "components.hpp"
-#include "idx_reader.hpp"
 #include "nnlab/dataset.hpp"
+#include "nnlab/idx.hpp"
 
 namespace nnlab::datasets {
 namespace {

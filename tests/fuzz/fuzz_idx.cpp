@@ -1,5 +1,6 @@
-// libFuzzer target: the IDX reader of the datasets plugin (MNIST-format images and labels, gzip'd
-// or not). The first input byte picks what to read and how; the rest is the file:
+// libFuzzer target: the IDX reader (nnlab/idx.hpp) the datasets plugin and `nnlab predict` use
+// (MNIST-format images and labels, gzip'd or not). The first input byte picks what to read and how;
+// the rest is the file:
 //   bit 0: images (0) or labels (1)
 //   bit 1: the file as given (plain, or the fuzzer's own gzip bytes, corrupt ones included), or
 //          gzip-compressed by the target first, so the mutations reach the reader through zlib
@@ -13,8 +14,8 @@
 #include <vector>
 
 #include "fuzz_support.hpp"
-#include "idx_reader.hpp"
 #include "nnlab/error.hpp"
+#include "nnlab/idx.hpp"
 
 namespace {
 
@@ -54,10 +55,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   try {
     if (labels) {
-      const auto read = nnlab::datasets::read_idx_labels(file.path(), limit);
+      const auto read = nnlab::read_idx_labels(file.path(), limit);
       if (limit >= 0 && static_cast<std::int64_t>(read.size()) > limit) __builtin_trap();
     } else {
-      const nnlab::Matrix read = nnlab::datasets::read_idx_images(file.path(), limit);
+      const nnlab::Matrix read = nnlab::read_idx_images(file.path(), limit);
       if (limit >= 0 && read.rows() > limit) __builtin_trap();  // the limit is a promise
     }
   } catch (const nnlab::Error&) {

@@ -1,4 +1,4 @@
-#include "idx_reader.hpp"
+#include "nnlab/idx.hpp"
 
 #include <zlib.h>
 
@@ -11,7 +11,7 @@
 #include "nnlab/error.hpp"
 #include "nnlab/memory.hpp"
 
-namespace nnlab::datasets {
+namespace nnlab {
 namespace {
 
 /// A gzip stream; zlib reads uncompressed files through the same calls.
@@ -180,4 +180,4 @@ std::vector<std::int32_t> read_idx_labels(const std::string& path, std::int64_t 
   return {bytes.begin(), bytes.end()};
 }
 
-}  // namespace nnlab::datasets
+}  // namespace nnlab
