@@ -434,7 +434,11 @@ int cmd_export(const std::vector<std::string>& args) {
   add_common(options, common);
   const std::string onnx_help = "the ONNX file to write (opset " + std::to_string(kOnnxOpset) +
                                 "; input \"input\", outputs \"logits\" and \"probabilities\")";
-  options.add_options()("onnx", po::value(&onnx), onnx_help.c_str());
+  ExportOptions export_options;
+  options.add_options()("onnx", po::value(&onnx), onnx_help.c_str())(
+      "with-scaling", po::bool_switch(&export_options.with_scaling),
+      "put the run's data.scale (fitted on its training rows) in front of the model, so the "
+      "file takes the data in its raw units (0..255 pixels), as nnlab predict does");
   std::string dir;
   po::variables_map vm;
   int status = 0;
@@ -445,14 +449,15 @@ int cmd_export(const std::vector<std::string>& args) {
   }
   PluginHost host;
   load_plugins(host, common);
-  const OnnxExport result = export_onnx(dir, onnx, host);
+  const OnnxExport result = export_onnx(dir, onnx, host, export_options);
   std::string input;
   for (auto d : result.input)
     input += (input.empty() ? "" : "x") + (d < 0 ? "N" : std::to_string(d));
   std::string outputs;
   for (const auto& o : result.outputs) outputs += (outputs.empty() ? "" : ", ") + o;
   std::cout << "export: " << result.nodes << " ONNX nodes, opset " << kOnnxOpset << ", input "
-            << input << ", outputs " << outputs << "\nonnx: " << result.path << "\n";
+            << input << (export_options.with_scaling ? " (raw units: data.scale inside)" : "")
+            << ", outputs " << outputs << "\nonnx: " << result.path << "\n";
   return 0;
 }
 

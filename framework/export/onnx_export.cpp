@@ -143,7 +143,7 @@ void check_exportable(const ModelSpec& model) {
   const std::set<std::string> known = {
       "dense", "conv2d",  "batch_norm", "dropout", "max_pool", "avg_pool", "global_avg_pool",
       "relu",  "sigmoid", "tanh",       "flatten", "add",      "identity"};
-  const std::set<std::string> reserved = {"input", "logits", "probabilities"};
+  const std::set<std::string> reserved = {"input", "scaled_input", "logits", "probabilities"};
   for (const NodeSpec& n : model.nodes) {
     if (!known.count(n.layer.kind))
       throw Error("node '" + n.name + "' (" + n.layer.path + ") is a layer of kind '" +
@@ -155,7 +155,8 @@ void check_exportable(const ModelSpec& model) {
 }
 
 std::string onnx_model_bytes(const ModelSpec& model, Graph& graph, const PluginHost& host,
-                             const std::string& name, OnnxExport& summary) {
+                             const std::string& name, OnnxExport& summary,
+                             const Preprocessing* scaling) {
   onnx::ModelProto proto;
   proto.set_ir_version(kIrVersion);
   proto.set_producer_name("nnlab");
@@ -173,6 +174,39 @@ std::string onnx_model_bytes(const ModelSpec& model, Graph& graph, const PluginH
   value_info(*g.add_input(), "input", summary.input);
 
   check_exportable(model);
+  // The tensor the model's first nodes read: "input" itself, or the input after the scaling.
+  std::string data = "input";
+  if (scaling && (!scaling->shift.empty() || scaling->whitening)) {
+    data = "scaled_input";
+    const std::int64_t features = input.size();
+    std::vector<std::int64_t> dims = input.dims;  // broadcast over the batch
+    std::string x = "input";
+    if (!scaling->shift.empty()) {
+      w.constant("scaling/shift", dims, scaling->shift.data(), scaling->shift.size());
+      w.constant("scaling/scale", dims, scaling->scale.data(), scaling->scale.size());
+      w.node("Sub", "scaling/center", {x, "scaling/shift"}, "scaling/centered");
+      x = scaling->whitening ? "scaling/scaled" : data;
+      w.node("Mul", "scaling/scale", {"scaling/centered", "scaling/scale"}, x);
+    }
+    if (const auto& white = scaling->whitening) {
+      // y = W (x - mu) per row: rows times Wᵀ (features x features), in float32.
+      const std::string flat = input.rank() == 1 ? x : "scaling/flat";
+      if (flat != x) OnnxWriter::integer(w.node("Flatten", flat, {x}, flat), "axis", 1);
+      std::vector<float> mean(white->mean.begin(), white->mean.end());
+      std::vector<float> transposed(static_cast<std::size_t>(features * features));
+      for (std::int64_t i = 0; i < features; ++i)
+        for (std::int64_t j = 0; j < features; ++j)
+          transposed[static_cast<std::size_t>(j * features + i)] =
+              static_cast<float>(white->weights[static_cast<std::size_t>(i * features + j)]);
+      w.constant("whitening/mean", {features}, mean.data(), mean.size());
+      w.constant("whitening/W_t", {features, features}, transposed.data(), transposed.size());
+      w.node("Sub", "whitening/center", {flat, "whitening/mean"}, "whitening/centered");
+      const std::string product = input.rank() == 1 ? data : "whitening/product";
+      w.node("MatMul", "whitening/matmul", {"whitening/centered", "whitening/W_t"}, product);
+      if (product != data) w.conform(product, 2, input, data);
+    }
+  }
+  const auto data_or = [&](const std::string& t) { return t == "input" ? data : t; };
   std::map<std::string, const NodeSpec*> specs;
   for (const NodeSpec& n : model.nodes) specs[n.name] = &n;
 
@@ -186,8 +220,8 @@ std::string onnx_model_bytes(const ModelSpec& model, Graph& graph, const PluginH
     Params params = spec.layer.params;
     host.registries().layers.find(kind)->schema.apply(params, "layer '" + kind + "'");
     const Shape& out_shape = graph.node_shape(node_name);
-    const std::string& x = spec.inputs.at(0);
-    const int x_rank = rank_of(x);
+    const int x_rank = rank_of(spec.inputs.at(0));
+    const std::string x = data_or(spec.inputs.at(0));
     const std::string& out = node_name;
     const std::string prefix = node_name + "/";
 
@@ -265,7 +299,9 @@ std::string onnx_model_bytes(const ModelSpec& model, Graph& graph, const PluginH
     } else if (kind == "flatten") {
       w.conform(x, x_rank, out_shape, out);
     } else if (kind == "add") {
-      w.node("Sum", out, spec.inputs, out);
+      std::vector<std::string> terms;
+      for (const auto& in : spec.inputs) terms.push_back(data_or(in));
+      w.node("Sum", out, terms, out);
     } else if (kind == "identity") {
       w.node("Identity", out, {x}, out);
     }
@@ -287,7 +323,7 @@ std::string onnx_model_bytes(const ModelSpec& model, Graph& graph, const PluginH
 }
 
 OnnxExport export_onnx(const std::string& results_dir, const std::string& onnx_path,
-                       const PluginHost& host) {
+                       const PluginHost& host, const ExportOptions& options) {
   const auto [spec, model] = read_saved_run(results_dir, {}, "export one of its runs instead");
   // Before the data is read: an unknown layer is named at once.
   check_exportable(spec.model);
@@ -296,7 +332,8 @@ OnnxExport export_onnx(const std::string& results_dir, const std::string& onnx_p
   Trainer trainer(spec, data, host);
   load_model(trainer.graph(), model);
   OnnxExport summary;
-  const std::string bytes = onnx_model_bytes(spec.model, trainer.graph(), host, spec.name, summary);
+  const std::string bytes = onnx_model_bytes(spec.model, trainer.graph(), host, spec.name, summary,
+                                             options.with_scaling ? &data.preprocessing : nullptr);
   write_file_atomically(onnx_path, bytes);
   summary.path = onnx_path;
   return summary;

@@ -4,11 +4,13 @@
 /// by 1 - ratio in book mode, nothing in inverted mode), batch norm a BatchNormalization with the
 /// saved statistics, dense a MatMul and an Add. Input "input": N x features, or N x C x H x W for
 /// images, N dynamic; outputs "logits" and, for a softmax cross-entropy model, "probabilities".
-/// The input is the data as the model sees it: after the experiment's `data.scale`.
+/// The input is the data as the model sees it, after the experiment's `data.scale`; or, with the
+/// scaling written in front (ExportOptions::with_scaling), the data in its raw units.
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "data.hpp"
 #include "experiment.hpp"
 #include "graph.hpp"
 #include "plugin_host.hpp"
@@ -30,14 +32,22 @@ struct OnnxExport {
 void check_exportable(const ModelSpec& model);
 
 /// The serialized ONNX model of `graph` (built from `model`, with its trained values) for
-/// `name`. A node of a kind the exporter does not know (a user plugin's layer) is an Error
-/// naming the node and its kind.
+/// `name`. With `scaling`, the graph starts with it (Sub and Mul by the fitted shift and scale,
+/// then the whitening's Sub and MatMul), so "input" takes raw data. A node of a kind the exporter
+/// does not know (a user plugin's layer) is an Error naming the node and its kind.
 std::string onnx_model_bytes(const ModelSpec& model, Graph& graph, const PluginHost& host,
-                             const std::string& name, OnnxExport& summary);
+                             const std::string& name, OnnxExport& summary,
+                             const Preprocessing* scaling = nullptr);
+
+struct ExportOptions {
+  /// Put the run's data.scale (fitted on its training rows) in front of the model: the file then
+  /// takes the data in its raw units (0..255 pixels), as `nnlab predict` does.
+  bool with_scaling = false;
+};
 
 /// Rebuilds the run in `results_dir` (as `nnlab eval` does), loads its model.safetensors and
 /// writes its ONNX graph to `onnx_path` atomically: on any error nothing is written.
 OnnxExport export_onnx(const std::string& results_dir, const std::string& onnx_path,
-                       const PluginHost& host);
+                       const PluginHost& host, const ExportOptions& options = {});
 
 }  // namespace nnlab

@@ -45,7 +45,9 @@ struct Reference {
   std::int64_t classes = 0;
 };
 
-Reference nnlab_outputs(const std::string& dir, std::int64_t rows) {
+/// With `raw`, the inputs are the rows before data.scale (what a file with the scaling inside
+/// takes); the outputs are the same.
+Reference nnlab_outputs(const std::string& dir, std::int64_t rows, bool raw) {
   const ExperimentSpec spec = load_experiment(dir + "/experiment.yaml", {});
   set_compute_threads(1);
   const PreparedData data = prepare_data(spec.data, test::builtin_host(), spec.seed);
@@ -56,6 +58,13 @@ Reference nnlab_outputs(const std::string& dir, std::int64_t rows) {
   const ConstMatrixView out = trainer.graph().forward(compute, input, Mode::infer);
   Reference ref;
   ref.inputs.assign(input.data, input.data + input.size());
+  if (raw) {
+    ExperimentSpec unscaled = spec;
+    unscaled.data.scale = Scaling::none;
+    const PreparedData raw_data = prepare_data(unscaled.data, test::builtin_host(), spec.seed);
+    const float* first = raw_data.test.features.data();
+    ref.inputs.assign(first, first + input.size());
+  }
   ref.input_dims = {rows};
   for (auto d : trainer.graph().input_shape().dims) ref.input_dims.push_back(d);
   ref.classes = out.cols;
@@ -72,19 +81,26 @@ Reference nnlab_outputs(const std::string& dir, std::int64_t rows) {
 }
 
 /// Trains `yaml` briefly, exports it, checks the file with ONNX's checker and compares
-/// onnxruntime's outputs with nnlab's on 64 test rows.
-void export_and_compare(const std::string& yaml, const std::string& sets) {
+/// onnxruntime's outputs with nnlab's on 64 test rows; `with_scaling`: the file has the run's
+/// data.scale inside and is given the raw rows.
+void export_and_compare(const std::string& yaml, const std::string& sets,
+                        bool with_scaling = false) {
   test::TempDir dir;
   const std::string out = dir.file("run"), onnx = dir.file("model.onnx");
   const auto run = test::run_cli("run " + yaml + " --out " + out + " -q " + sets);
   ASSERT_EQ(run.status, 0) << run.err;
-  const auto exported = test::run_cli("export " + out + " --onnx " + onnx);
+  const auto exported =
+      test::run_cli("export " + out + " --onnx " + onnx + (with_scaling ? " --with-scaling" : ""));
   ASSERT_EQ(exported.status, 0) << exported.err;
   EXPECT_NE(exported.out.find("opset 17"), std::string::npos) << exported.out;
   EXPECT_NE(exported.out.find("outputs logits, probabilities"), std::string::npos) << exported.out;
   EXPECT_NO_THROW(onnx::checker::check_model(onnx));
 
-  const Reference ref = nnlab_outputs(out, 64);
+  if (with_scaling) {
+    EXPECT_NE(exported.out.find("(raw units: data.scale inside)"), std::string::npos)
+        << exported.out;
+  }
+  const Reference ref = nnlab_outputs(out, 64, with_scaling);
   if (!onnxruntime_installed())
     GTEST_SKIP()
         << "onnxruntime-node is not in tests/onnx/node_modules (.ci/install puts it there)";
@@ -123,6 +139,29 @@ void export_and_compare(const std::string& yaml, const std::string& sets) {
 TEST(OnnxExport, TheE7MlpRunsInOnnxruntimeAsInNnlab) {
   export_and_compare(std::string(NNLAB_SOURCE_DIR) + "/experiments/overfit.yaml",
                      "--set train.epochs=3");
+}
+
+// The file takes raw pixels (0..255): the run's minmax scaling is its first two nodes.
+TEST(OnnxExport, WithTheScalingInsideTheE7MlpTakesRawPixels) {
+  export_and_compare(std::string(NNLAB_SOURCE_DIR) + "/experiments/overfit.yaml",
+                     "--set train.epochs=2", true);
+}
+
+// ZCA whitening in front of a CNN: minmax, then W (x - mu) on the flattened image, reshaped back.
+TEST(OnnxExport, WithTheScalingInsideAZcaWhitenedCnnTakesRawPixels) {
+  test::TempDir dir;
+  const std::string cnn =
+      "name: zca\nseed: 3\n"
+      "data: {kind: idx, dataset: fashion-mnist, train_limit: 400, test_limit: 100, scale: zca, "
+      "epsilon: 0.01}\n"
+      "model:\n  layers:\n"
+      "    - {kind: conv2d, filters: 4, kernel: 3}\n"
+      "    - {kind: relu}\n"
+      "    - {kind: dense, units: 10}\n"
+      "  loss: {kind: softmax_cross_entropy}\n"
+      "optimizer: {kind: adam, lr: 0.002}\n"
+      "train: {epochs: 1, batch_size: 50, sampling: shuffle, eval: [test]}\n";
+  export_and_compare(dir.write("zca.yaml", cnn), "", true);
 }
 
 // Convolutions (padding, stride, no bias), batch norm on images and on features (book and paper
