@@ -132,6 +132,8 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   std::vector<std::string> sets;
   int threads = 0;
   long long seed = -1;
+  std::string schedule;
+  long long member = -1;
   po::options_description options(validate_only ? "nnlab validate options" : "nnlab run options");
   add_common(options, common);
   options.add_options()("set", po::value(&sets)->composing(),
@@ -144,6 +146,9 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
         "oneDNN threads (same as --set execution.threads_per_trial=N)")(
         "overwrite", "replace an earlier run in the results folder")(
         "resume", "continue the run in the results folder from its checkpoint (train.checkpoint)")(
+        "schedule", po::value(&schedule),
+        "a pbt sweep's pbt_schedule.csv: replay one member's lineage (with --member)")(
+        "member", po::value(&member), "the pbt member to replay (with --schedule)")(
         "quiet,q", "print only the final lines");
   }
   po::variables_map vm;
@@ -155,6 +160,10 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   // the key's own message, where a silent `> 0` test would run with the file's value.
   if (vm.count("seed")) sets.push_back("seed=" + std::to_string(seed));
   if (vm.count("threads")) sets.push_back("execution.threads_per_trial=" + std::to_string(threads));
+  if (vm.count("schedule") != vm.count("member"))
+    throw po::error("--schedule and --member go together: the schedule, and the member to replay");
+  if (vm.count("member") && member < 0)
+    throw po::error("--member: expected a member number (0 or more)");
 
   const ExperimentSpec spec = load_experiment(file, sets);
   PluginHost host;
@@ -191,6 +200,8 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   run.out_dir = out;
   run.overwrite = vm.count("overwrite") != 0;
   run.resume = vm.count("resume") != 0;
+  run.pbt_schedule = schedule;
+  run.pbt_member = member;
   run.log = [&](const std::string& line) { progress.message(line); };
   const std::int64_t epochs = spec.train.epochs;
   const std::int64_t every = std::max<std::int64_t>(1, epochs / 10);
