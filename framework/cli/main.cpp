@@ -17,6 +17,7 @@
 #include "interruption.hpp"
 #include "onnx_export.hpp"
 #include "optimizer_paths.hpp"
+#include "pbt.hpp"
 #include "plugin_host.hpp"
 #include "progress.hpp"
 #include "progress_printer.hpp"
@@ -317,6 +318,14 @@ int cmd_sweep(const std::vector<std::string>& args) {
   const StopOnSignals stop_on_signals;
   const SweepSummary s = run_sweep(spec, host, sweep);
   progress.finish();
+  const bool pbt = is_pbt(*spec.search);
+  if (s.interrupted_by != 0 && pbt) {
+    std::fprintf(stderr,
+                 "nnlab: %s: a pbt sweep records its members at the end, so nothing was kept; run "
+                 "it again with --overwrite\n",
+                 Interrupted(s.interrupted_by).what());
+    return 128 + s.interrupted_by;
+  }
   if (s.interrupted_by != 0) {
     std::fprintf(stderr,
                  "nnlab: %s: %lld finished trials are kept in %s/trials.csv (running ones were "
@@ -340,6 +349,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   if (keep == KeepModels::best && s.pareto < 0 && s.best_trial >= 0)
     std::printf(", %s/best.safetensors", s.out_dir.c_str());
   if (keep == KeepModels::all) std::printf(", %s/models/", s.out_dir.c_str());
+  if (pbt) std::printf(", %s/pbt_schedule.csv", s.out_dir.c_str());
   std::printf("\n");
   return 0;
 }
