@@ -1,5 +1,6 @@
 #include "pbt_sweep.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -200,6 +201,10 @@ SweepSummary run_pbt_sweep(const ExperimentSpec& spec, const PluginHost& host,
       finished = finished || m.finished;
     }
     rows.clear();
+    // Every member failed: nobody is left to train or to copy from.
+    if (std::none_of(objectives.begin(), objectives.end(),
+                     [](const std::optional<double>& o) { return o.has_value(); }))
+      break;
     if (finished) {
       for (std::size_t k = 0; k < population; ++k) {
         if (members[k].failed) continue;

@@ -104,6 +104,23 @@ TEST(PbtSweep, IsDeterministicAtAnyParallelTrialsAndAReplayEndsOnTheMembersExact
   EXPECT_EQ(test::slurp(replay + "/model.safetensors"), model) << "the same weights, bit for bit";
 }
 
+TEST(PbtSweep, DivergingMembersFailAndTheSweepEndsEvenWhenAllDo) {
+  test::TempDir dir;
+  std::string yaml = pbt_experiment();
+  yaml.replace(yaml.find("{kind: adam, lr: 0.01}"), 22, "{kind: sgd, lr: 0.01}");
+  yaml.replace(yaml.find("min: 0.001, max: 0.1}"), 21, "min: 1.0e+6, max: 1.0e+8}");
+  const std::string file = dir.write("p.yaml", yaml);
+  const auto r = test::run_cli("sweep " + file + " --out " + dir.file("a") + " -q");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string trials = test::slurp(dir.file("a") + "/trials.csv");
+  EXPECT_EQ(std::count(trials.begin(), trials.end(), '\n'), 5) << trials;
+  std::size_t failed = 0;
+  for (auto at = trials.find(",FAIL,nan,"); at != std::string::npos;
+       at = trials.find(",FAIL,nan,", at + 1))
+    ++failed;
+  EXPECT_EQ(failed, 4u) << trials;
+}
+
 TEST(PbtSweep, ASearchPbtCannotRunIsOneErrorAtItsLine) {
   test::TempDir dir;
   const auto error = [&](const std::string& yaml) {

@@ -10,6 +10,7 @@
 #include "nnlab/params.hpp"
 #include "nnlab/text.hpp"
 #include "pbt.hpp"
+#include "pbt_member.hpp"
 #include "pbt_replay.hpp"
 #include "results/pbt_schedule_file.hpp"
 #include "test_support.hpp"
@@ -201,6 +202,72 @@ TEST(PbtLineage, WalksBackThroughTheMembersWhoseModelsItContinues) {
   EXPECT_EQ(test::error_of([&] { pbt_lineage(rows, 2, "s.csv"); }),
             "s.csv: member 2 has no row at the sweep's end (interval 3): it is not a member, or "
             "it failed");
+}
+
+/// The evaluations of `spec` trained in intervals that end at `pauses` (state handed from one
+/// trainer to the next, as PBT does), or in one go when there are none.
+std::vector<EvalPoint> trained_in_intervals(const std::vector<std::string>& overrides,
+                                            const std::vector<std::int64_t>& pauses) {
+  const auto spec = parse_experiment(
+      test::synthetic_experiment("t", "regularizers: [{kind: l2, lambda: 1.0e-3}]\n"), "t.yaml",
+      overrides);
+  const PreparedData data = prepare_data(spec.data, test::builtin_host(), spec.seed);
+  std::vector<EvalPoint> points;
+  std::string state;
+  std::vector<std::int64_t> ends = pauses;
+  ends.push_back(0);
+  for (std::size_t i = 0; i < ends.size(); ++i) {
+    const TrainSummary s =
+        train_member_interval(spec, data, test::builtin_host(), state, ends[i],
+                              [&](const EvalPoint& p) { points.push_back(p); }, {});
+    EXPECT_EQ(s.paused, ends[i] != 0) << i;
+  }
+  return points;
+}
+
+void expect_same_points(const std::vector<EvalPoint>& a, const std::vector<EvalPoint>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].epoch, b[i].epoch);
+    EXPECT_EQ(a[i].iteration, b[i].iteration);
+    ASSERT_EQ(a[i].metrics.size(), b[i].metrics.size());
+    for (std::size_t m = 0; m < a[i].metrics.size(); ++m)
+      EXPECT_EQ(a[i].metrics[m].second, b[i].metrics[m].second) << i << " " << m;  // bit for bit
+  }
+}
+
+TEST(PbtMemberInterval, TrainingInPausedIntervalsIsBitIdenticalToOneRunInEitherSchedule) {
+  // Adam (moments, step count) and the minibatch engine and row order: state the handover must
+  // carry (the e2e test adds dropout's engine).
+  const std::vector<std::string> stateful = {"optimizer.kind=adam", "optimizer.lr=0.01",
+                                             "train.epochs=7"};
+  std::vector<std::string> shuffled = stateful;
+  shuffled.push_back("train.sampling=shuffle");
+  for (const auto& overrides : {stateful, shuffled}) {
+    const auto whole = trained_in_intervals(overrides, {});
+    ASSERT_EQ(whole.size(), 7u);
+    expect_same_points(trained_in_intervals(overrides, {2, 4}), whole);
+    expect_same_points(trained_in_intervals(overrides, {1, 2, 3, 5}), whole);
+  }
+  // A learning rate changed at the boundary (epoch 3) takes effect after it, and only after it.
+  const auto slow = trained_in_intervals(stateful, {});
+  std::vector<std::string> faster = stateful;
+  faster.push_back("optimizer.lr=0.05");
+  const auto spec = parse_experiment(
+      test::synthetic_experiment("t", "regularizers: [{kind: l2, lambda: 1.0e-3}]\n"), "t.yaml",
+      stateful);
+  const auto fast_spec = parse_experiment(
+      test::synthetic_experiment("t", "regularizers: [{kind: l2, lambda: 1.0e-3}]\n"), "t.yaml",
+      faster);
+  const PreparedData data = prepare_data(spec.data, test::builtin_host(), spec.seed);
+  std::vector<EvalPoint> switched;
+  std::string state;
+  const auto keep = [&](const EvalPoint& p) { switched.push_back(p); };
+  train_member_interval(spec, data, test::builtin_host(), state, 3, keep, {});
+  train_member_interval(fast_spec, data, test::builtin_host(), state, 0, keep, {});
+  ASSERT_EQ(switched.size(), slow.size());
+  expect_same_points({switched.begin(), switched.begin() + 4}, {slow.begin(), slow.begin() + 4});
+  EXPECT_NE(switched[4].metrics.back().second, slow[4].metrics.back().second);  // train loss
 }
 
 std::string pbt_yaml(const std::string& search) {
