@@ -86,6 +86,9 @@ TEST(PbtSweep, IsDeterministicAtAnyParallelTrialsAndAReplayEndsOnTheMembersExact
     }
   }
   ASSERT_GE(exploited, 0) << schedule;
+  const auto resume = test::run_cli("sweep " + file + " --out " + a + " --resume");
+  EXPECT_EQ(resume.status, 1);
+  EXPECT_NE(resume.err.find("a pbt sweep cannot be resumed"), std::string::npos) << resume.err;
   // Every member's final row in trials.csv, one per member.
   const std::string trials = test::slurp(a + "/trials.csv");
   EXPECT_EQ(std::count(trials.begin(), trials.end(), '\n'), 5) << trials;

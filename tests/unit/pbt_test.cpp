@@ -270,6 +270,27 @@ TEST(PbtMemberInterval, TrainingInPausedIntervalsIsBitIdenticalToOneRunInEitherS
   EXPECT_NE(switched[4].metrics.back().second, slow[4].metrics.back().second);  // train loss
 }
 
+TEST(PbtMemberInterval, StateMovesBetweenHyperparametersButNeverBetweenGraphs) {
+  const auto spec_with = [](const std::vector<std::string>& overrides) {
+    return parse_experiment(test::synthetic_experiment("t"), "t.yaml", overrides);
+  };
+  const auto spec = spec_with({"train.epochs=4"});
+  const PreparedData data = prepare_data(spec.data, test::builtin_host(), spec.seed);
+  std::string state;
+  train_member_interval(spec, data, test::builtin_host(), state, 2, {}, {});
+  ASSERT_FALSE(state.empty());
+  // Another learning rate: the experiment's hash differs, the layout does not (exploit's case).
+  const auto other_lr = spec_with({"train.epochs=4", "optimizer.lr=0.3"});
+  Trainer same_graph(other_lr, data, test::builtin_host());
+  EXPECT_EQ(same_graph.restore(state, "member 1").epoch, 2);
+  // Other units: the layout differs, and nothing is loaded.
+  const auto wider = spec_with({"train.epochs=4", "model.layers[0].body[0].units=32"});
+  Trainer other_graph(wider, data, test::builtin_host());
+  const std::string e = test::error_of([&] { other_graph.restore(state, "member 1"); });
+  EXPECT_EQ(e.rfind("member 1: '", 0), 0u) << e;
+  EXPECT_NE(e.find("this run's is F32 of"), std::string::npos) << e;
+}
+
 std::string pbt_yaml(const std::string& search) {
   return test::synthetic_experiment("p") + "search:\n  kind: pbt\n" + search +
          "  objective: {metric: test_acc, mode: max}\n"
