@@ -63,9 +63,12 @@ void check_pbt_search(const ExperimentSpec& spec, const PluginHost& host, DataCa
     if (t.path.starts_with("train.")) {
       refuse("sets the schedule, which is pbt's: every member pauses at the same epochs");
     }
-    if (!t.path.starts_with("model.")) continue;
-    // A model key may change what a layer computes (dropout's ratio) but not its parameters or
-    // training state: built at each end of the range and each choice, the layouts must agree.
+    const bool model = t.path.starts_with("model.");
+    if (!model && !t.path.starts_with("optimizer.") && !t.path.starts_with("regularizers"))
+      continue;  // data and augmentation keep no training state
+    // A key may change what a layer computes (dropout's ratio) or how the optimizer steps, but
+    // not the parameters or the training state: built at each end of the range and each choice,
+    // the layouts must agree.
     const auto layout_with = [&](const Assignment& a) {
       const ExperimentSpec trial = runner.trial_spec(a, trial_seed(spec.seed, 0, 0));
       return Trainer(trial, *data.get(trial.data, trial.seed), host).state_layout();
@@ -80,8 +83,11 @@ void check_pbt_search(const ExperimentSpec& spec, const PluginHost& host, DataCa
       }
     }
     for (const std::string& value : values) {
-      if (layout_with({{p.name, value}}) != base_layout)
-        refuse("= " + value + " changes the model's graph (its parameters or their sizes)");
+      if (layout_with({{p.name, value}}) != base_layout) {
+        refuse("= " + value +
+               (model ? " changes the model's graph (its parameters or their sizes)"
+                      : " changes the training state the optimizer or a regularizer keeps"));
+      }
     }
   }
 }

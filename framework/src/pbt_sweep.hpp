@@ -19,8 +19,9 @@ class TrialRunner;
 
 /// Checks a pbt search before anything trains: its settings (pbt_settings) and its space. A
 /// searched key may change a hyperparameter mid-run, never the graph: a `kind` (a layer's, the
-/// optimizer's, a regularizer's), a key that changes the model's training state (a layer's units:
-/// checked by building the model at each end of the range and each choice), and the schedule
+/// optimizer's, a regularizer's), a key that changes the training state's layout (a layer's units:
+/// checked for model, optimizer and regularizer keys by building the trainer at each end of the
+/// range and each choice), and the schedule
 /// (train.*) are refused, each with a ConfigError at the search parameter's line.
 void check_pbt_search(const ExperimentSpec& spec, const PluginHost& host, DataCache& data,
                       const TrialRunner& runner);
