@@ -17,6 +17,7 @@
 #include "interruption.hpp"
 #include "onnx_export.hpp"
 #include "optimizer_paths.hpp"
+#include "pbt.hpp"
 #include "plugin_host.hpp"
 #include "prediction.hpp"
 #include "progress.hpp"
@@ -134,6 +135,8 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   std::vector<std::string> sets;
   int threads = 0;
   long long seed = -1;
+  std::string schedule;
+  long long member = -1;
   po::options_description options(validate_only ? "nnlab validate options" : "nnlab run options");
   add_common(options, common);
   options.add_options()("set", po::value(&sets)->composing(),
@@ -146,6 +149,9 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
         "oneDNN threads (same as --set execution.threads_per_trial=N)")(
         "overwrite", "replace an earlier run in the results folder")(
         "resume", "continue the run in the results folder from its checkpoint (train.checkpoint)")(
+        "schedule", po::value(&schedule),
+        "a pbt sweep's pbt_schedule.csv: replay one member's lineage (with --member)")(
+        "member", po::value(&member), "the pbt member to replay (with --schedule)")(
         "quiet,q", "print only the final lines");
   }
   po::variables_map vm;
@@ -157,6 +163,10 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   // the key's own message, where a silent `> 0` test would run with the file's value.
   if (vm.count("seed")) sets.push_back("seed=" + std::to_string(seed));
   if (vm.count("threads")) sets.push_back("execution.threads_per_trial=" + std::to_string(threads));
+  if (vm.count("schedule") != vm.count("member"))
+    throw po::error("--schedule and --member go together: the schedule, and the member to replay");
+  if (vm.count("member") && member < 0)
+    throw po::error("--member: expected a member number (0 or more)");
 
   const ExperimentSpec spec = load_experiment(file, sets);
   PluginHost host;
@@ -193,6 +203,8 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
   run.out_dir = out;
   run.overwrite = vm.count("overwrite") != 0;
   run.resume = vm.count("resume") != 0;
+  run.pbt_schedule = schedule;
+  run.pbt_member = member;
   run.log = [&](const std::string& line) { progress.message(line); };
   const std::int64_t epochs = spec.train.epochs;
   const std::int64_t every = std::max<std::int64_t>(1, epochs / 10);
@@ -308,6 +320,14 @@ int cmd_sweep(const std::vector<std::string>& args) {
   const StopOnSignals stop_on_signals;
   const SweepSummary s = run_sweep(spec, host, sweep);
   progress.finish();
+  const bool pbt = is_pbt(*spec.search);
+  if (s.interrupted_by != 0 && pbt) {
+    std::fprintf(stderr,
+                 "nnlab: %s: a pbt sweep records its members at the end, so nothing was kept; run "
+                 "it again with --overwrite\n",
+                 Interrupted(s.interrupted_by).what());
+    return 128 + s.interrupted_by;
+  }
   if (s.interrupted_by != 0) {
     std::fprintf(stderr,
                  "nnlab: %s: %lld finished trials are kept in %s/trials.csv (running ones were "
@@ -331,6 +351,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   if (keep == KeepModels::best && s.pareto < 0 && s.best_trial >= 0)
     std::printf(", %s/best.safetensors", s.out_dir.c_str());
   if (keep == KeepModels::all) std::printf(", %s/models/", s.out_dir.c_str());
+  if (pbt) std::printf(", %s/pbt_schedule.csv", s.out_dir.c_str());
   std::printf("\n");
   return 0;
 }

@@ -43,33 +43,14 @@ struct Checked {
   Rng engine;  ///< parsed, for an engine entry
 };
 
-}  // namespace
-
-void save_checkpoint(const std::string& path, const TrainingState& state,
-                     const std::string& resolved_yaml,
-                     const std::map<std::string, std::string>& notes) {
-  SafeTensors file;
-  file.metadata = notes;
-  file.metadata["format"] = kFormat;
-  file.metadata["nnlab_version"] = NNLAB_VERSION_STRING;
-  file.metadata["experiment_hash"] = config_hash(resolved_yaml);
-  file.metadata["experiment"] = resolved_yaml;
-  for (const TrainingStateEntry& e : state) {
-    if (!file.tensors.emplace(e.name, tensor_of(e.values)).second)
-      throw Error(path + ": two pieces of training state are named '" + e.name +
-                  "' (a layer or optimizer plugin lists a name twice)");
-  }
-  write_file_atomically(path, encode_safetensors(file));
-}
-
-void load_checkpoint(const std::string& path, const TrainingState& state,
-                     const std::string& resolved_yaml) {
-  SafeTensors file = read_safetensors(path);
+/// Loads `file` (named `path` in errors) into `state`, everything checked first.
+void load_into(SafeTensors file, const std::string& path, const TrainingState& state,
+               const std::string& resolved_yaml, CheckpointMatch match) {
   const auto fail = [&](const std::string& what) { return Error(path + ": " + what); };
   if (file.metadata["format"] != kFormat)
     throw fail("not an nnlab checkpoint (its metadata has no format: nnlab-checkpoint)");
   const std::string hash = config_hash(resolved_yaml);
-  if (file.metadata["experiment_hash"] != hash)
+  if (match == CheckpointMatch::same_experiment && file.metadata["experiment_hash"] != hash)
     throw fail("a checkpoint of another experiment (its hash " + file.metadata["experiment_hash"] +
                ", this experiment's " + hash +
                "); --resume continues the same experiment, unchanged");
@@ -122,6 +103,47 @@ void load_checkpoint(const std::string& path, const TrainingState& state,
         },
         c.entry->values);
   }
+}
+
+}  // namespace
+
+std::string encode_checkpoint(const TrainingState& state, const std::string& resolved_yaml,
+                              const std::map<std::string, std::string>& notes) {
+  SafeTensors file;
+  file.metadata = notes;
+  file.metadata["format"] = kFormat;
+  file.metadata["nnlab_version"] = NNLAB_VERSION_STRING;
+  file.metadata["experiment_hash"] = config_hash(resolved_yaml);
+  file.metadata["experiment"] = resolved_yaml;
+  for (const TrainingStateEntry& e : state) {
+    if (!file.tensors.emplace(e.name, tensor_of(e.values)).second)
+      throw Error("two pieces of training state are named '" + e.name +
+                  "' (a layer or optimizer plugin lists a name twice)");
+  }
+  return encode_safetensors(file);
+}
+
+void save_checkpoint(const std::string& path, const TrainingState& state,
+                     const std::string& resolved_yaml,
+                     const std::map<std::string, std::string>& notes) {
+  std::string bytes;
+  try {
+    bytes = encode_checkpoint(state, resolved_yaml, notes);
+  } catch (const Error& e) {
+    throw Error(path + ": " + e.what());
+  }
+  write_file_atomically(path, bytes);
+}
+
+void load_checkpoint(const std::string& path, const TrainingState& state,
+                     const std::string& resolved_yaml) {
+  load_into(read_safetensors(path), path, state, resolved_yaml, CheckpointMatch::same_experiment);
+}
+
+void decode_checkpoint(const std::string& bytes, const std::string& name,
+                       const TrainingState& state, const std::string& resolved_yaml,
+                       CheckpointMatch match) {
+  load_into(decode_safetensors(bytes, name), name, state, resolved_yaml, match);
 }
 
 }  // namespace nnlab

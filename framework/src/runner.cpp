@@ -6,6 +6,9 @@
 #include "compute_threads.hpp"
 #include "data_cache.hpp"
 #include "model_file.hpp"
+#include "pbt.hpp"
+#include "pbt_replay.hpp"
+#include "pbt_sweep.hpp"
 #include "plugin_host.hpp"
 #include "probe.hpp"
 #include "results/csv.hpp"
@@ -34,7 +37,10 @@ std::string whitening_check(const DataSpec& spec, const PreparedData& data) {
 }  // namespace
 
 std::string validate_experiment(const ExperimentSpec& spec, const PluginHost& host) {
-  if (spec.search) {  // a sweep's strategy (and pruner) must accept its space and settings too
+  if (spec.search && is_pbt(*spec.search)) {
+    DataCache data(host);
+    check_pbt_search(spec, host, data, TrialRunner(spec, data, host));
+  } else if (spec.search) {  // a sweep's strategy (and pruner) must accept its space and settings
     make_strategy(spec, host);
     make_pruner(spec, host);
     DataCache unused(host);  // nothing is prepared: only the searched values are checked
@@ -60,6 +66,8 @@ RunResult run_experiment(const ExperimentSpec& spec, const PluginHost& host,
   auto log = [&](const std::string& line) {
     if (options.log) options.log(line);
   };
+  if (!options.pbt_schedule.empty())
+    return replay_pbt_member(spec, host, options.pbt_schedule, options.pbt_member, options);
   RunResult result;
   result.out_dir =
       options.out_dir.empty() ? (fs::path("results") / spec.name).string() : options.out_dir;

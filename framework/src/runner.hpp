@@ -1,5 +1,6 @@
 #pragma once
 /// One experiment run, end to end: data, model, training, result files.
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -17,6 +18,10 @@ struct RunOptions {
   bool resume = false;
   std::function<void(const std::string&)> log;    ///< one-line messages (may be empty)
   std::function<void(const EvalPoint&)> on_eval;  ///< after each evaluation (may be empty)
+  /// With a pbt sweep's experiment: replay member `pbt_member` of the pbt_schedule.csv at this
+  /// path (pbt_replay.hpp) instead of running the experiment.
+  std::string pbt_schedule;
+  std::int64_t pbt_member = 0;
 };
 
 struct RunResult {

@@ -12,6 +12,8 @@
 #include "ask_tell_queue.hpp"
 #include "data_cache.hpp"
 #include "interruption.hpp"
+#include "pbt.hpp"
+#include "pbt_sweep.hpp"
 #include "probe.hpp"
 #include "scheduler.hpp"
 #include "search_components.hpp"
@@ -225,6 +227,9 @@ SweepSummary run_sweep(const ExperimentSpec& spec, const PluginHost& host,
                        const SweepOptions& options) {
   if (!spec.search)
     throw ConfigError({spec.file, 0, 0}, "search", "the experiment has no search: block to sweep");
+  // PBT is no ask/tell strategy: it trains its population in intervals and moves models between
+  // members, so it has its own loop (pbt_sweep.hpp) over the same slots, trainer and log.
+  if (is_pbt(*spec.search)) return run_pbt_sweep(spec, host, options);
   return Sweep(spec, host, options).run();
 }
 

@@ -112,12 +112,51 @@ void Trainer::save_checkpoint_now() {
 }
 
 const SchedulePosition& Trainer::resume_from(const std::string& path) {
-  // The row order's size is the schedule's: sized before the load checks it against the file.
+  size_schedule_order();
+  load_checkpoint(path, training_state(), spec_.resolved_yaml);
+  flops_ = position_.flops;
+  resumed_ = true;
+  return position_;
+}
+
+void Trainer::size_schedule_order() {
+  // The row order's size is the schedule's: sized before a load checks it against the file.
   position_.order.assign(spec_.train.sampling == Sampling::shuffle
                              ? static_cast<std::size_t>(data_.train.features.rows())
                              : 0,
                          0);
-  load_checkpoint(path, training_state(), spec_.resolved_yaml);
+}
+
+std::string Trainer::state() {
+  position_.flops = flops_;
+  return encode_checkpoint(training_state(), spec_.resolved_yaml,
+                           {{"epoch", std::to_string(position_.epoch)},
+                            {"updates", std::to_string(position_.iterations)}});
+}
+
+std::vector<std::string> Trainer::state_layout() {
+  size_schedule_order();  // as run() sizes it
+  std::vector<std::string> layout;
+  for (const TrainingStateEntry& e : training_state()) {
+    layout.push_back(std::visit(
+        [&](const auto& v) {
+          using V = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<V, Rng*>) {
+            return e.name + " engine";
+          } else {
+            return e.name + " " + std::to_string(sizeof(typename V::element_type)) + "-byte x " +
+                   std::to_string(v.size());
+          }
+        },
+        e.values));
+  }
+  return layout;
+}
+
+const SchedulePosition& Trainer::restore(const std::string& bytes, const std::string& name) {
+  size_schedule_order();
+  decode_checkpoint(bytes, name, training_state(), spec_.resolved_yaml,
+                    CheckpointMatch::same_layout);
   flops_ = position_.flops;
   resumed_ = true;
   return position_;
@@ -266,12 +305,18 @@ TrainSummary Trainer::run(Compute& compute,
   // After the evaluation of `epoch`, when it is a checkpoint's epoch: the schedule's place, then
   // the file (the rows the evaluation wrote are already flushed).
   const std::int64_t every = checkpoint_path_.empty() ? 0 : spec_.train.checkpoint_every;
+  // Returns whether run() pauses here (pause_after).
   auto checkpoint = [&](std::int64_t epoch, std::int64_t next_step) {
-    if (every == 0 || epoch == 0 || epoch % every != 0) return;
+    const bool save = every > 0 && epoch > 0 && epoch % every == 0;
+    const bool pause = pause_after_ > 0 && epoch == pause_after_;
+    if (!save && !pause) return false;
     position_.epoch = epoch;
     position_.next_step = next_step;
     position_.iterations = summary.iterations;
-    save_checkpoint_now();
+    position_.flops = flops_;
+    if (save) save_checkpoint_now();
+    summary.paused = pause;
+    return pause;
   };
   auto gather = [&](const std::int64_t* rows, std::int64_t count) {
     for (std::int64_t b = 0; b < count; ++b) {
@@ -325,7 +370,7 @@ TrainSummary Trainer::run(Compute& compute,
       if (evaluates_after(i) || last) {
         if (!eval(epoch)) break;
         if (++epoch >= spec_.train.epochs || last) break;
-        checkpoint(epoch - 1, i + 1);
+        if (checkpoint(epoch - 1, i + 1)) break;
       }
     }
   } else {
@@ -343,7 +388,7 @@ TrainSummary Trainer::run(Compute& compute,
         last = budget > 0 && summary.iterations >= budget;
       }
       if (!eval(epoch) || last) break;
-      if (epoch < spec_.train.epochs) checkpoint(epoch, 0);
+      if (epoch < spec_.train.epochs && checkpoint(epoch, 0)) break;
     }
   }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -29,6 +29,7 @@ struct TrainSummary {
   double flops = 0;  ///< matmul work, 2 per multiply-add (forward 1x, training step 3x)
   EvalPoint last;
   bool stopped = false;  ///< the evaluation callback stopped training before the schedule's end
+  bool paused = false;   ///< run() returned at pause_after's epoch; the next run() goes on from it
 };
 
 /// Training diverged: the loss became NaN or infinite.
@@ -79,6 +80,21 @@ class Trainer {
   /// run() goes on from it. Throws Error naming the file, with nothing loaded.
   const SchedulePosition& resume_from(const std::string& path);
 
+  /// Makes run() return right after the evaluation of `epoch` (and its checkpoint, if any), with
+  /// TrainSummary::paused set, unless the schedule ends there: a PBT interval's end. 0: never.
+  void pause_after(std::int64_t epoch) { pause_after_ = epoch; }
+  /// Everything training changed, as checkpoint bytes kept in memory: the state a paused run()
+  /// stands at (PBT's exploit copies it from one member to another).
+  std::string state();
+  /// Loads state() bytes from a trainer whose training state has the same layout (same graph,
+  /// optimizer and schedule); its hyperparameters may differ from this trainer's, which are the
+  /// ones training goes on with. The next run() goes on from it. Throws Error naming `name`, with
+  /// nothing loaded.
+  const SchedulePosition& restore(const std::string& bytes, const std::string& name);
+  /// Each training-state entry's name, type and size ("model.fc1.W f32 7840"), in order: two
+  /// trainers with the same layout can take each other's state().
+  std::vector<std::string> state_layout();
+
   /// The experiment's train.eval splits in inference mode, as the run's evaluations compute them
   /// (`nnlab eval` on a loaded model).
   EvalPoint evaluate(Compute& compute) { return evaluate_all(compute, 0, 0); }
@@ -110,6 +126,7 @@ class Trainer {
   /// the schedule's place ("schedule.").
   TrainingState training_state();
   void save_checkpoint_now();
+  void size_schedule_order();
 
   const ExperimentSpec& spec_;
   const PreparedData& data_;
@@ -121,6 +138,7 @@ class Trainer {
   double flops_ = 0;
   SchedulePosition position_;  ///< where run() starts (a resumed run) and, during it, stands
   bool resumed_ = false;
+  std::int64_t pause_after_ = 0;
   std::string checkpoint_path_;
   std::unique_ptr<Augmenter> augmenter_;  ///< `augment:`, applied to each gathered minibatch
   Matrix batch_x_;                        ///< the gathered minibatch, allocated once
