@@ -13,6 +13,7 @@
 #include "pbt.hpp"
 #include "pbt_member.hpp"
 #include "plugin_host.hpp"
+#include "results/pbt_boundary_file.hpp"
 #include "results/pbt_schedule_file.hpp"
 #include "results/trials_file.hpp"
 #include "scheduler.hpp"
@@ -26,20 +27,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-/// A member between intervals: its model (as state), where it came from, and what it trains with.
-struct Member {
-  Assignment assignment;         ///< the hyperparameters of the interval to come
-  std::uint64_t seed = 0;        ///< its model's lineage's seed (an exploit takes the source's)
-  std::string state;             ///< checkpoint bytes at the last boundary (empty at the start)
-  std::vector<EvalPoint> curve;  ///< its model's evaluations, the lineage's before an exploit
-  std::int64_t updates = 0;      ///< its model's updates
-  std::string resolved_yaml;     ///< its last interval's experiment, without the search
-  std::string model;             ///< at the end, when the search keeps models
-  bool finished = false;         ///< the schedule ended
-  bool failed = false;
-  std::string fail_reason;
-  double seconds = 0;  ///< its own training time
-  std::string started_at;
+/// A member between intervals (what a boundary saves), and its model at the end.
+struct Member : PbtMemberState {
+  std::string model;  ///< at the end, when the search keeps models
 };
 
 }  // namespace
@@ -100,11 +90,6 @@ SweepSummary run_pbt_sweep(const ExperimentSpec& spec, const PluginHost& host,
   const auto say = [&](const std::string& line) {
     if (options.log) options.log(line);
   };
-  if (options.resume) {
-    throw Error(
-        "a pbt sweep cannot be resumed (its members' states live in memory between "
-        "boundaries); run it again with --overwrite");
-  }
   DataCache data(host);
   const TrialRunner runner(spec, data, host);
   check_pbt_search(spec, host, data, runner);
@@ -115,35 +100,75 @@ SweepSummary run_pbt_sweep(const ExperimentSpec& spec, const PluginHost& host,
   const std::string out_dir = options.out_dir.empty()
                                   ? (std::filesystem::path("results") / spec.name).string()
                                   : options.out_dir;
-  SweepLog log(spec, out_dir, options.overwrite ? EarlierSweep::overwrite : EarlierSweep::refuse,
+  SweepLog log(spec, out_dir,
+               options.resume      ? EarlierSweep::resume
+               : options.overwrite ? EarlierSweep::overwrite
+                                   : EarlierSweep::refuse,
                false);
-  log.open([](std::int64_t) { return std::string(); });
+  const auto population = static_cast<std::size_t>(settings.population);
   std::vector<std::string> names;
   for (const auto& p : search.space.parameters) names.push_back(p.name);
-  PbtScheduleWriter schedule((std::filesystem::path(out_dir) / "pbt_schedule.csv").string(), names);
+  const std::string schedule_path = (std::filesystem::path(out_dir) / "pbt_schedule.csv").string();
+  // Members are recorded all at once at the end: a resumed sweep with every row is finished.
+  if (options.resume && log.earlier().size() == population) {
+    for (const auto& [k, record] : log.earlier()) {
+      Assignment recorded;
+      for (std::size_t p = 0; p < names.size(); ++p) {
+        if (!record.values[p].empty()) recorded[names[p]] = record.values[p];
+      }
+      log.recorded(k, recorded, false);
+    }
+    log.open([](std::int64_t) { return std::string(); });
+    say("nothing to resume: every member finished");
+    SweepSummary summary{log.counts(), out_dir, 0, 0};
+    summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return summary;
+  }
+  // The last boundary an earlier session saved; a fresh sweep drops any an earlier sweep left.
+  std::optional<PbtBoundary> saved;
+  if (options.resume) {
+    saved = read_pbt_boundary(out_dir);
+    if (saved && saved->members.size() != population) {
+      throw Error(out_dir + "/pbt/boundary.json: " + std::to_string(saved->members.size()) +
+                  " members, the search has " + std::to_string(population));
+    }
+  }
+  log.open([](std::int64_t) { return std::string(); });
+  if (!saved) std::filesystem::remove_all(std::filesystem::path(out_dir) / "pbt");
+  std::vector<PbtScheduleRow> kept;
+  if (saved) {
+    for (PbtScheduleRow& row : read_pbt_schedule(schedule_path, names))
+      if (row.interval <= saved->interval) kept.push_back(std::move(row));
+  }
+  PbtScheduleWriter schedule(schedule_path, names, kept);
   say("sweep " + spec.name + ": pbt, " + std::to_string(settings.population) +
       " members, a boundary every " + std::to_string(settings.perturbation_interval) + " epochs; " +
       std::to_string(parallel) + " at a time x " + std::to_string(threads) +
       " thread(s); objective " + search.metric.name() + " (" + (search.maximize ? "max" : "min") +
       ")");
 
-  const auto population = static_cast<std::size_t>(settings.population);
   std::vector<Member> members(population);
   std::vector<PbtScheduleRow> rows;
-  for (std::size_t k = 0; k < population; ++k) {
-    Member& m = members[k];
-    m.seed = trial_seed(spec.seed, static_cast<std::int64_t>(k), 0);
-    Rng rng(derive_seed(spec.seed, "pbt/member/" + std::to_string(k)));
-    for (const SearchParameter& p : search.space.parameters)
-      m.assignment[p.name] = pbt_sample(p, rng);
-    m.started_at = utc_now();
-    rows.push_back({static_cast<std::int64_t>(k), 0, 0, static_cast<std::int64_t>(k), std::nullopt,
-                    m.seed, m.assignment});
+  if (saved) {
+    for (std::size_t k = 0; k < population; ++k)
+      static_cast<PbtMemberState&>(members[k]) = std::move(saved->members[k]);
+    say("resuming after boundary " + std::to_string(saved->interval) + " (pbt/boundary.json)");
+  } else {
+    for (std::size_t k = 0; k < population; ++k) {
+      Member& m = members[k];
+      m.seed = trial_seed(spec.seed, static_cast<std::int64_t>(k), 0);
+      Rng rng(derive_seed(spec.seed, "pbt/member/" + std::to_string(k)));
+      for (const SearchParameter& p : search.space.parameters)
+        m.assignment[p.name] = pbt_sample(p, rng);
+      m.started_at = utc_now();
+      rows.push_back({static_cast<std::int64_t>(k), 0, 0, static_cast<std::int64_t>(k),
+                      std::nullopt, m.seed, m.assignment});
+    }
+    schedule.write(rows);
   }
-  schedule.write(rows);
 
   std::atomic<bool> interrupted{false};
-  for (std::int64_t interval = 1;; ++interval) {
+  for (std::int64_t interval = saved ? saved->interval + 1 : 1;; ++interval) {
     const std::int64_t until = interval * settings.perturbation_interval;
     std::vector<std::size_t> live;
     for (std::size_t k = 0; k < population; ++k) {
@@ -244,7 +269,12 @@ SweepSummary run_pbt_sweep(const ExperimentSpec& spec, const PluginHost& host,
       rows.push_back({static_cast<std::int64_t>(k), interval, epoch,
                       static_cast<std::int64_t>(source), objectives[k], m.seed, m.assignment});
     }
+    // The schedule's rows first, then the boundary: a resume drops the rows of a boundary that
+    // was not saved, and the sweep writes them again, the same.
     schedule.write(rows);
+    PbtBoundary boundary{interval, {}};
+    for (const Member& m : members) boundary.members.push_back(m);
+    write_pbt_boundary(out_dir, boundary);
     say("boundary " + std::to_string(interval) + " (epoch " + std::to_string(epoch) +
         "): exploited" + (copies.empty() ? std::string(" none") : copies));
   }
@@ -280,6 +310,9 @@ SweepSummary run_pbt_sweep(const ExperimentSpec& spec, const PluginHost& host,
     }
     log.record(out, m.assignment, m.seed, threads);
   }
+  // Every member has its row: a resume needs no boundary now (and states can be large).
+  std::error_code ignored;
+  std::filesystem::remove_all(std::filesystem::path(out_dir) / "pbt", ignored);
   SweepSummary summary{log.counts(), out_dir, 0, 0};
   summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return summary;

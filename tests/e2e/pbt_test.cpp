@@ -3,6 +3,9 @@
 // lineage to exactly its curve and model; a search pbt cannot run is one clear line.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include <csignal>
 #include <filesystem>
 #include <sstream>
 
@@ -86,9 +89,12 @@ TEST(PbtSweep, IsDeterministicAtAnyParallelTrialsAndAReplayEndsOnTheMembersExact
     }
   }
   ASSERT_GE(exploited, 0) << schedule;
+  // A finished sweep resumed has nothing to do, and changes nothing.
   const auto resume = test::run_cli("sweep " + file + " --out " + a + " --resume");
-  EXPECT_EQ(resume.status, 1);
-  EXPECT_NE(resume.err.find("a pbt sweep cannot be resumed"), std::string::npos) << resume.err;
+  EXPECT_EQ(resume.status, 0) << resume.err;
+  EXPECT_NE(resume.err.find("nothing to resume: every member finished"), std::string::npos)
+      << resume.err;
+  EXPECT_EQ(test::slurp(a + "/pbt_schedule.csv"), schedule);
   // Every member's final row in trials.csv, one per member.
   const std::string trials = test::slurp(a + "/trials.csv");
   EXPECT_EQ(std::count(trials.begin(), trials.end(), '\n'), 5) << trials;
@@ -105,6 +111,47 @@ TEST(PbtSweep, IsDeterministicAtAnyParallelTrialsAndAReplayEndsOnTheMembersExact
       test::slurp(a + "/models/trial_" + std::to_string(exploited) + ".safetensors");
   ASSERT_FALSE(model.empty());
   EXPECT_EQ(test::slurp(replay + "/model.safetensors"), model) << "the same weights, bit for bit";
+}
+
+// Killed with SIGKILL just after a boundary was saved, then again after the next one, and
+// resumed: the schedule, the curves and every member's model are those of a sweep never killed.
+TEST(PbtSweep, KilledAfterBoundariesAndResumedEndsOnTheNumbersOfASweepNeverKilled) {
+  test::TempDir dir;
+  std::string text = pbt_experiment();
+  // Enough work that an interval takes a while (about 0.1 s): the kill lands in the interval
+  // after the boundary it waits for.
+  const std::string small = "features: 8, train: 120", hidden = "units: 16";
+  text.replace(text.find(small), small.size(), "features: 64, train: 8000");
+  text.replace(text.find(hidden), hidden.size(), "units: 128");
+  const std::string file = dir.write("p.yaml", text);
+  const std::string whole = dir.file("whole"), part = dir.file("part");
+  ASSERT_EQ(test::run_cli("sweep " + file + " --out " + whole + " -q").status, 0);
+  int killed_mid_sweep = 0;
+  for (int boundary = 1; boundary <= 2; ++boundary) {
+    std::vector<std::string> args = {"sweep", file, "--out", part, "-q"};
+    if (boundary > 1) args.push_back("--resume");
+    const pid_t child = test::start_cli(args);
+    test::wait_for_text(part + "/pbt/boundary.json", "\"interval\": " + std::to_string(boundary));
+    kill(child, SIGKILL);
+    killed_mid_sweep +=
+        WIFSIGNALED(test::wait_status(child)) && !std::filesystem::exists(part + "/best.yaml");
+  }
+  ASSERT_EQ(killed_mid_sweep, 2) << "each kill lands while the members train";
+  // Only the last boundary's states are kept.
+  int states = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(part + "/pbt"))
+    states += entry.path().extension() == ".state";
+  EXPECT_EQ(states, 4);
+  const auto resumed = test::run_cli("sweep " + file + " --out " + part + " --resume");
+  ASSERT_EQ(resumed.status, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("resuming after boundary 2"), std::string::npos) << resumed.err;
+  EXPECT_EQ(test::slurp(part + "/pbt_schedule.csv"), test::slurp(whole + "/pbt_schedule.csv"));
+  EXPECT_EQ(test::slurp(part + "/curves.csv"), test::slurp(whole + "/curves.csv"));
+  for (int k = 0; k < 4; ++k) {
+    const std::string model = "/models/trial_" + std::to_string(k) + ".safetensors";
+    EXPECT_EQ(test::slurp(part + model), test::slurp(whole + model)) << "member " << k;
+  }
+  EXPECT_FALSE(std::filesystem::exists(part + "/pbt")) << "a finished sweep needs no boundary";
 }
 
 TEST(PbtSweep, DivergingMembersFailAndTheSweepEndsEvenWhenAllDo) {

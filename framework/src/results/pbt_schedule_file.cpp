@@ -19,8 +19,11 @@ std::string header(const std::vector<std::string>& parameters) {
 
 }  // namespace
 
-PbtScheduleWriter::PbtScheduleWriter(const std::string& path, std::vector<std::string> parameters)
-    : parameters_(std::move(parameters)), csv_(path, header(parameters_), false) {}
+PbtScheduleWriter::PbtScheduleWriter(const std::string& path, std::vector<std::string> parameters,
+                                     const std::vector<PbtScheduleRow>& kept)
+    : parameters_(std::move(parameters)), csv_(path, header(parameters_), false) {
+  if (!kept.empty()) write(kept);
+}
 
 void PbtScheduleWriter::write(const std::vector<PbtScheduleRow>& rows) {
   std::string text;

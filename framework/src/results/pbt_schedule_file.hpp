@@ -29,8 +29,10 @@ struct PbtScheduleRow {
 
 class PbtScheduleWriter {
  public:
+  /// Starts the file anew with `kept` (a resumed sweep's rows up to its last boundary).
   /// @param parameters the searched parameters' names: the file's last columns, in order
-  PbtScheduleWriter(const std::string& path, std::vector<std::string> parameters);
+  PbtScheduleWriter(const std::string& path, std::vector<std::string> parameters,
+                    const std::vector<PbtScheduleRow>& kept = {});
   /// Appends one boundary's rows and flushes them.
   void write(const std::vector<PbtScheduleRow>& rows);
 
