@@ -653,12 +653,12 @@ class Loader {
 
   ExecutionSpec execution(const YAML::Node& node) const {
     if (!node.IsMap()) fail(node, "execution", "expected a mapping");
-    check_keys(node, "execution",
-               {"threads_per_trial", "parallel_trials", "isolation", "trial_memory",
-                "trial_timeout"});
-    plain_values(node, "execution",
-                 {"threads_per_trial", "parallel_trials", "isolation", "trial_memory",
-                  "trial_timeout"});
+    check_keys(
+        node, "execution",
+        {"threads_per_trial", "parallel_trials", "isolation", "trial_memory", "trial_timeout"});
+    plain_values(
+        node, "execution",
+        {"threads_per_trial", "parallel_trials", "isolation", "trial_memory", "trial_timeout"});
     Params p = scalars(node, "execution");
     ExecutionSpec spec;
     const std::int64_t threads = p.integer("threads_per_trial", 1);
@@ -681,9 +681,10 @@ class Loader {
       spec.trial_memory.text = p.string("trial_memory");
       const auto bytes = parse_byte_size(spec.trial_memory.text);
       if (!bytes || *bytes < kMinTrialMemory) {
-        p.fail("trial_memory", "expected a size of at least 64 MiB such as '2 GiB' or '512 MiB' "
-                               "(units B, KiB, MiB, GiB, TiB), got '" +
-                                   spec.trial_memory.text + "'");
+        p.fail("trial_memory",
+               "expected a size of at least 64 MiB such as '2 GiB' or '512 MiB' "
+               "(units B, KiB, MiB, GiB, TiB), got '" +
+                   spec.trial_memory.text + "'");
       }
       spec.trial_memory.bytes = *bytes;
     }

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "data.hpp"
 #include "experiment.hpp"
 #include "graph.hpp"
-#include "data.hpp"
 #include "results/probe_files.hpp"
 
 namespace nnlab {

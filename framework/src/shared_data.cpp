@@ -19,7 +19,7 @@ namespace bip = boost::interprocess;
 namespace {
 
 constexpr std::uint64_t kMagic = 0x31617461446c6e6eULL;  // "nnlData1", little-endian
-constexpr std::size_t kAlign = 64;                        // Matrix's alignment: a cache line
+constexpr std::size_t kAlign = 64;                       // Matrix's alignment: a cache line
 constexpr std::size_t kMaxRank = 8;
 
 struct SplitLayout {
@@ -74,8 +74,8 @@ PreparedData read_segment(const std::shared_ptr<Segment>& segment) {
   DataSplit* splits[] = {&data.train, &data.val, &data.test};
   for (std::size_t i = 0; i < 3; ++i) {
     const SplitLayout& s = h.splits[i];
-    splits[i]->features = FrozenMatrix(ConstMatrixView(
-        reinterpret_cast<const float*>(base + s.features_at), s.rows, s.cols));
+    splits[i]->features = FrozenMatrix(
+        ConstMatrixView(reinterpret_cast<const float*>(base + s.features_at), s.rows, s.cols));
     splits[i]->labels = {reinterpret_cast<const std::int32_t*>(base + s.labels_at),
                          static_cast<std::size_t>(s.rows)};
   }
@@ -145,8 +145,8 @@ PreparedData publish_shared(const PreparedData& data, const std::string& name) {
     // very same bytes.
     segment->region = bip::mapped_region(shm, bip::read_only);
   } catch (const bip::interprocess_exception& e) {
-    throw Error("cannot share the prepared data with worker processes (" + name +
-                " in /dev/shm, " + std::to_string(h.size) + " bytes): " + e.what());
+    throw Error("cannot share the prepared data with worker processes (" + name + " in /dev/shm, " +
+                std::to_string(h.size) + " bytes): " + e.what());
   }
   return read_segment(segment);
 }

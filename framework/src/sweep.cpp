@@ -163,8 +163,7 @@ class Sweep {
   }
 
   /// Runs trial k in this slot's thread, or in a worker process when `workers` is given.
-  void run_trial(const TrialRunner& runner, DataCache& data, WorkerPool* workers,
-                 std::int64_t k) {
+  void run_trial(const TrialRunner& runner, DataCache& data, WorkerPool* workers, std::int64_t k) {
     TrialRequest request;
     request.trial = k;
     {
@@ -176,8 +175,9 @@ class Sweep {
     const PruneCheck should_prune = [&](const EvalPoint& point, double value) {
       return queue_->should_prune(k, point.epoch, value);
     };
-    const TrialOutcome outcome = workers ? run_in_worker(runner, data, *workers, request, should_prune)
-                                         : runner.run(request, should_prune);
+    const TrialOutcome outcome = workers
+                                     ? run_in_worker(runner, data, *workers, request, should_prune)
+                                     : runner.run(request, should_prune);
     std::lock_guard lock(mutex_);
     if (outcome.abandoned) {
       // Stopping (Ctrl-C): nothing to record, and no slot may wait for this trial any longer.

@@ -13,7 +13,7 @@ namespace {
 class ByteWriter {
  public:
   template <class T>
-    requires std::is_arithmetic_v<T> || std::is_enum_v<T>
+  requires std::is_arithmetic_v<T> || std::is_enum_v<T>
   void put(T value) {
     const auto* bytes = reinterpret_cast<const char*>(&value);
     out_.append(bytes, sizeof value);
@@ -38,8 +38,7 @@ class ByteWriter {
   }
   void put(const NodeActivations& node) {
     put(node.node);
-    for (double v : {node.mean, node.std, node.min, node.max, node.p15, node.p50, node.p85})
-      put(v);
+    for (double v : {node.mean, node.std, node.min, node.max, node.p15, node.p50, node.p85}) put(v);
     put(node.in_range);
     put(node.low);
     put(node.high);
@@ -76,7 +75,7 @@ class ByteReader {
   ByteReader(std::string_view body, MessageKind kind) : in_(body), kind_(kind) {}
 
   template <class T>
-    requires std::is_arithmetic_v<T> || std::is_enum_v<T>
+  requires std::is_arithmetic_v<T> || std::is_enum_v<T>
   void get(T& value) {
     need(sizeof value);
     std::memcpy(&value, in_.data(), sizeof value);
@@ -108,8 +107,7 @@ class ByteReader {
     std::underlying_type_t<TrialState> raw{};
     get(raw);
     state = static_cast<TrialState>(raw);
-    if (state != TrialState::complete && state != TrialState::pruned &&
-        state != TrialState::failed)
+    if (state != TrialState::complete && state != TrialState::pruned && state != TrialState::failed)
       malformed();
   }
   void get(EvalPoint& point) {

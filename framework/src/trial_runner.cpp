@@ -172,9 +172,8 @@ TrialOutcome TrialRunner::run(const TrialRequest& request, const PruneCheck& sho
               points.push_back(p);
               if (rep > 0) return EvalAction::proceed;
               out.last_epoch = p.epoch;
-              return should_prune && should_prune(p, p.value(search_.metric))
-                         ? EvalAction::stop
-                         : EvalAction::proceed;
+              return should_prune && should_prune(p, p.value(search_.metric)) ? EvalAction::stop
+                                                                              : EvalAction::proceed;
             },
             [&](std::int64_t iteration, double loss) {
               if (rep == 0) out.steps.push_back({iteration, loss});

@@ -105,8 +105,8 @@ int serve_trials(MessageChannel& channel) {
       g_reporting = &channel;
       g_reported = false;
       PruneCheck evaluated = [&](const EvalPoint& point, double value) {
-        channel.send({MessageKind::evaluation,
-                      encode(TrialEvaluation{request.trial, point, value})});
+        channel.send(
+            {MessageKind::evaluation, encode(TrialEvaluation{request.trial, point, value})});
         if (!setup.asks_prune) return false;
         auto answer = channel.receive();
         if (!answer || answer->kind != MessageKind::prune_answer)

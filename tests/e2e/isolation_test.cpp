@@ -69,14 +69,14 @@ TEST(ProcessIsolation, CrashesLimitsAndTimeoutsFailOnlyTheirTrialsWithTheirReaso
   // sweep's own process down), one at a time and two at a time.
   const std::string in_threads = dir.write("t.yaml", hazard_sweep("", values, lrs, ""));
   const std::string plugin = " --plugin-path " + kHazard;
-  const auto run = test::run_cli("sweep " + in_processes + plugin + " --out " +
-                                 dir.file("process") + " -q");
+  const auto run =
+      test::run_cli("sweep " + in_processes + plugin + " --out " + dir.file("process") + " -q");
   ASSERT_EQ(run.status, 0) << run.err;
   EXPECT_NE(run.out.find("done: 4 complete, 0 pruned, 10 failed"), std::string::npos) << run.out;
   for (const std::string parallel : {"1", "2"}) {
-    const auto reference = test::run_cli("sweep " + in_threads + plugin + " --parallel " +
-                                         parallel + " --out " + dir.file("thread" + parallel) +
-                                         " -q");
+    const auto reference =
+        test::run_cli("sweep " + in_threads + plugin + " --parallel " + parallel + " --out " +
+                      dir.file("thread" + parallel) + " -q");
     ASSERT_EQ(reference.status, 0) << reference.err;
   }
 
@@ -121,8 +121,9 @@ TEST(ProcessIsolation, ABadIsolationOrLimitIsOneLineBeforeAnyTrial) {
     EXPECT_FALSE(std::filesystem::exists(dir.file("out") + "/trials.csv")) << execution;
     return r.err;
   };
-  EXPECT_NE(error("isolation: fork").find("execution.isolation: expected thread or process, got "
-                                          "'fork'"),
+  EXPECT_NE(error("isolation: fork")
+                .find("execution.isolation: expected thread or process, got "
+                      "'fork'"),
             std::string::npos);
   EXPECT_NE(error("isolation: process, trial_memory: 2 GB").find("execution.trial_memory"),
             std::string::npos);
@@ -160,8 +161,8 @@ TEST(ProcessIsolation, CtrlCStopsTheWorkersAndResumeFinishesTheSweep) {
       "s.yaml",
       hazard_sweep(", sleep_at: 3", values, lrs, "isolation: process, parallel_trials: 2"));
   const std::string out = dir.file("out");
-  const pid_t sweep = test::start_cli(
-      {"sweep", file, "--plugin-path", kHazard, "--out", out, "-q"}, dir.file("err"));
+  const pid_t sweep = test::start_cli({"sweep", file, "--plugin-path", kHazard, "--out", out, "-q"},
+                                      dir.file("err"));
   // Wait until both slots hold a sleeping trial: the healthy trials are done by then or later.
   std::set<pid_t> workers;
   for (int i = 0; i < 600 && workers.size() < 2; ++i) {
@@ -179,8 +180,7 @@ TEST(ProcessIsolation, CtrlCStopsTheWorkersAndResumeFinishesTheSweep) {
   for (const pid_t worker : workers)
     EXPECT_NE(kill(worker, 0), 0) << "worker " << worker << " still runs";
   for (const auto& entry : std::filesystem::directory_iterator("/dev/shm"))
-    EXPECT_NE(entry.path().filename().string().rfind("nnlab-" + std::to_string(sweep) + "-", 0),
-              0u)
+    EXPECT_NE(entry.path().filename().string().rfind("nnlab-" + std::to_string(sweep) + "-", 0), 0u)
         << entry.path() << " left behind";
 
   // Resume with a timeout (a resumed sweep may change its limits): the sleepers fail, the rest
