@@ -171,6 +171,10 @@ TEST(ProcessIsolation, CtrlCStopsTheWorkersAndResumeFinishesTheSweep) {
   }
   ASSERT_EQ(workers.size(), 2u) << "two worker processes";
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // A worker killed from outside fails its trial with the signal; the sweep replaces it.
+  kill(*workers.begin(), SIGTERM);
+  test::wait_for_text(out + "/trials.csv", "signal 15 (SIGTERM)");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   kill(sweep, SIGINT);
   const int status = test::wait_status(sweep);
   ASSERT_TRUE(WIFEXITED(status)) << status;
@@ -190,12 +194,42 @@ TEST(ProcessIsolation, CtrlCStopsTheWorkersAndResumeFinishesTheSweep) {
   ASSERT_EQ(resumed.status, 0) << resumed.err;
   const auto trials = trials_of(out);
   ASSERT_EQ(trials.size(), 8u);
+  int killed = 0;
   for (const auto& [k, r] : trials) {
     EXPECT_EQ(r.state, r.values[0] == "3" ? TrialState::failed : TrialState::complete) << k;
-    if (r.values[0] == "3") {
+    if (r.values[0] != "3") continue;
+    killed += r.fail_reason == "signal 15 (SIGTERM)";
+    if (r.fail_reason != "signal 15 (SIGTERM)") {
       EXPECT_EQ(r.fail_reason, "timeout 0.5 s") << k;
     }
   }
+  EXPECT_EQ(killed, 1) << "the killed trial's row was kept, not rerun";
+}
+
+TEST(ProcessIsolation, APrunerDecidesInTheCoordinatorAsInThreadMode) {
+  test::TempDir dir;
+  const std::string yaml = hazard_sweep("", "0", "0.05, 0.1, 0.2, 0.3", "parallel_trials: 1");
+  const std::string pruned = yaml.substr(0, yaml.find("  space:")) +
+                             "  pruner: {kind: prune_odd}\n" + yaml.substr(yaml.find("  space:"));
+  const std::string file = dir.write("s.yaml", pruned);
+  const std::string plugins =
+      " --plugin-path " + kHazard + " --plugin-path " + NNLAB_TEST_FIXTURES "/test_prune_odd.so";
+  for (const std::string isolation : {"thread", "process"}) {
+    const auto r = test::run_cli("sweep " + file + plugins + " --isolation " + isolation +
+                                 " --out " + dir.file(isolation) + " -q");
+    ASSERT_EQ(r.status, 0) << r.err;
+  }
+  const auto thread = trials_of(dir.file("thread")), process = trials_of(dir.file("process"));
+  ASSERT_EQ(process.size(), 4u);
+  for (const auto& [k, r] : process) {
+    EXPECT_EQ(r.state, k % 2 == 1 ? TrialState::pruned : TrialState::complete) << k;
+    EXPECT_EQ(r.state, thread.at(k).state) << k;
+    EXPECT_EQ(r.objective, thread.at(k).objective) << k;
+    EXPECT_EQ(r.last_epoch, thread.at(k).last_epoch) << k;
+    EXPECT_EQ(r.updates, thread.at(k).updates) << k;
+  }
+  EXPECT_EQ(test::slurp(dir.file("process") + "/curves.csv"),
+            test::slurp(dir.file("thread") + "/curves.csv"));
 }
 
 }  // namespace

@@ -194,5 +194,20 @@ TEST(WorkerProcess, ItsEndIsWordedAsTrialsCsvShowsIt) {
   EXPECT_EQ(exit_reason(status_of([] {})), "exit 0");
 }
 
+TEST(WorkerProcess, OneThatCannotSetUpIsAnErrorWithItsReason) {
+  // Not a worker at all: it exits before it reads its setup.
+  const std::string message = test_error_of([] {
+    WorkerProcess({"/bin/sh", "-c", "exit 7", "sh"}, WorkerSetup{});
+  });
+  EXPECT_EQ(message, "a worker process could not set up: it ended before it was ready: exit 7");
+  // A worker that refuses its setup says why (here: the experiment is not YAML).
+  WorkerSetup setup;
+  setup.experiment_yaml = "[unclosed";
+  setup.experiment_file = "bad.yaml";
+  const std::string refused = test_error_of([&] { WorkerProcess({NNLAB_CLI, "worker"}, setup); });
+  EXPECT_EQ(refused.rfind("a worker process could not set up: bad.yaml:", 0), 0u) << refused;
+  EXPECT_NE(refused.find("invalid YAML"), std::string::npos) << refused;
+}
+
 }  // namespace
 }  // namespace nnlab
