@@ -77,6 +77,8 @@ class Sweep {
       // own error line, before any trial.
       workers->give_back(workers->take());
       limits_.timeout_s = spec_.execution.trial_timeout_s;
+      for (const SearchTarget& target : search_.targets)
+        searches_data_ = searches_data_ || target.path.starts_with("data.");
       limits_.memory_text = spec_.execution.trial_memory.text;
     }
 
@@ -206,13 +208,15 @@ class Sweep {
   TrialOutcome run_in_worker(const TrialRunner& runner, DataCache& data, WorkerPool& workers,
                              const TrialRequest& request, const PruneCheck& should_prune) const {
     TrialOutcome out;
-    std::string resolved_yaml;
     try {
-      // The trial's data must be in shared memory before a worker looks for it (a searched
-      // data.scale makes another preparation); every repeat shares the data of the first.
-      const ExperimentSpec first = runner.trial_spec(request.assignment, request.seeds.front());
-      resolved_yaml = without_search(first.resolved_yaml);
-      data.get(first.data, first.seed);
+      // The trial's data must be in shared memory before a worker looks for it. The base
+      // experiment's is there from the start; only a searched data.* key (data.scale) can ask
+      // for another preparation, and only then is the trial's experiment built here too (every
+      // repeat shares the data of the first).
+      if (searches_data_) {
+        const ExperimentSpec first = runner.trial_spec(request.assignment, request.seeds.front());
+        data.get(first.data, first.seed);
+      }
       auto worker = workers.take();
       out = worker->run(request, should_prune, limits_);
       workers.give_back(std::move(worker));
@@ -224,7 +228,14 @@ class Sweep {
       out.started_at = out.finished_at = utc_now();
     }
     // A worker that died sent no experiment; the row's config hash needs it.
-    if (out.resolved_yaml.empty()) out.resolved_yaml = resolved_yaml;
+    if (out.resolved_yaml.empty()) {
+      try {
+        out.resolved_yaml = without_search(
+            runner.trial_spec(request.assignment, request.seeds.front()).resolved_yaml);
+      } catch (const std::exception&) {
+        // The trial's experiment cannot be built: its row has no config hash, as in thread mode.
+      }
+    }
     return out;
   }
 
@@ -270,7 +281,8 @@ class Sweep {
   int threads_ = 1, parallel_ = 1;
   std::int64_t total_ = 0;  ///< trials the sweep will run (0: not known)
   Clock::time_point start_;
-  TrialLimits limits_;  ///< process isolation: the trial timeout and memory limit
+  TrialLimits limits_;          ///< process isolation: the trial timeout and memory limit
+  bool searches_data_ = false;  ///< process isolation: a searched data.* key (data.scale)
   SweepLog* log_ = nullptr;
   AskTellQueue* queue_ = nullptr;
 

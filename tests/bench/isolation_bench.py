@@ -14,6 +14,7 @@ counts. Prints, asserts nothing.
 """
 import argparse
 import os
+import resource
 import subprocess
 import tempfile
 import time
@@ -36,23 +37,30 @@ search:
 """
 
 
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def sweep_seconds(path, out, parallel, isolation):
-    start = time.perf_counter()
+    """Wall seconds and CPU seconds (the sweep's and its reaped workers', user + system)."""
+    cpu, start = children_cpu(), time.perf_counter()
     subprocess.run([NNLAB, "sweep", path, "--out", out, "--overwrite", "-q", "--parallel", str(parallel),
                     "--isolation", isolation], capture_output=True, text=True, check=True)
-    return time.perf_counter() - start
-
-
-def best_of(repeats, fn):
-    return min(fn() for _ in range(repeats))
+    return time.perf_counter() - start, children_cpu() - cpu
 
 
 def compare(label, path, trials, parallel, repeats, tmp):
-    thread = best_of(repeats, lambda: sweep_seconds(path, os.path.join(tmp, "t"), parallel, "thread"))
-    process = best_of(repeats, lambda: sweep_seconds(path, os.path.join(tmp, "p"), parallel, "process"))
-    per_trial_ms = 1e3 * (process - thread) / trials * parallel
-    print(f"{label:34}{parallel:9d}{thread:10.3f}{process:10.3f}{process / thread:8.3f}x"
-          f"{1e3 * thread / trials * parallel:11.3f}{per_trial_ms:11.3f}")
+    # Alternated, so a neighbour's load on a shared machine falls on both modes alike.
+    thread, process = [], []
+    for _ in range(repeats):
+        thread.append(sweep_seconds(path, os.path.join(tmp, "t"), parallel, "thread"))
+        process.append(sweep_seconds(path, os.path.join(tmp, "p"), parallel, "process"))
+    t_wall, t_cpu = min(w for w, _ in thread), min(c for _, c in thread)
+    p_wall, p_cpu = min(w for w, _ in process), min(c for _, c in process)
+    print(f"{label:34}{parallel:7d}{t_wall:10.3f}{p_wall:10.3f}{p_wall / t_wall:8.3f}x"
+          f"{1e3 * (p_wall - t_wall) / trials * parallel:11.3f}"
+          f"{t_cpu:9.3f}{p_cpu:9.3f}{1e3 * (p_cpu - t_cpu) / trials:11.3f}")
 
 
 def main():
@@ -66,13 +74,15 @@ def main():
         trivial = os.path.join(tmp, "trivial.yaml")
         with open(trivial, "w") as f:
             f.write(TRIVIAL % args.trials)
-        print(f"best of {args.repeats}; 'ms/trial' is a slot's time per trial (wall x slots / trials)")
-        print(f"{'sweep':34}{'slots':>9}{'thread s':>10}{'process s':>10}{'ratio':>9}"
-              f"{'ms/trial':>11}{'+ms/trial':>11}")
+        print(f"best of {args.repeats}, alternated; '+wall ms' is a slot's extra time per trial "
+              f"(wall difference x slots / trials), '+cpu ms' the extra CPU time per trial (all "
+              f"processes), which a busy shared machine disturbs less")
+        print(f"{'sweep':34}{'slots':>7}{'thread s':>10}{'process s':>10}{'ratio':>9}"
+              f"{'+wall ms':>11}{'cpu t s':>9}{'cpu p s':>9}{'+cpu ms':>11}")
         for parallel in sorted({1, cores}):
             compare(f"{args.trials} trivial trials", trivial, args.trials, parallel, args.repeats, tmp)
         if args.e9:
-            compare("E9 random search, 100 trials", E9, 100, cores, 1, tmp)
+            compare("E9 random search, 100 trials", E9, 100, cores, args.repeats, tmp)
 
 
 if __name__ == "__main__":
