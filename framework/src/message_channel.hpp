@@ -3,6 +3,7 @@
 /// the coordinator's side of a worker talk through it, so an MPI transport can take the pipe's
 /// place without either knowing. The encoding of what is sent is not the transport's business.
 #include <optional>
+#include <utility>
 
 #include "trial_messages.hpp"
 

@@ -3,10 +3,14 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <new>
+#include <optional>
 
 #include "compute_threads.hpp"
 #include "data_cache.hpp"
@@ -18,17 +22,18 @@ namespace nnlab {
 namespace {
 
 /// Set while a trial runs, for the new-handler: the channel to report a failed allocation on.
-MessageChannel* g_reporting = nullptr;
-bool g_reported = false;
+/// Atomic: oneDNN's OpenMP threads allocate too, and only one of them may send the report.
+std::atomic<MessageChannel*> g_reporting{nullptr};
+std::atomic<bool> g_reported{false};
 
 /// Called by operator new when an allocation fails (at the RLIMIT_AS limit): tells the
 /// coordinator first, so that a trial that dies of it afterwards (an abort in code that does not
 /// expect bad_alloc) still fails as over its memory limit, then throws as operator new would.
 void report_allocation_failure() {
-  if (g_reporting && !g_reported) {
-    g_reported = true;
+  MessageChannel* channel = g_reporting.load();
+  if (channel && !g_reported.exchange(true)) {
     try {
-      g_reporting->send({MessageKind::out_of_memory, {}});
+      channel->send({MessageKind::out_of_memory, {}});
     } catch (...) {
       // The coordinator has gone; the bad_alloc below still ends the trial.
     }
