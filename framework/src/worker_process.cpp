@@ -35,6 +35,9 @@ pid_t spawn_worker(const std::vector<std::string>& argv, int child_fd) {
   posix_spawnattr_init(&attributes);
   posix_spawn_file_actions_adddup2(&actions, child_fd, kChannelFd);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  // Nothing else of the sweep's: a results file or another worker's socket held open by a worker
+  // would outlive the sweep, or keep that worker's channel from closing when it dies.
+  posix_spawn_file_actions_addclosefrom_np(&actions, kChannelFd + 1);
   // Its own process group, so a Ctrl-C at the terminal reaches the coordinator alone; default
   // dispositions and no blocked signals, whatever the spawning slot thread had.
   sigset_t defaults, none;
