@@ -166,6 +166,7 @@ TrialOutcome WorkerProcess::run(const TrialRequest& request, const PruneCheck& s
       switch (message->kind) {
         case MessageKind::evaluation: {
           const TrialEvaluation e = decode_evaluation(message->body);
+          if (e.trial != request.trial) throw Error("a worker reported another trial's evaluation");
           out.curve.push_back(e.point);
           out.last_epoch = e.point.epoch;
           if (asks_prune_) {
@@ -179,6 +180,7 @@ TrialOutcome WorkerProcess::run(const TrialRequest& request, const PruneCheck& s
           break;
         case MessageKind::outcome: {
           TrialOutcome done = decode_outcome(message->body);
+          if (done.trial != request.trial) throw Error("a worker reported another trial's outcome");
           if (done.fail_reason == kOutOfMemory && !limits.memory_text.empty())
             done.fail_reason = memory_reason();
           return done;
