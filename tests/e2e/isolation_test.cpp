@@ -168,20 +168,42 @@ TEST(ProcessIsolation, CtrlCStopsTheWorkersAndResumeFinishesTheSweep) {
   const std::string out = dir.file("out");
   const pid_t sweep = test::start_cli({"sweep", file, "--plugin-path", kHazard, "--out", out, "-q"},
                                       dir.file("err"));
-  // Wait until both slots hold a sleeping trial: the healthy trials are done by then or later.
-  std::set<pid_t> workers;
-  for (int i = 0; i < 600 && workers.size() < 2; ++i) {
+  // Whatever fails below, the sweep and its hour-long sleepers do not outlive the test.
+  struct StopSweep {
+    pid_t pid;
+    bool stopped = false;
+    ~StopSweep() {
+      if (stopped) return;
+      kill(pid, SIGINT);
+      test::wait_status(pid);
+    }
+  } stop{sweep};
+  // Wait until the four healthy trials are done: both slots then hold a sleeping trial.
+  const auto complete = [&] {
+    const std::string rows = test::slurp(out + "/trials.csv");
+    std::size_t n = 0;
+    for (auto at = rows.find(",COMPLETE,"); at != std::string::npos;
+         at = rows.find(",COMPLETE,", at + 1))
+      ++n;
+    return n;
+  };
+  for (int i = 0; i < 1200 && complete() < 4; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(complete(), 4u);
+  std::set<pid_t> workers;
+  for (int i = 0; i < 200 && workers.size() < 2; ++i) {
     workers = children_of(sweep);
+    if (workers.size() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   ASSERT_EQ(workers.size(), 2u) << "two worker processes";
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   // A worker killed from outside fails its trial with the signal; the sweep replaces it.
   kill(*workers.begin(), SIGTERM);
   test::wait_for_text(out + "/trials.csv", "signal 15 (SIGTERM)");
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   kill(sweep, SIGINT);
   const int status = test::wait_status(sweep);
+  stop.stopped = true;
   ASSERT_TRUE(WIFEXITED(status)) << status;
   EXPECT_EQ(WEXITSTATUS(status), 128 + SIGINT) << test::slurp(dir.file("err"));
   EXPECT_NE(test::slurp(dir.file("err")).find("--resume"), std::string::npos);
