@@ -13,6 +13,7 @@
 #include "ask_tell_queue.hpp"
 #include "data_cache.hpp"
 #include "interruption.hpp"
+#include "nnlab/text.hpp"
 #include "probe.hpp"
 #include "results/trials_file.hpp"
 #include "scheduler.hpp"
@@ -77,9 +78,9 @@ class Sweep {
       // own error line, before any trial.
       workers->give_back(workers->take());
       limits_.timeout_s = spec_.execution.trial_timeout_s;
+      limits_.memory_text = spec_.execution.trial_memory.text;
       for (const SearchTarget& target : search_.targets)
         searches_data_ = searches_data_ || target.path.starts_with("data.");
-      limits_.memory_text = spec_.execution.trial_memory.text;
     }
 
     const std::string out_dir = options_.out_dir.empty()
@@ -126,7 +127,7 @@ class Sweep {
     say("sweep " + spec_.name + ": " + search_.strategy.kind + " search, " +
         (search_.trials > 0 ? std::to_string(search_.trials) : std::string("all")) + " trials, " +
         std::to_string(parallel_) + " at a time x " + std::to_string(threads_) + " thread(s)" +
-        (in_processes ? " in worker processes" : "") + "; " + objectives);
+        (in_processes ? " in worker processes" + limits_text() : "") + "; " + objectives);
 
     log_ = &log;
     queue_ = &queue;
@@ -201,6 +202,15 @@ class Sweep {
          outcome.objectives.empty() ? outcome.objective.value_or(0) : outcome.objectives.front(),
          outcome.objectives});
     report_progress();
+  }
+
+  /// " (memory 2 GiB, timeout 600 s)": a process-isolated sweep's limits, for its first line.
+  std::string limits_text() const {
+    std::string text;
+    if (!limits_.memory_text.empty()) text += "memory " + limits_.memory_text;
+    if (limits_.timeout_s > 0)
+      text += (text.empty() ? "" : ", ") + ("timeout " + format_value(limits_.timeout_s) + " s");
+    return text.empty() ? text : " (" + text + ")";
   }
 
   /// Trial `request` in a worker process. A worker that dies takes only its trial with it: the
