@@ -29,6 +29,7 @@
 #include "runner.hpp"
 #include "sweep.hpp"
 #include "trainer.hpp"
+#include "trial_worker.hpp"
 #include "trials_table.hpp"
 
 namespace po = boost::program_options;
@@ -100,6 +101,27 @@ bool parse_file_command(const std::string& command, const std::vector<std::strin
 
 void load_plugins(PluginHost& host, const Common& common) {
   host.load_search_path(PluginHost::default_search_path(common.plugin_path));
+}
+
+/// This executable's path, for starting workers: /proc/self/exe, resolved now, so a rebuilt or
+/// moved binary cannot change under a running sweep's later workers.
+std::string own_executable() {
+  std::error_code error;
+  const auto path = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) throw Error("cannot find the nnlab executable (/proc/self/exe): " + error.message());
+  return path.string();
+}
+
+/// `nnlab worker --channel-fd N`: a sweep's worker process (hidden: the sweep starts it).
+int cmd_worker(const std::vector<std::string>& args) {
+  int fd = -1;
+  po::options_description options("nnlab worker options");
+  options.add_options()("channel-fd", po::value(&fd)->required(), "the coordinator's socket");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).run(), vm);
+  po::notify(vm);
+  SocketChannel channel(fd);
+  return serve_trials(channel);
 }
 
 int cmd_plugins(const std::vector<std::string>& args) {
@@ -276,6 +298,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   std::vector<std::string> sets;
   int threads = 0, parallel = 0;
   long long seed = -1;
+  std::string isolation;
   po::options_description options("nnlab sweep options");
   add_common(options, common);
   options.add_options()("set", po::value(&sets)->composing(),
@@ -286,6 +309,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
       "trials at once (same as --set execution.parallel_trials=N; default: cores / threads)")(
       "threads", po::value(&threads),
       "oneDNN threads per trial (same as --set execution.threads_per_trial=N)")(
+      "isolation", po::value(&isolation),
+      "thread or process: run trials in worker processes, so a crash fails only its trial "
+      "(same as --set execution.isolation=...)")(
       "resume", "continue the sweep in the results folder: keep finished trials, run the rest")(
       "retry-failed", "with --resume, run FAIL trials again")(
       "overwrite", "discard an earlier sweep in the results folder")("quiet,q",
@@ -300,6 +326,11 @@ int cmd_sweep(const std::vector<std::string>& args) {
   if (vm.count("seed")) sets.push_back("seed=" + std::to_string(seed));
   if (vm.count("threads")) sets.push_back("execution.threads_per_trial=" + std::to_string(threads));
   if (vm.count("parallel")) sets.push_back("execution.parallel_trials=" + std::to_string(parallel));
+  if (vm.count("isolation")) {
+    if (isolation != "thread" && isolation != "process")
+      throw po::error("--isolation: expected thread or process, got '" + isolation + "'");
+    sets.push_back("execution.isolation=" + isolation);
+  }
 
   const ExperimentSpec spec = load_experiment(file, sets);
   PluginHost host;
@@ -310,6 +341,10 @@ int cmd_sweep(const std::vector<std::string>& args) {
   sweep.resume = vm.count("resume") != 0;
   sweep.retry_failed = vm.count("retry-failed") != 0;
   sweep.overwrite = vm.count("overwrite") != 0;
+  // Workers are this very executable, started fresh (never forked): the same build, so the
+  // messages between them and the sweep always agree.
+  sweep.worker_command = {own_executable(), "worker"};
+  sweep.plugin_path = common.plugin_path;
   sweep.log = [&](const std::string& line) { progress.message(line); };
   std::int64_t shown_done = -1;
   sweep.progress = [&](const SweepProgress& p) {
@@ -624,6 +659,7 @@ int main(int argc, char** argv) {
     if (command == "run") return cmd_run(args, false);
     if (command == "validate") return cmd_run(args, true);
     if (command == "sweep") return cmd_sweep(args);
+    if (command == "worker") return cmd_worker(args);
     if (command == "plugins") return cmd_plugins(args);
     if (command == "report") return cmd_report(args);
     if (command == "gradcheck") return cmd_gradcheck(args);

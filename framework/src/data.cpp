@@ -46,7 +46,7 @@ void Preprocessing::apply(MatrixView rows) const {
   if (whitening) whitening->apply(rows);
 }
 
-const LabeledSet& PreparedData::split(Split split) const {
+const DataSplit& PreparedData::split(Split split) const {
   switch (split) {
     case Split::train:
       return train;
@@ -56,6 +56,21 @@ const LabeledSet& PreparedData::split(Split split) const {
       return test;
   }
   return test;
+}
+
+void adopt_splits(PreparedData& data, LabeledSet train, LabeledSet val, LabeledSet test) {
+  struct Owned {
+    LabeledSet train, val, test;
+  };
+  // Moving a Matrix keeps its buffer, so the views taken after the moves stay valid.
+  auto owned = std::make_shared<Owned>(Owned{std::move(train), std::move(val), std::move(test)});
+  const auto split_of = [](const LabeledSet& set) {
+    return DataSplit{FrozenMatrix(set.features.view()), set.labels};
+  };
+  data.train = split_of(owned->train);
+  data.val = split_of(owned->val);
+  data.test = split_of(owned->test);
+  data.storage = std::move(owned);
 }
 
 PreparedData prepare_data(const DataSpec& spec, const PluginHost& host,
@@ -99,6 +114,7 @@ PreparedData prepare_data(const DataSpec& spec, const PluginHost& host,
                 std::to_string(data.sample_shape.size()) + " numbers, the rows have " +
                 std::to_string(bundle.train.features.cols()));
   }
+  LabeledSet train, val, test;
   const std::int64_t n = bundle.train.features.rows();
   if (spec.val_size > 0) {
     if (spec.val_size >= n) {
@@ -115,19 +131,19 @@ PreparedData prepare_data(const DataSpec& spec, const PluginHost& host,
       std::shuffle(order.begin(), order.end(), rng);
     }
     const auto cut = order.begin() + spec.val_size;
-    data.val = take_rows(bundle.train, {order.begin(), cut});
-    data.train = take_rows(bundle.train, {cut, order.end()});
+    val = take_rows(bundle.train, {order.begin(), cut});
+    train = take_rows(bundle.train, {cut, order.end()});
   } else {
-    data.train = std::move(bundle.train);
+    train = std::move(bundle.train);
   }
-  data.test = std::move(bundle.test);
+  test = std::move(bundle.test);
 
   // Scaling statistics come from the training rows only, so validation and test stay unseen.
-  const std::int64_t cols = data.train.features.cols();
+  const std::int64_t cols = train.features.cols();
   std::vector<float> shift(static_cast<std::size_t>(cols), 0.0f),
       scale(static_cast<std::size_t>(cols), 1.0f);
-  const float* x = data.train.features.data();
-  const std::int64_t rows = data.train.features.rows();
+  const float* x = train.features.data();
+  const std::int64_t rows = train.features.rows();
   const bool whiten = spec.scale == Scaling::pca || spec.scale == Scaling::zca;
   if (spec.scale == Scaling::minmax || whiten) {
     // One range for all features (pixels share a scale): for 0..255 images this is the book's /255.
@@ -153,17 +169,18 @@ PreparedData prepare_data(const DataSpec& spec, const PluginHost& host,
   if (spec.scale != Scaling::none) {
     pre.shift = std::move(shift);
     pre.scale = std::move(scale);
-    for (LabeledSet* set : {&data.train, &data.val, &data.test}) pre.apply(set->features);
+    for (LabeledSet* set : {&train, &val, &test}) pre.apply(set->features);
   }
   if (whiten) {
     Whitening w = fit_whitening(
-        data.train.features, spec.scale == Scaling::pca ? WhiteningKind::pca : WhiteningKind::zca,
+        train.features, spec.scale == Scaling::pca ? WhiteningKind::pca : WhiteningKind::zca,
         spec.epsilon);
-    for (LabeledSet* set : {&data.train, &data.val, &data.test})
+    for (LabeledSet* set : {&train, &val, &test})
       if (set->features.cols() == cols) w.apply(set->features);
     pre.whitening = std::move(w);
   }
-  for (const LabeledSet* set : {&data.train, &data.val, &data.test}) {
+  adopt_splits(data, std::move(train), std::move(val), std::move(test));
+  for (const DataSplit* set : {&data.train, &data.val, &data.test}) {
     for (auto label : set->labels) {
       if (label < 0 || label >= data.classes) {
         fail("label " + std::to_string(label) + " is outside 0.." +

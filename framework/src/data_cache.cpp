@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "shared_data.hpp"
+
 namespace nnlab {
 namespace {
 
@@ -36,8 +38,20 @@ std::shared_ptr<const PreparedData> DataCache::get(const DataSpec& spec,
   // wait on its future and get the same copy, or the same exception.
   if (prepare) {
     try {
-      promise.set_value(
-          std::make_shared<const PreparedData>(prepare_data(spec, host_, experiment_seed)));
+      switch (sharing_) {
+        case DataSharing::none:
+          promise.set_value(
+              std::make_shared<const PreparedData>(prepare_data(spec, host_, experiment_seed)));
+          break;
+        case DataSharing::publish:
+          promise.set_value(std::make_shared<const PreparedData>(publish_shared(
+              prepare_data(spec, host_, experiment_seed), segment_name(segments_, key))));
+          break;
+        case DataSharing::attach:
+          promise.set_value(
+              std::make_shared<const PreparedData>(attach_shared(segment_name(segments_, key))));
+          break;
+      }
     } catch (...) {
       promise.set_exception(std::current_exception());
     }

@@ -24,6 +24,32 @@
 namespace nnlab {
 namespace {
 
+/// Below this a worker cannot even hold its own code and the runtime's threads.
+constexpr double kMinTrialMemory = 64.0 * 1024 * 1024;
+
+/// "2 GiB", "512MiB", "1.5 GiB", "1073741824": bytes, or none for any other text. Binary units
+/// only, so "2 GiB" is exactly 2^31 bytes; "GB" is refused rather than guessed at.
+std::optional<double> parse_byte_size(const std::string& text) {
+  std::size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  std::string unit = text.substr(used);
+  unit.erase(0, unit.find_first_not_of(' '));
+  const std::map<std::string, double> units = {{"", 1.0},
+                                               {"B", 1.0},
+                                               {"KiB", 1024.0},
+                                               {"MiB", 1024.0 * 1024},
+                                               {"GiB", 1024.0 * 1024 * 1024},
+                                               {"TiB", 1024.0 * 1024 * 1024 * 1024}};
+  const auto it = units.find(unit);
+  if (it == units.end() || !std::isfinite(value) || value <= 0) return std::nullopt;
+  return value * it->second;
+}
+
 class Loader {
  public:
   Loader(std::string file, std::vector<std::string> overridden)
@@ -627,8 +653,12 @@ class Loader {
 
   ExecutionSpec execution(const YAML::Node& node) const {
     if (!node.IsMap()) fail(node, "execution", "expected a mapping");
-    check_keys(node, "execution", {"threads_per_trial", "parallel_trials"});
-    plain_values(node, "execution", {"threads_per_trial", "parallel_trials"});
+    check_keys(
+        node, "execution",
+        {"threads_per_trial", "parallel_trials", "isolation", "trial_memory", "trial_timeout"});
+    plain_values(
+        node, "execution",
+        {"threads_per_trial", "parallel_trials", "isolation", "trial_memory", "trial_timeout"});
     Params p = scalars(node, "execution");
     ExecutionSpec spec;
     const std::int64_t threads = p.integer("threads_per_trial", 1);
@@ -640,6 +670,35 @@ class Loader {
       if (parallel < 1) p.fail("parallel_trials", "expected a positive count or 'auto'");
       at_most(p, "parallel_trials", parallel, kMaxThreads, "trials at once");
       spec.parallel_trials = static_cast<int>(parallel);
+    }
+    const std::string isolation = p.string("isolation", "thread");
+    if (isolation == "process") {
+      spec.isolation = Isolation::process;
+    } else if (isolation != "thread") {
+      p.fail("isolation", "expected thread or process, got '" + isolation + "'");
+    }
+    if (p.has("trial_memory")) {
+      spec.trial_memory.text = p.string("trial_memory");
+      const auto bytes = parse_byte_size(spec.trial_memory.text);
+      if (!bytes || *bytes < kMinTrialMemory) {
+        p.fail("trial_memory",
+               "expected a size of at least 64 MiB such as '2 GiB' or '512 MiB' "
+               "(units B, KiB, MiB, GiB, TiB), got '" +
+                   spec.trial_memory.text + "'");
+      }
+      spec.trial_memory.bytes = *bytes;
+    }
+    if (p.has("trial_timeout")) {
+      spec.trial_timeout_s = p.number("trial_timeout");
+      if (!(spec.trial_timeout_s > 0) || !std::isfinite(spec.trial_timeout_s))
+        p.fail("trial_timeout", "expected a positive number of seconds");
+    }
+    // A thread cannot be stopped or limited from outside: the limits need a worker process.
+    for (const char* key : {"trial_memory", "trial_timeout"}) {
+      if (p.has(key) && spec.isolation != Isolation::process) {
+        p.fail(key, std::string("a trial's ") + (key[6] == 'm' ? "memory" : "time") +
+                        " can only be limited in a worker process: add isolation: process");
+      }
     }
     return spec;
   }
@@ -1073,7 +1132,9 @@ std::string without_search(const std::string& yaml_text) {
   root.remove("search");
   // How many trials ran at once means nothing to a single run.
   if (YAML::Node execution = root["execution"]; execution && execution.IsMap()) {
-    execution.remove("parallel_trials");
+    // Nor does where and under which limits trials ran.
+    for (const char* key : {"parallel_trials", "isolation", "trial_memory", "trial_timeout"})
+      execution.remove(key);
     if (execution.size() == 0) root.remove("execution");
   }
   YAML::Emitter out;

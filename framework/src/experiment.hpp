@@ -124,9 +124,24 @@ struct AugmentSpec {
   SourceLocation where;  ///< of the `augment:` mapping
 };
 
+/// Where a sweep's trials run.
+enum class Isolation {
+  thread,   ///< in the sweep's process, one TBB slot each: cheapest, but a crash ends the sweep
+  process,  ///< in worker processes: a crash, a memory limit or a timeout fails only its trial
+};
+
+/// `execution.trial_memory`: the memory a trial may use in a worker process.
+struct MemoryLimit {
+  double bytes = 0;  ///< 0: no limit
+  std::string text;  ///< as written ("2 GiB"), for the FAIL reason
+};
+
 struct ExecutionSpec {
   int threads_per_trial = 1;  ///< oneDNN (OpenMP) threads of a single run or of each sweep trial
   int parallel_trials = 0;    ///< sweeps only; 0 = auto (cores / threads_per_trial)
+  Isolation isolation = Isolation::thread;  ///< sweeps only
+  MemoryLimit trial_memory;                 ///< process isolation only
+  double trial_timeout_s = 0;               ///< process isolation only; 0: none
 };
 
 /// A searched key path resolved against the experiment: which component's key it sets, so the

@@ -41,7 +41,7 @@ std::vector<std::string> probed_nodes(const Graph& graph, const ProbeSpec& spec)
 }
 
 std::vector<NodeActivations> probe_activations(Graph& graph, Compute& compute,
-                                               const LabeledSet& rows, const ProbeSpec& spec) {
+                                               const DataSplit& rows, const ProbeSpec& spec) {
   const std::vector<std::string> nodes = probed_nodes(graph, spec);
   const std::int64_t n = std::min<std::int64_t>(rows.features.rows(), spec.rows);
   graph.forward(compute, ConstMatrixView(rows.features.data(), n, rows.features.cols()),

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "data.hpp"
 #include "experiment.hpp"
 #include "graph.hpp"
-#include "nnlab/dataset.hpp"
 #include "results/probe_files.hpp"
 
 namespace nnlab {
@@ -23,6 +23,6 @@ std::vector<std::string> probed_nodes(const Graph& graph, const ProbeSpec& spec)
 /// summarizes each probed node: percentiles, moments, range, in-range fraction, histogram. Throws
 /// ConfigError at probe.nodes for a node the model does not have.
 std::vector<NodeActivations> probe_activations(Graph& graph, Compute& compute,
-                                               const LabeledSet& rows, const ProbeSpec& spec);
+                                               const DataSplit& rows, const ProbeSpec& spec);
 
 }  // namespace nnlab

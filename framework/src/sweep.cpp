@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "ask_tell_queue.hpp"
@@ -14,12 +15,16 @@
 #include "interruption.hpp"
 #include "pbt.hpp"
 #include "pbt_sweep.hpp"
+#include "nnlab/text.hpp"
 #include "probe.hpp"
+#include "results/trials_file.hpp"
 #include "scheduler.hpp"
 #include "search_components.hpp"
+#include "shared_data.hpp"
 #include "sweep_log.hpp"
 #include "trainer.hpp"
 #include "trial_runner.hpp"
+#include "worker_pool.hpp"
 
 namespace nnlab {
 
@@ -44,7 +49,15 @@ class Sweep {
     start_ = Clock::now();
     auto strategy = make_strategy(spec_, host_);
     auto pruner = make_pruner(spec_, host_);
-    DataCache data(host_);
+    const bool in_processes = spec_.execution.isolation == Isolation::process;
+    if (in_processes && options_.worker_command.empty()) {
+      throw Error(spec_.file +
+                  ": execution.isolation: process starts worker processes from the nnlab "
+                  "executable; run the sweep with the nnlab command");
+    }
+    // In process isolation the data is prepared here once, into shared memory the workers map.
+    const std::string segments = in_processes ? new_segment_prefix() : std::string();
+    DataCache data(host_, in_processes ? DataSharing::publish : DataSharing::none, segments);
     const TrialRunner runner(spec_, data, host_);
     runner.check_core_settings();
     // Build the base experiment once, so a broken model fails here, with its line, not as N FAIL
@@ -52,6 +65,25 @@ class Sweep {
     const ExperimentSpec base_spec = runner.trial_spec({}, trial_seed(spec_.seed, 0, 0));
     Trainer base(base_spec, *data.get(base_spec.data, base_spec.seed), host_);
     if (spec_.probe) probed_nodes(base.graph(), *spec_.probe);
+    std::optional<WorkerPool> workers;
+    if (in_processes) {
+      WorkerSetup setup;
+      setup.experiment_yaml = spec_.resolved_yaml;
+      setup.experiment_file = spec_.file;
+      setup.plugin_path = options_.plugin_path;
+      setup.data_segments = segments;
+      setup.threads_per_trial = threads_;
+      setup.memory_limit_bytes = spec_.execution.trial_memory.bytes;
+      setup.asks_prune = pruner != nullptr;
+      workers.emplace(options_.worker_command, setup);
+      // One worker now: one that cannot load a plugin or the data fails the sweep here, with its
+      // own error line, before any trial.
+      workers->give_back(workers->take());
+      limits_.timeout_s = spec_.execution.trial_timeout_s;
+      limits_.memory_text = spec_.execution.trial_memory.text;
+      for (const SearchTarget& target : search_.targets)
+        searches_data_ = searches_data_ || target.path.starts_with("data.");
+    }
 
     const std::string out_dir = options_.out_dir.empty()
                                     ? (std::filesystem::path("results") / spec_.name).string()
@@ -96,8 +128,8 @@ class Sweep {
     }
     say("sweep " + spec_.name + ": " + search_.strategy.kind + " search, " +
         (search_.trials > 0 ? std::to_string(search_.trials) : std::string("all")) + " trials, " +
-        std::to_string(parallel_) + " at a time x " + std::to_string(threads_) + " thread(s); " +
-        objectives);
+        std::to_string(parallel_) + " at a time x " + std::to_string(threads_) + " thread(s)" +
+        (in_processes ? " in worker processes" + limits_text() : "") + "; " + objectives);
 
     log_ = &log;
     queue_ = &queue;
@@ -120,7 +152,7 @@ class Sweep {
               running_[proposal->trial] = {std::move(proposal->assignment), Clock::now()};
               return proposal->trial;
             },
-            [&](std::int64_t k) { run_trial(runner, k); });
+            [&](std::int64_t k) { run_trial(runner, data, workers ? &*workers : nullptr, k); });
 
     return {log.counts(), out_dir, seconds_since(start_), stop_signal()};
   }
@@ -135,7 +167,8 @@ class Sweep {
     if (options_.log) options_.log(line);
   }
 
-  void run_trial(const TrialRunner& runner, std::int64_t k) {
+  /// Runs trial k in this slot's thread, or in a worker process when `workers` is given.
+  void run_trial(const TrialRunner& runner, DataCache& data, WorkerPool* workers, std::int64_t k) {
     TrialRequest request;
     request.trial = k;
     {
@@ -144,9 +177,12 @@ class Sweep {
     }
     for (std::int64_t r = 0; r < search_.repeats; ++r)
       request.seeds.push_back(trial_seed(spec_.seed, k, r));
-    const TrialOutcome outcome = runner.run(request, [&](std::int64_t epoch, double value) {
-      return queue_->should_prune(k, epoch, value);
-    });
+    const PruneCheck should_prune = [&](const EvalPoint& point, double value) {
+      return queue_->should_prune(k, point.epoch, value);
+    };
+    const TrialOutcome outcome = workers
+                                     ? run_in_worker(runner, data, *workers, request, should_prune)
+                                     : runner.run(request, should_prune);
     std::lock_guard lock(mutex_);
     if (outcome.abandoned) {
       // Stopping (Ctrl-C): nothing to record, and no slot may wait for this trial any longer.
@@ -168,6 +204,51 @@ class Sweep {
          outcome.objectives.empty() ? outcome.objective.value_or(0) : outcome.objectives.front(),
          outcome.objectives});
     report_progress();
+  }
+
+  /// " (memory 2 GiB, timeout 600 s)": a process-isolated sweep's limits, for its first line.
+  std::string limits_text() const {
+    std::string text;
+    if (!limits_.memory_text.empty()) text += "memory " + limits_.memory_text;
+    if (limits_.timeout_s > 0)
+      text += (text.empty() ? "" : ", ") + ("timeout " + format_value(limits_.timeout_s) + " s");
+    return text.empty() ? text : " (" + text + ")";
+  }
+
+  /// Trial `request` in a worker process. A worker that dies takes only its trial with it: the
+  /// outcome is FAIL with the reason, and the pool starts a new worker for the next trial.
+  TrialOutcome run_in_worker(const TrialRunner& runner, DataCache& data, WorkerPool& workers,
+                             const TrialRequest& request, const PruneCheck& should_prune) const {
+    TrialOutcome out;
+    try {
+      // The trial's data must be in shared memory before a worker looks for it. The base
+      // experiment's is there from the start; only a searched data.* key (data.scale) can ask
+      // for another preparation, and only then is the trial's experiment built here too (every
+      // repeat shares the data of the first).
+      if (searches_data_) {
+        const ExperimentSpec first = runner.trial_spec(request.assignment, request.seeds.front());
+        data.get(first.data, first.seed);
+      }
+      auto worker = workers.take();
+      out = worker->run(request, should_prune, limits_);
+      workers.give_back(std::move(worker));
+    } catch (const std::exception& e) {
+      // What the in-thread runner reports for the same failure.
+      out.trial = request.trial;
+      out.state = TrialState::failed;
+      out.fail_reason = std::string("exception: ") + e.what();
+      out.started_at = out.finished_at = utc_now();
+    }
+    // A worker that died sent no experiment; the row's config hash needs it.
+    if (out.resolved_yaml.empty()) {
+      try {
+        out.resolved_yaml = without_search(
+            runner.trial_spec(request.assignment, request.seeds.front()).resolved_yaml);
+      } catch (const std::exception&) {
+        // The trial's experiment cannot be built: its row has no config hash, as in thread mode.
+      }
+    }
+    return out;
   }
 
   /// Under mutex_.
@@ -212,6 +293,8 @@ class Sweep {
   int threads_ = 1, parallel_ = 1;
   std::int64_t total_ = 0;  ///< trials the sweep will run (0: not known)
   Clock::time_point start_;
+  TrialLimits limits_;          ///< process isolation: the trial timeout and memory limit
+  bool searches_data_ = false;  ///< process isolation: a searched data.* key (data.scale)
   SweepLog* log_ = nullptr;
   AskTellQueue* queue_ = nullptr;
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "experiment.hpp"
 #include "progress.hpp"
@@ -22,6 +23,12 @@ struct SweepOptions {
   std::function<void(const std::string&)> log;  ///< one-line messages (may be empty)
   /// After each finished trial, and every second while trials run (may be empty).
   std::function<void(const SweepProgress&)> progress;
+  /// execution.isolation: process starts workers with this command line: the nnlab executable
+  /// and its hidden `worker` subcommand. The library cannot know where the executable is; the
+  /// CLI gives its own (/proc/self/exe). Empty: a process-isolated sweep is refused.
+  std::vector<std::string> worker_command;
+  /// The --plugin-path entries the sweep's plugins were loaded with; workers load the same.
+  std::vector<std::string> plugin_path;
 };
 
 /// The finished sweep: its counts (reused: kept from an earlier sweep), where, how long.

@@ -64,9 +64,14 @@ SweepLog::SweepLog(const ExperimentSpec& spec, std::string out_dir, EarlierSweep
   // An edited sweep.yaml is read as the experiment it must be, so its errors name it and its line.
   parse_experiment(earlier_yaml, sweep_path_);
   auto differences = experiment_differences(earlier_yaml, spec_.resolved_yaml);
-  // How many trials run at once changes no result: a sweep may resume on a bigger machine.
-  std::erase_if(differences,
-                [](const std::string& d) { return d.starts_with("execution.parallel_trials:"); });
+  // How many trials run at once, and where and under which limits, changes no result: a sweep
+  // may resume on a bigger machine, or in worker processes with a larger memory limit.
+  std::erase_if(differences, [](const std::string& d) {
+    for (const char* key : {"execution.parallel_trials:", "execution.isolation:",
+                            "execution.trial_memory:", "execution.trial_timeout:"})
+      if (d.starts_with(key)) return true;
+    return false;
+  });
   if (!differences.empty()) {
     std::string message =
         "cannot resume: the experiment differs from the sweep in " + out_dir_ + ":";

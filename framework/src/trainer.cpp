@@ -177,7 +177,7 @@ double Trainer::train_step(Compute& compute, ConstMatrixView x,
   return loss;
 }
 
-std::pair<double, double> Trainer::data_loss_and_accuracy(Compute& compute, const LabeledSet& set) {
+std::pair<double, double> Trainer::data_loss_and_accuracy(Compute& compute, const DataSplit& set) {
   const std::int64_t n = set.features.rows();
   double loss_sum = 0;
   std::int64_t correct = 0;
@@ -221,7 +221,7 @@ std::vector<Trainer::GradientCheck> Trainer::gradient_check(Compute& compute, st
                         "between the two evaluations); check the model without it");
     }
   }
-  const LabeledSet& train = data_.train;
+  const DataSplit& train = data_.train;
   rows = std::min(rows, train.features.rows());
   if (rows < 2)
     throw Error(
@@ -286,7 +286,7 @@ TrainSummary Trainer::run(Compute& compute,
                           const std::function<void(std::int64_t, double)>& on_step,
                           const std::function<void(std::int64_t)>& on_probe) {
   const auto start = std::chrono::steady_clock::now();
-  const LabeledSet& train = data_.train;
+  const DataSplit& train = data_.train;
   const std::int64_t n = train.features.rows();
   const std::int64_t features = train.features.cols();
   const std::int64_t batch = spec_.train.batch_size;

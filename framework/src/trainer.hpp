@@ -119,7 +119,7 @@ class Trainer {
   double train_step(Compute& compute, ConstMatrixView x, std::span<const std::int32_t> labels);
   EvalPoint evaluate_all(Compute& compute, std::int64_t epoch, std::int64_t iteration);
   /// Mean data loss (no penalty) and accuracy of `set` in inference mode.
-  std::pair<double, double> data_loss_and_accuracy(Compute& compute, const LabeledSet& set);
+  std::pair<double, double> data_loss_and_accuracy(Compute& compute, const DataSplit& set);
   double penalty() const;
   /// Every piece of state training changes, named for the checkpoint: the parameters
   /// ("model."), the layers' ("layer.") and the optimizer's ("optimizer.") training state, and

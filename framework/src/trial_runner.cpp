@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <new>
 
 #include "compute_threads.hpp"
 #include "data_cache.hpp"
@@ -171,9 +172,8 @@ TrialOutcome TrialRunner::run(const TrialRequest& request, const PruneCheck& sho
               points.push_back(p);
               if (rep > 0) return EvalAction::proceed;
               out.last_epoch = p.epoch;
-              return should_prune && should_prune(p.epoch, p.value(search_.metric))
-                         ? EvalAction::stop
-                         : EvalAction::proceed;
+              return should_prune && should_prune(p, p.value(search_.metric)) ? EvalAction::stop
+                                                                              : EvalAction::proceed;
             },
             [&](std::int64_t iteration, double loss) {
               if (rep == 0) out.steps.push_back({iteration, loss});
@@ -212,6 +212,9 @@ TrialOutcome TrialRunner::run(const TrialRequest& request, const PruneCheck& sho
   } catch (const DivergedError&) {
     out.state = TrialState::failed;
     out.fail_reason = "nan";
+  } catch (const std::bad_alloc&) {
+    out.state = TrialState::failed;
+    out.fail_reason = kOutOfMemory;
   } catch (const std::exception& e) {
     out.state = TrialState::failed;
     out.fail_reason = std::string("exception: ") + e.what();

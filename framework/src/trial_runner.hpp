@@ -29,7 +29,9 @@ struct TrialRequest {
 struct TrialOutcome {
   std::int64_t trial = 0;
   TrialState state = TrialState::complete;
-  std::string fail_reason;          ///< failed: "nan", or "exception: <message>"
+  /// failed: "nan", "exception: <message>", "out of memory"; from a worker process also
+  /// "signal 11 (SIGSEGV)", "exit 3", "timeout 600 s", "memory limit 2 GiB"
+  std::string fail_reason;
   std::optional<double> objective;  ///< the metric at the last evaluation (none when failed)
   /// A multi-objective sweep's values, one per search.objectives entry (empty when failed).
   std::vector<double> objectives;
@@ -51,9 +53,14 @@ struct TrialOutcome {
   bool abandoned = false;
 };
 
-/// Asked after every evaluation of repeat 0 with (epoch, objective metric); true stops the trial
-/// as pruned. The sweep answers it from its pruner.
-using PruneCheck = std::function<bool(std::int64_t epoch, double value)>;
+/// Asked after every evaluation of repeat 0 with the evaluation and its objective metric; true
+/// stops the trial as pruned. The sweep answers it from its pruner (a worker process, through its
+/// coordinator, which also keeps the curve so far in case the worker dies).
+using PruneCheck = std::function<bool(const EvalPoint& point, double value)>;
+
+/// The fail reason of a trial whose allocation failed (std::bad_alloc). A worker process under
+/// execution.trial_memory reports "memory limit <limit>" instead.
+inline constexpr const char* kOutOfMemory = "out of memory";
 
 class TrialRunner {
  public:

@@ -42,7 +42,7 @@ TEST(PrepareData, StandardizeGivesZeroMeanUnitStdPerFeature) {
   const auto data =
       prepare_data(spec("{kind: synthetic, train: 300, test: 50, features: 5, scale: standardize}"),
                    test::builtin_host(), 4);
-  const Matrix& x = data.train.features;
+  const FrozenMatrix& x = data.train.features;
   for (std::int64_t c = 0; c < x.cols(); ++c) {
     double sum = 0, sq = 0;
     for (std::int64_t r = 0; r < x.rows(); ++r) sum += x.at(r, c);
@@ -71,7 +71,7 @@ TEST(PrepareData, ValidationSplitTakesShuffledRowsOfTheFirstN) {
     }
     return std::int64_t{-1};
   };
-  for (const LabeledSet* set : {&data.val, &data.train}) {
+  for (const DataSplit* set : {&data.val, &data.train}) {
     for (std::int64_t r = 0; r < set->features.rows(); ++r) {
       const auto original = find_row(set->features.data() + r * set->features.cols());
       ASSERT_GE(original, 0);
