@@ -38,6 +38,12 @@ void check_pbt_search(const ExperimentSpec& spec, const PluginHost& host, DataCa
                       const TrialRunner& runner) {
   const SearchSpec& search = *spec.search;
   pbt_settings(search);
+  if (spec.execution.isolation == Isolation::process) {
+    // Members hand their state to each other in memory at every boundary.
+    throw ConfigError(search.strategy.where, "execution.isolation",
+                      "pbt trains its members in threads (an exploit copies one member's state "
+                      "into another in memory); drop isolation: process");
+  }
   checked_search_space(search, host);
   runner.check_core_settings();
   std::vector<std::string> base_layout;

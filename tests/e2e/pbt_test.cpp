@@ -211,6 +211,12 @@ TEST(PbtSweep, ASearchPbtCannotRunIsOneErrorAtItsLine) {
   const std::string unknown = error(pbt_experiment("", "  perturbation_intervall: 3\n"));
   EXPECT_NE(unknown.find("unknown key 'perturbation_intervall' for pbt search"), std::string::npos)
       << unknown;
+  std::string isolated = pbt_experiment();
+  isolated.replace(isolated.find("execution: {"), 12, "execution: {isolation: process, ");
+  const std::string process = error(isolated);
+  EXPECT_NE(process.find("bad.yaml:15:9: execution.isolation: pbt trains its members in threads"),
+            std::string::npos)
+      << process;
   // The replay's own mistakes.
   const std::string file = dir.write("p.yaml", pbt_experiment());
   const auto no_member = test::run_cli("run " + file + " --schedule x.csv");
