@@ -1236,7 +1236,7 @@ std::string without_search(const std::string& yaml_text) {
 
 std::string with_concatenated_policies(const std::string& experiment_yaml,
                                        const std::vector<std::string>& policy_yamls,
-                                       const std::string& description) {
+                                       const std::string& name, const std::string& description) {
   YAML::Node root = YAML::Load(experiment_yaml);
   YAML::Node policy(YAML::NodeType::Sequence);
   for (std::size_t i = 0; i < policy_yamls.size(); ++i) {
@@ -1252,6 +1252,7 @@ std::string with_concatenated_policies(const std::string& experiment_yaml,
                                                                   : YAML::Node(YAML::NodeType::Map);
   augment["policy"] = policy;
   root["augment"] = augment;
+  root["name"] = name;
   root["description"] = description;
   YAML::Emitter out;
   out << root;

@@ -288,8 +288,9 @@ void SweepLog::write_policy() const {
   const std::string description =
       "the sub-policies of the best " + std::to_string(top_policies_.size()) + " policies (" +
       search_.metric.name() + ") of sweep " + spec_.name + ", trials " + trials + ", best first";
-  write_file_atomically(policy_path_,
-                        with_concatenated_policies(yamls.front(), yamls, description));
+  write_file_atomically(
+      policy_path_,
+      with_concatenated_policies(yamls.front(), yamls, spec_.name + "_policy", description));
 }
 
 void SweepLog::rewrite_trials(const std::vector<TrialRecord>& rows) {

@@ -130,7 +130,7 @@ TEST(Cli, AnAutoAugmentSweepWritesItsBestPoliciesAsARunnableExperiment) {
   const Outcome r = nnlab(sweep);
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("6 complete"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("autoaugment search"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(dir.file("s") + "/policy.yaml"), std::string::npos) << r.out;
   const std::string trials = slurp(dir.file("s") + "/trials.csv");
   EXPECT_NE(trials.find("augment.policy[0][0].op,augment.policy[0][0].p,"
                         "augment.policy[0][0].magnitude,augment.policy[0][1].op"),
@@ -141,6 +141,7 @@ TEST(Cli, AnAutoAugmentSweepWritesItsBestPoliciesAsARunnableExperiment) {
   ASSERT_TRUE(policy.augment);
   ASSERT_EQ(policy.augment->policy.size(), 4u);
   EXPECT_FALSE(policy.search);
+  EXPECT_EQ(policy.name, "augmentation_policy_policy");  // `nnlab run` keeps off the sweep's folder
   const auto best = parse_experiment(slurp(dir.file("s") + "/best.yaml"), "best.yaml");
   for (std::size_t i = 0; i < 2; ++i) {
     for (std::size_t j = 0; j < 2; ++j) {
@@ -173,6 +174,12 @@ TEST(Cli, AnAutoAugmentSweepWritesItsBestPoliciesAsARunnableExperiment) {
     return rows;
   };
   EXPECT_EQ(proposals(trials), proposals(again));
+  // A resume rebuilds policy.yaml from the kept trials (a kill may have come before it).
+  const std::string written = slurp(dir.file("s") + "/policy.yaml");
+  fs::remove(dir.file("s") + "/policy.yaml");
+  const Outcome resumed = nnlab(sweep + " --resume");
+  ASSERT_EQ(resumed.status, 0) << resumed.err;
+  EXPECT_EQ(slurp(dir.file("s") + "/policy.yaml"), written);
 }
 
 TEST(Cli, AShippedExperimentRunsOnOtherFilesByDeletingItsDatasetKey) {
