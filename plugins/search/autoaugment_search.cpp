@@ -76,6 +76,7 @@ class AutoAugmentSearch final : public SearchStrategy {
   }
 
   void tell(const TrialResult& result) override {
+    if (result.trial < next_) return;  // taken already: a result told twice changes nothing
     told_[result.trial] = result;
     // Take the results in trial order, as far as they go without a gap.
     for (auto it = told_.begin(); it != told_.end() && it->first == next_;

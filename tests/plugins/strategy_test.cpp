@@ -339,7 +339,7 @@ std::unique_ptr<SearchStrategy> controller(const SearchSpace& space, std::uint64
 
 /// A sweep of `trials` with `parallel` at once (trial k asked once 0..k−parallel are told, in
 /// order): the proposals, and the objective `f` of each. Trials whose number `fails` says are
-/// told as failed with a huge objective.
+/// told as failed (odd ones as pruned) with a huge objective.
 struct ToySweep {
   std::vector<Assignment> proposals;
   std::vector<double> values;
@@ -351,8 +351,10 @@ ToySweep toy_sweep(SearchStrategy& s, std::int64_t trials, std::int64_t parallel
   auto tell = [&](std::int64_t k) {
     const auto i = static_cast<std::size_t>(k);
     const bool failed = fails && fails(k);
-    s.tell({k, out.proposals[i], failed ? TrialState::failed : TrialState::complete,
-            failed ? 1e9 : out.values[i]});
+    const TrialState state = !failed ? TrialState::complete
+                             : k % 2 ? TrialState::pruned
+                                     : TrialState::failed;
+    s.tell({k, out.proposals[i], state, failed ? 1e9 : out.values[i]});
   };
   for (std::int64_t k = 0; k < trials; ++k) {
     if (k >= parallel) tell(k - parallel);
@@ -393,8 +395,8 @@ TEST(AutoAugment, TheControllersMeanRewardRisesOverBatches) {
 }
 
 TEST(AutoAugment, FailedAndPrunedTrialsAreLeftOutOfTheBatches) {
-  // Every third trial fails with an objective that would be the best by far if it counted: a
-  // controller that learned from it would chase random draws.
+  // Every third trial fails or is pruned with an objective that would be the best by far if it
+  // counted: a controller that learned from it would chase random draws.
   auto s = controller(letter_slots(8), 5, 400, true, {{"lr", "0.01"}});
   const auto sweep = toy_sweep(*s, 400, 1, slots_at_c, [](std::int64_t k) { return k % 3 == 2; });
   EXPECT_GT(mean_of(sweep.values, 350, 400), mean_of(sweep.values, 0, 50) + 2.5);
