@@ -54,7 +54,9 @@ std::string image_grid(const ExperimentSpec& policy, const PluginHost& host) {
   const std::int64_t images = std::min<std::int64_t>(4, data.train.features.rows());
   constexpr std::int64_t draws = 6;
   const float* train = data.train.features.data();
-  const auto [low, high] = std::minmax_element(train, train + data.train.features.size());
+  // Plain variables, not a structured binding: the lambda below reads them (clang 14).
+  const auto range = std::minmax_element(train, train + data.train.features.size());
+  const float low = *range.first, high = *range.second;
   // Row d·images + i is draw d of image i: every row gets its own random stream.
   std::vector<float> batch(static_cast<std::size_t>(images * draws * size));
   for (std::int64_t d = 0; d < draws; ++d) {
@@ -67,7 +69,7 @@ std::string image_grid(const ExperimentSpec& policy, const PluginHost& host) {
   const int scale = std::max(1, 84 / std::max(h, w));
   auto img = [&](const float* pixels, const std::string& css_class) {
     return "<td><img class=\"" + css_class + "\" src=\"" +
-           png::data_uri(pixels, c, h, w, *low, *high) + "\" width=\"" + std::to_string(w * scale) +
+           png::data_uri(pixels, c, h, w, low, high) + "\" width=\"" + std::to_string(w * scale) +
            "\" height=\"" + std::to_string(h * scale) +
            "\" style=\"image-rendering:pixelated\" alt=\"\"></td>";
   };

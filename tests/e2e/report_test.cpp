@@ -326,7 +326,25 @@ TEST(Report, AnAutoAugmentSweepShowsItsPolicyImagesUnderItAndTheControllersRewar
   // 4 images, each as it is and under 6 draws, inline.
   EXPECT_EQ(count(html, "<img class=\"original\" src=\"data:image/png;base64,"), 4u);
   EXPECT_EQ(count(html, "<img class=\"draw\" src=\"data:image/png;base64,"), 24u);
-  // The draws differ from the originals somewhere (a policy of identities aside, p > 0 somewhere).
+  // Each row is an image as it is, then its draws: some draws change it (the policy applies some
+  // operation), and the rows show different images.
+  std::vector<std::vector<std::string>> rows;
+  const auto grid = html.substr(html.find("<table class=\"augmented\">"));
+  std::istringstream lines(grid.substr(0, grid.find("</table>")));
+  for (std::string line; std::getline(lines, line);) {
+    std::vector<std::string> uris;
+    for (auto at = line.find("src=\""); at != std::string::npos; at = line.find("src=\"", at + 5))
+      uris.push_back(line.substr(at + 5, line.find('"', at + 5) - at - 5));
+    if (!uris.empty()) rows.push_back(uris);
+  }
+  ASSERT_EQ(rows.size(), 4u);
+  int changed = 0;
+  for (const auto& row : rows) {
+    ASSERT_EQ(row.size(), 7u);
+    for (std::size_t d = 1; d < row.size(); ++d) changed += row[d] != row[0];
+  }
+  EXPECT_GT(changed, 0);
+  EXPECT_NE(rows[0][0], rows[1][0]);
   // The controller's reward: 8 trials make 2 full batches of 3.
   const std::string reward = figure_with(html, "AutoAugment's controller learning");
   ASSERT_FALSE(reward.empty());
