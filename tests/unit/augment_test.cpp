@@ -8,6 +8,7 @@
 
 #include "augmenter.hpp"
 #include "data_cache.hpp"
+#include "search_components.hpp"
 #include "search_schema.hpp"
 #include "test_support.hpp"
 #include "trainer.hpp"
@@ -269,6 +270,37 @@ TEST(Augment, APolicySpaceRefusesBadInputWithItsLine) {
       holds(test::error_of([&] { checked_search_space(*unknown.search, test::builtin_host()); }),
             "s.yaml:18:27: search.space.augment.policy[0][0].op: 'rotat' is not a known "
             "augmentation; did you mean 'rotate'?"));
+}
+
+TEST(Augment, E10sExperimentsShareOneSetupAndSearchWhatTheySay) {
+  // experiments/learned_augmentation_*.yaml: the same data, model, optimizer and training; only
+  // the augmentation (and its search) differ.
+  auto load = [](const std::string& form) {
+    return load_experiment(std::string(NNLAB_SOURCE_DIR) + "/experiments/learned_augmentation_" +
+                           form + ".yaml");
+  };
+  const auto none = load("none");
+  EXPECT_FALSE(none.augment);
+  EXPECT_EQ(none.data.val_size, 1000);
+  for (const char* form : {"trivialaugment", "randaugment", "autoaugment"}) {
+    SCOPED_TRACE(form);
+    const auto spec = load(form);
+    for (const auto& d : experiment_differences(none.resolved_yaml, spec.resolved_yaml)) {
+      EXPECT_TRUE(d.starts_with("name:") || d.starts_with("augment") || d.starts_with("search") ||
+                  d.starts_with("execution.threads_per_trial"))
+          << d;
+    }
+    ASSERT_TRUE(spec.augment);
+  }
+  const auto random_grid = load("randaugment");
+  EXPECT_EQ(random_grid.search->space.parameters.size(), 2u);
+  EXPECT_EQ(random_grid.search->metric.name(), "val_acc");
+  const auto learned = load("autoaugment");
+  EXPECT_EQ(learned.search->space.parameters.size(), 30u);
+  EXPECT_EQ(learned.search->top_policies, 5);
+  EXPECT_EQ(learned.search->metric.name(), "val_acc");
+  EXPECT_NO_THROW(make_strategy(learned, test::builtin_host()));
+  EXPECT_NO_THROW(make_strategy(random_grid, test::builtin_host()));
 }
 
 struct TrainedRun {
