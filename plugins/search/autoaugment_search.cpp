@@ -176,7 +176,8 @@ void register_autoaugment(Registrar& r) {
       "autoaugment", &make<SearchStrategy, AutoAugmentSearch>,
       Schema("AutoAugment's controller (Cubuk et al. 2019): an LSTM that emits one choice per "
              "categorical parameter, trained with PPO; categorical spaces only")
-          .integer("hidden_units", 100, "LSTM units (and embedding width); paper: 100")
+          .integer("hidden_units", 100,
+                   "LSTM units (the embeddings, 4x as wide, enter its gates); paper: 100")
           .min(1)
           .max(4096)
           .number("lr", 0.00035, "Adam's learning rate; paper: 0.00035")
