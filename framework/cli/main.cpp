@@ -387,6 +387,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
     std::printf(", %s/best.safetensors", s.out_dir.c_str());
   if (keep == KeepModels::all) std::printf(", %s/models/", s.out_dir.c_str());
   if (pbt) std::printf(", %s/pbt_schedule.csv", s.out_dir.c_str());
+  if (spec.search->top_policies > 0 && s.pareto < 0 && s.best_trial >= 0)
+    std::printf(", %s/policy.yaml", s.out_dir.c_str());
   std::printf("\n");
   return 0;
 }

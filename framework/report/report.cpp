@@ -13,6 +13,7 @@
 #include "nnlab/error.hpp"
 #include "pareto_plot.hpp"
 #include "plugin_host.hpp"
+#include "policy_figures.hpp"
 #include "results/csv.hpp"
 #include "results/curves_file.hpp"
 #include "results/paths_file.hpp"
@@ -212,7 +213,8 @@ std::string run_report(const Curves& curves, const ExperimentSpec& spec, const S
 
 std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
                          const std::vector<TrialRecord>& trials, const std::string& trials_path,
-                         const Steps& steps, const std::vector<ProbeStat>& probes) {
+                         const Steps& steps, const std::vector<ProbeStat>& probes,
+                         const std::string& policy_html) {
   const SearchSpec& search = *spec.search;
   const auto& params = search.space.parameters;
   const bool maximize = search.maximize;
@@ -245,6 +247,7 @@ std::string sweep_report(const Curves& curves, const ExperimentSpec& spec,
     body += std::string("<td>") + objective + "</td></tr>\n";
   }
   body += "</table>\n";
+  body += policy_html;
   body += pareto_front_figure(search, trials);
   // A trial as its parameter values ("sgd, 0.01"), for legends.
   const auto trial_label = [&](std::int64_t trial) {
@@ -557,7 +560,7 @@ std::string write_report(const std::string& results_dir, const std::string& out_
     auto trials = read_trials(trials_path, names, false, objectives);
     if (!objectives.empty()) use_objective(trials, spec.search->metric_objective());
     html = sweep_report(curves, spec, trials, trials_path, read_steps((dir / "steps.csv").string()),
-                        probes_in(dir));
+                        probes_in(dir), policy_section(results_dir, spec, trials, host));
   } else if (fs::exists(dir / "experiment.yaml")) {
     const std::string file = (dir / "experiment.yaml").string();
     html = run_report(curves, parse_experiment(read_text(file), file),

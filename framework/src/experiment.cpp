@@ -76,6 +76,7 @@ class Loader {
     if (const YAML::Node probe_node = root["probe"]) spec.probe = probe(probe_node);
     spec.train = train(required_map(root, "", "train"), spec.probe.has_value());
     if (auto exec = root["execution"]) spec.execution = execution(exec);
+    policy_space(root);  // before augment: it may give the experiment its policy's slots
     if (const YAML::Node augment_node = root["augment"]) spec.augment = augment(augment_node);
     if (auto search_node = root["search"]) spec.search = search(search_node, root, spec.train);
     return spec;
@@ -462,6 +463,125 @@ class Loader {
     return spec;
   }
 
+  /// `search.space.augment.policy: {sub_policies: N, operations: M, ops: [...], p: [...],
+  /// magnitude: [...], top: K}`: AutoAugment's search space without writing its 3·N·M entries.
+  /// Read before `augment:`, because the searched slots must exist in the experiment: with no
+  /// `augment:` it gets a placeholder policy (N sub-policies of M `{op: identity, p: 0,
+  /// magnitude: 0}`), which every trial overwrites; a given `augment:` must have that shape.
+  void policy_space(YAML::Node root) {
+    const YAML::Node search_node = root["search"];
+    if (!search_node || !search_node.IsMap()) return;
+    const YAML::Node space = search_node["space"];
+    if (!space || !space.IsMap()) return;
+    const YAML::Node entry = space["augment.policy"];
+    if (!entry) return;
+    const std::string path = "search.space.augment.policy";
+    if (!entry.IsMap()) {
+      fail(entry, path,
+           "expected {sub_policies: N, operations: M, ops: [...]} (AutoAugment's policy space)");
+    }
+    check_keys(entry, path, {"sub_policies", "operations", "ops", "p", "magnitude", "top"});
+    plain_values(entry, path, {"sub_policies", "operations", "top"});
+    Params p = scalars(entry, path);
+    PolicySpace policy;
+    policy.where = where(entry, path);
+    policy.sub_policies = p.integer("sub_policies", 5);
+    policy.operations = p.integer("operations", 2);
+    policy.top = p.integer("top", 5);
+    for (const auto& [key, n] :
+         {std::pair{"sub_policies", policy.sub_policies},
+          std::pair{"operations", policy.operations}, std::pair{"top", policy.top}}) {
+      if (n < 1) p.fail(key, "expected a positive count");
+    }
+    at_most(p, "sub_policies", policy.sub_policies, kMaxAugmentOps, "sub-policies");
+    at_most(p, "operations", policy.operations, kMaxAugmentOps, "operations per sub-policy");
+    auto values = [&](const char* key, std::vector<std::string> fallback, double low, double high) {
+      const ParamValue* given = p.find(key);
+      if (!given) return fallback;
+      if (!given->is_list || given->items.empty())
+        p.fail(key, "expected a non-empty list of values");
+      std::vector<std::string> out;
+      for (const auto& item : given->items) {
+        if (high > low) {
+          const auto x = parse_number(item.text);
+          if (!x || !(*x >= low && *x <= high)) {
+            throw ConfigError(item.where, join(path, key),
+                              "expected numbers in [" + format_value(low) + ", " +
+                                  format_value(high) + "], got '" + item.text + "'");
+          }
+        }
+        out.push_back(item.text);
+      }
+      return out;
+    };
+    policy.ops = values("ops", kAutoAugmentOps, 0, 0);
+    policy.ops_where = entry["ops"] ? where(entry["ops"], join(path, "ops")) : policy.where;
+    policy.probabilities = values(
+        "p", {"0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "1"}, 0, 1);
+    policy.magnitudes =
+        values("magnitude", {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}, 0, kMaxMagnitude);
+
+    const auto n = static_cast<std::size_t>(policy.sub_policies);
+    const auto m = static_cast<std::size_t>(policy.operations);
+    const std::string shape = std::to_string(n) + " sub-policies of " + std::to_string(m) +
+                              " operations (" + where(entry, path).to_string() + ")";
+    if (YAML::Node augment_node = root["augment"]) {
+      const YAML::Node given = augment_node.IsMap() ? augment_node["policy"] : YAML::Node();
+      bool fits = given && given.IsSequence() && given.size() == n;
+      for (std::size_t i = 0; fits && i < n; ++i)
+        fits = given[i].IsSequence() && given[i].size() == m;
+      if (!fits) {
+        fail(augment_node, "augment",
+             "search.space.augment.policy searches " + shape +
+                 ": drop augment: (a placeholder policy is made) or give a policy of that shape");
+      }
+    } else {
+      YAML::Node policy_node(YAML::NodeType::Sequence);
+      for (std::size_t i = 0; i < n; ++i) {
+        YAML::Node sub(YAML::NodeType::Sequence);
+        for (std::size_t j = 0; j < m; ++j) {
+          YAML::Node op(YAML::NodeType::Map);
+          op["op"] = "identity";
+          op["p"] = 0;
+          op["magnitude"] = 0;
+          sub.push_back(op);
+        }
+        policy_node.push_back(sub);
+      }
+      YAML::Node placeholder(YAML::NodeType::Map);
+      placeholder["policy"] = policy_node;
+      root["augment"] = placeholder;
+    }
+    policy_space_ = std::move(policy);
+  }
+
+  /// The searched parameters policy_space() stands for, in AutoAugment's order: per sub-policy,
+  /// per operation, its op, p and magnitude.
+  void expand_policy_space(SearchSpec& spec, const YAML::Node& root) const {
+    const PolicySpace& policy = *policy_space_;
+    for (std::int64_t i = 0; i < policy.sub_policies; ++i) {
+      for (std::int64_t j = 0; j < policy.operations; ++j) {
+        const std::string slot =
+            "augment.policy[" + std::to_string(i) + "][" + std::to_string(j) + "]";
+        const std::pair<const char*, const std::vector<std::string>*> keys[] = {
+            {"op", &policy.ops}, {"p", &policy.probabilities}, {"magnitude", &policy.magnitudes}};
+        for (const auto& key : keys) {
+          SearchParameter param;
+          param.name = slot + "." + key.first;
+          param.paths = {param.name};
+          param.kind = SearchParameter::Kind::categorical;
+          param.choices = *key.second;
+          spec.targets.push_back(search_target(
+              root, param.name, std::string(key.first) == "op" ? policy.ops_where : policy.where,
+              "search.space.augment.policy"));
+          spec.targets.back().parameter = spec.space.parameters.size();
+          spec.space.parameters.push_back(std::move(param));
+        }
+      }
+    }
+    spec.top_policies = policy.top;
+  }
+
   AugmentSpec augment(const YAML::Node& node) const {
     if (!node.IsMap()) {
       fail(node, "augment",
@@ -817,12 +937,32 @@ class Loader {
     std::set<std::string> names;
     for (const auto& kv : space) {
       const std::string name = key_of(kv.first, "search.space");
+      if (name == "augment.policy" && policy_space_) {
+        expand_policy_space(spec, root);
+        continue;
+      }
       const std::size_t first_target = spec.targets.size();
       spec.space.parameters.push_back(
           parameter(kv.second, "search.space." + name, name, root, names, spec.targets));
       for (std::size_t t = first_target; t < spec.targets.size(); ++t)
         spec.targets[t].parameter = spec.space.parameters.size() - 1;
       names.insert(name);
+    }
+    // A slot of the policy space written out again would be set twice per trial.
+    std::set<std::string> paths;
+    for (const auto& t : spec.targets) {
+      if (policy_space_ && !paths.insert(t.path).second) {
+        throw ConfigError(t.where, "search.space",
+                          "'" + t.path +
+                              "' is searched twice (search.space.augment.policy "
+                              "searches every slot of the policy)");
+      }
+    }
+    // A search over a policy's slots writes policy.yaml: its best policies' sub-policies.
+    if (spec.top_policies == 0) {
+      for (const auto& t : spec.targets) {
+        if (t.path.starts_with("augment.policy[")) spec.top_policies = 5;
+      }
     }
     return spec;
   }
@@ -994,8 +1134,21 @@ class Loader {
     return result;
   }
 
+  /// `search.space.augment.policy`, as policy_space() read it.
+  struct PolicySpace {
+    std::int64_t sub_policies = 5, operations = 2, top = 5;
+    std::vector<std::string> ops, probabilities, magnitudes;
+    SourceLocation where, ops_where;
+  };
+  /// The paper's 16 operations but sample pairing (which mixes in a second image): its defaults.
+  inline static const std::vector<std::string> kAutoAugmentOps = {
+      "shear_x",       "shear_y", "translate_x", "translate_y", "rotate",
+      "auto_contrast", "invert",  "equalize",    "solarize",    "posterize",
+      "contrast",      "color",   "brightness",  "sharpness",   "cutout"};
+
   std::string file_;
   std::vector<std::string> overridden_;
+  std::optional<PolicySpace> policy_space_;
   std::map<std::string, int> kind_counts_;
   std::set<std::string> node_names_;  ///< every node named so far (names are unique)
   /// The most nodes a model may have after `repeat:` expansion: far beyond any network people
@@ -1137,6 +1290,31 @@ std::string without_search(const std::string& yaml_text) {
       execution.remove(key);
     if (execution.size() == 0) root.remove("execution");
   }
+  YAML::Emitter out;
+  out << root;
+  return std::string(out.c_str()) + "\n";
+}
+
+std::string with_concatenated_policies(const std::string& experiment_yaml,
+                                       const std::vector<std::string>& policy_yamls,
+                                       const std::string& name, const std::string& description) {
+  YAML::Node root = YAML::Load(experiment_yaml);
+  YAML::Node policy(YAML::NodeType::Sequence);
+  for (std::size_t i = 0; i < policy_yamls.size(); ++i) {
+    const YAML::Node other = YAML::Load(policy_yamls[i]);
+    const YAML::Node augment = other["augment"];
+    const YAML::Node subs = augment && augment.IsMap() ? augment["policy"] : YAML::Node();
+    if (!subs || !subs.IsSequence())
+      throw Error("policy " + std::to_string(i + 1) + " of " + std::to_string(policy_yamls.size()) +
+                  " has no augment.policy to concatenate");
+    for (const auto& sub : subs) policy.push_back(YAML::Clone(sub));
+  }
+  YAML::Node augment = root["augment"] && root["augment"].IsMap() ? YAML::Clone(root["augment"])
+                                                                  : YAML::Node(YAML::NodeType::Map);
+  augment["policy"] = policy;
+  root["augment"] = augment;
+  root["name"] = name;
+  root["description"] = description;
   YAML::Emitter out;
   out << root;
   return std::string(out.c_str()) + "\n";

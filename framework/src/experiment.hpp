@@ -190,6 +190,9 @@ struct SearchSpec {
   std::optional<std::size_t> metric_objective() const;
   SearchSpace space;
   std::vector<SearchTarget> targets;  ///< every path of every parameter
+  /// A search over augment.policy slots: how many of the best trials' policies policy.yaml
+  /// concatenates (`search.space.augment.policy.top`, default 5); 0 when no slot is searched.
+  std::int64_t top_policies = 0;
   SourceLocation where;
 };
 
@@ -237,6 +240,15 @@ ExperimentSpec load_experiment(const std::string& file,
 /// `yaml_text` without its `search:` block and `execution.parallel_trials`: a sweep's trial as a
 /// runnable single experiment.
 std::string without_search(const std::string& yaml_text);
+
+/// AutoAugment's final policy (Cubuk et al. 2019, sec. 3: the best five policies' sub-policies
+/// concatenated into one): `experiment_yaml` with its `augment.policy` replaced by the
+/// sub-policies of every experiment of `policy_yamls`, in order, and `name` and `description`
+/// set. Each text is a runnable experiment with an augmentation policy (a policy sweep's trial);
+/// throws Error naming the position of one without.
+std::string with_concatenated_policies(const std::string& experiment_yaml,
+                                       const std::vector<std::string>& policy_yamls,
+                                       const std::string& name, const std::string& description);
 
 /// The differences between two experiments' YAML texts, one line each ("optimizer.lr: 0.01 ->
 /// 0.02"), in key-path order; empty if they are the same experiment.

@@ -1,5 +1,6 @@
 #include "sweep_log.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "nnlab/error.hpp"
@@ -43,6 +44,7 @@ SweepLog::SweepLog(const ExperimentSpec& spec, std::string out_dir, EarlierSweep
   models_dir_ = (dir / "models").string();
   sweep_path_ = (dir / "sweep.yaml").string();
   pareto_dir_ = (dir / "pareto").string();
+  policy_path_ = (dir / "policy.yaml").string();
   std::error_code ec;
   if (fs::is_directory(out_dir_, ec)) lock_ = std::make_unique<FolderLock>(out_dir_);
   if (!fs::exists(trials_path_, ec)) return;
@@ -52,8 +54,8 @@ SweepLog::SweepLog(const ExperimentSpec& spec, std::string out_dir, EarlierSweep
                 "--overwrite to start over");
   }
   if (earlier == EarlierSweep::overwrite) {
-    for (const auto& f :
-         {trials_path_, curves_path_, steps_path_, probe_path_, best_path_, best_model_path_})
+    for (const auto& f : {trials_path_, curves_path_, steps_path_, probe_path_, best_path_,
+                          best_model_path_, policy_path_})
       fs::remove(f, ec);
     fs::remove_all(pareto_dir_, ec);
     fs::remove_all(models_dir_, ec);
@@ -144,6 +146,16 @@ void SweepLog::open(const std::function<std::string(std::int64_t)>& best_yaml) {
       if (fs::exists(best_model_path_, ec) && !model_of(best_model_path_, yaml))
         fs::remove(best_model_path_, ec);
     }
+    if (search_.top_policies > 0 && !multi_objective()) {
+      for (const std::int64_t k : kept_) {
+        const TrialRecord& r = earlier_.at(k);
+        rank_policy(r, [&] { return best_yaml(k); });
+      }
+      if (top_policies_.empty())
+        fs::remove(policy_path_, ec);
+      else
+        write_policy();
+    }
     if (multi_objective()) {
       // The flags and pareto/ are checked anew: a kill may have come between a row and its file.
       rows_ = std::move(kept_rows);
@@ -226,6 +238,8 @@ void SweepLog::record(const TrialOutcome& out, const Assignment& assignment, std
       write_file_atomically(best_path_, out.resolved_yaml);
       if (keep_best && model) write_file_atomically(best_model_path_, *model);
     }
+    if (search_.top_policies > 0 && rank_policy(r, [&] { return out.resolved_yaml; }))
+      write_policy();
   }
   session_seconds_ += out.duration_s;
   ++session_trials_;
@@ -250,6 +264,38 @@ void SweepLog::count(const TrialRecord& r) {
     counts_.best_trial = r.trial;
     counts_.best_objective = *r.objective;
   }
+}
+
+bool SweepLog::rank_policy(const TrialRecord& r, const std::function<std::string()>& yaml) {
+  if (r.state != TrialState::complete || !r.objective) return false;
+  auto better = [&](const RankedPolicy& a, const RankedPolicy& b) {
+    if (a.objective != b.objective)
+      return search_.maximize ? a.objective > b.objective : a.objective < b.objective;
+    return a.trial < b.trial;
+  };
+  RankedPolicy entry{*r.objective, r.trial, ""};
+  const auto limit = static_cast<std::size_t>(search_.top_policies);
+  if (top_policies_.size() == limit && !better(entry, top_policies_.back())) return false;
+  entry.yaml = yaml();
+  top_policies_.insert(std::upper_bound(top_policies_.begin(), top_policies_.end(), entry, better),
+                       entry);
+  if (top_policies_.size() > limit) top_policies_.pop_back();
+  return true;
+}
+
+void SweepLog::write_policy() const {
+  std::vector<std::string> yamls;
+  std::string trials;
+  for (const auto& p : top_policies_) {
+    yamls.push_back(p.yaml);
+    trials += (trials.empty() ? "" : ", ") + std::to_string(p.trial);
+  }
+  const std::string description =
+      "the sub-policies of the best " + std::to_string(top_policies_.size()) + " policies (" +
+      search_.metric.name() + ") of sweep " + spec_.name + ", trials " + trials + ", best first";
+  write_file_atomically(
+      policy_path_,
+      with_concatenated_policies(yamls.front(), yamls, spec_.name + "_policy", description));
 }
 
 void SweepLog::rewrite_trials(const std::vector<TrialRecord>& rows) {

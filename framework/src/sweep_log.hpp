@@ -6,6 +6,9 @@
 /// adds trained models (each trial's first repeat): best.safetensors beside best.yaml (best, the
 /// default; pareto/trial_<k>.safetensors beside each Pareto trial's YAML), or
 /// models/trial_<k>.safetensors for every complete trial (all).
+/// A search over augmentation-policy slots (SearchSpec::top_policies) also writes policy.yaml:
+/// the sub-policies of its best `top_policies` trials concatenated, as a runnable experiment,
+/// kept in step with the trials as they finish (single-objective sweeps).
 /// It checks a folder before a sweep writes to it, reads an earlier sweep back for --resume, and
 /// keeps the counts the progress line shows. Only the coordinator writes these files; callers
 /// serialize calls (the sweep holds one lock around record()).
@@ -85,12 +88,22 @@ class SweepLog {
   /// Whether the model file at `path` was trained from the experiment `yaml`.
   static bool model_of(const std::string& path, const std::string& yaml);
   void rewrite_trials(const std::vector<TrialRecord>& rows);
+  /// Ranks a complete trial among the best policies; true if it joined them.
+  bool rank_policy(const TrialRecord& record, const std::function<std::string()>& yaml);
+  void write_policy() const;
 
   const ExperimentSpec& spec_;
   const SearchSpec& search_;
   std::string out_dir_;
   std::string trials_path_, curves_path_, steps_path_, probe_path_, best_path_, sweep_path_,
-      pareto_dir_, best_model_path_, models_dir_;
+      pareto_dir_, best_model_path_, models_dir_, policy_path_;
+  /// A policy search's best trials, best first (ties: the earlier trial): objective, trial, YAML.
+  struct RankedPolicy {
+    double objective = 0;
+    std::int64_t trial = 0;
+    std::string yaml;
+  };
+  std::vector<RankedPolicy> top_policies_;
   std::vector<std::string> parameters_;
   std::vector<std::string> objectives_;  ///< multi-objective: the objectives' names
   std::vector<Direction> directions_;

@@ -11,6 +11,7 @@ void register_tpe(Registrar& r);
 void register_bayes(Registrar& r);
 void register_cmaes(Registrar& r);
 void register_nsga2(Registrar& r);
+void register_autoaugment(Registrar& r);
 void register_pruners(Registrar& r);
 
 }  // namespace nnlab::search

@@ -1,6 +1,5 @@
-// The built-in search plugin: strategies (grid, random, sobol, tpe, bayes, cmaes,
-// nsga2) and pruners
-// (median, asha, hyperband).
+// The built-in search plugin: strategies (grid, random, sobol, tpe, bayes, cmaes, nsga2,
+// autoaugment) and pruners (median, asha, hyperband).
 #include "nnlab/plugin.hpp"
 #include "components.hpp"
 
@@ -13,6 +12,7 @@ void register_components(nnlab::Registrar& r) {
   nnlab::search::register_bayes(r);
   nnlab::search::register_cmaes(r);
   nnlab::search::register_nsga2(r);
+  nnlab::search::register_autoaugment(r);
   nnlab::search::register_pruners(r);
 }
 }  // namespace

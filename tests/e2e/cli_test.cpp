@@ -112,6 +112,76 @@ TEST(Cli, ASweepSearchesAPolicysSlotsByKeyPath) {
     EXPECT_NE(trials.find(op), std::string::npos) << op;
 }
 
+TEST(Cli, AnAutoAugmentSweepWritesItsBestPoliciesAsARunnableExperiment) {
+  if (!fs::exists("/usr/share/datasets/fashion-mnist"))
+    GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  // The shipped policy experiment with its policy searched instead: the space entry stands for
+  // 2 x 2 slots (op, p, magnitude each), the controller updates every 3 trials, and policy.yaml
+  // concatenates the best 2 trials' sub-policies.
+  test::TempDir dir;
+  const std::string experiment =
+      std::string(NNLAB_SOURCE_DIR) + "/experiments/augmentation_policy.yaml";
+  const std::string sweep =
+      "sweep " + experiment + " --out " + dir.file("s") +
+      " --set '~augment' --set data.train_limit=200 --set data.test_limit=100"
+      " --set train.epochs=1 --set execution.parallel_trials=2"
+      " --set 'search={kind: autoaugment, trials: 6, batch_size: 3, objective: {metric: "
+      "test_acc}, space: {augment.policy: {sub_policies: 2, operations: 2, top: 2}}}'";
+  const Outcome r = nnlab(sweep);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("6 complete"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(dir.file("s") + "/policy.yaml"), std::string::npos) << r.out;
+  const std::string trials = slurp(dir.file("s") + "/trials.csv");
+  EXPECT_NE(trials.find("augment.policy[0][0].op,augment.policy[0][0].p,"
+                        "augment.policy[0][0].magnitude,augment.policy[0][1].op"),
+            std::string::npos)
+      << trials;
+  // policy.yaml: the best trial's sub-policies first (they are best.yaml's), then the second's.
+  const auto policy = parse_experiment(slurp(dir.file("s") + "/policy.yaml"), "policy.yaml");
+  ASSERT_TRUE(policy.augment);
+  ASSERT_EQ(policy.augment->policy.size(), 4u);
+  EXPECT_FALSE(policy.search);
+  EXPECT_EQ(policy.name, "augmentation_policy_policy");  // `nnlab run` keeps off the sweep's folder
+  const auto best = parse_experiment(slurp(dir.file("s") + "/best.yaml"), "best.yaml");
+  for (std::size_t i = 0; i < 2; ++i) {
+    for (std::size_t j = 0; j < 2; ++j) {
+      EXPECT_EQ(policy.augment->policy[i][j].op.kind, best.augment->policy[i][j].op.kind);
+      EXPECT_EQ(policy.augment->policy[i][j].probability, best.augment->policy[i][j].probability);
+      EXPECT_EQ(policy.augment->policy[i][j].magnitude, best.augment->policy[i][j].magnitude);
+    }
+  }
+  // It runs as it is.
+  const Outcome run = nnlab("run " + dir.file("s") + "/policy.yaml --out " + dir.file("r"));
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(run_curves(dir.file("r") + "/curves.csv").at("test_acc").size(), 1u);
+  // The same sweep again proposes the same trials (2 at a time, as before).
+  ASSERT_EQ(nnlab(sweep + " --overwrite").status, 0);
+  const std::string again = slurp(dir.file("s") + "/trials.csv");
+  auto proposals = [](const std::string& csv) {
+    // Each row's parameter columns: from the 4th comma-separated field, 12 of them.
+    std::vector<std::string> rows;
+    std::istringstream in(csv);
+    for (std::string line; std::getline(in, line);) {
+      std::string fields;
+      std::istringstream cells(line);
+      std::string cell;
+      for (int i = 0; std::getline(cells, cell, ','); ++i) {
+        if (i == 0 || (i >= 4 && i < 16)) fields += cell + ",";
+      }
+      rows.push_back(fields);
+    }
+    std::sort(rows.begin(), rows.end());
+    return rows;
+  };
+  EXPECT_EQ(proposals(trials), proposals(again));
+  // A resume rebuilds policy.yaml from the kept trials (a kill may have come before it).
+  const std::string written = slurp(dir.file("s") + "/policy.yaml");
+  fs::remove(dir.file("s") + "/policy.yaml");
+  const Outcome resumed = nnlab(sweep + " --resume");
+  ASSERT_EQ(resumed.status, 0) << resumed.err;
+  EXPECT_EQ(slurp(dir.file("s") + "/policy.yaml"), written);
+}
+
 TEST(Cli, AShippedExperimentRunsOnOtherFilesByDeletingItsDatasetKey) {
   const fs::path package = "/usr/share/datasets/fashion-mnist";
   if (!fs::exists(package)) GTEST_SKIP() << "dataset-fashion-mnist is not installed";

@@ -290,6 +290,73 @@ TEST(Report, AProbeGetsAHistogramPerNode) {
             std::string::npos);
 }
 
+TEST(Report, AnAutoAugmentSweepShowsItsPolicyImagesUnderItAndTheControllersReward) {
+  if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist"))
+    GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  // A small policy search on Fashion-MNIST: 2 sub-policies of 2 operations per trial, the best 3
+  // trials' in policy.yaml, controller batches of 3.
+  test::TempDir dir;
+  const std::string yaml =
+      "name: policy\n"
+      "seed: 4\n"
+      "data: {kind: idx, dataset: fashion-mnist, train_limit: 200, test_limit: 100}\n"
+      "model:\n"
+      "  layers: [{kind: dense, units: 16}, {kind: relu}, {kind: dense, units: 10}]\n"
+      "  loss: {kind: softmax_cross_entropy}\n"
+      "optimizer: {kind: adam, lr: 0.003}\n"
+      "train: {epochs: 1, batch_size: 50, sampling: shuffle, eval: [train, test]}\n"
+      "search:\n"
+      "  kind: autoaugment\n"
+      "  trials: 8\n"
+      "  batch_size: 3\n"
+      "  objective: {metric: test_acc, mode: max}\n"
+      "  space:\n"
+      "    augment.policy: {sub_policies: 2, operations: 2, top: 3}\n"
+      "execution: {parallel_trials: 2}\n";
+  SweepOptions options;
+  options.out_dir = dir.file("sweep");
+  run_sweep(parse_experiment(yaml, "s.yaml"), test::builtin_host(), options);
+  const std::string html =
+      slurp(write_report(dir.file("sweep"), dir.file("r.html"), &test::builtin_host()));
+  EXPECT_NE(html.find("<h2>Learned augmentation policy</h2>"), std::string::npos);
+  // The policy: 3 trials x 2 sub-policies, each row naming the rank it came from.
+  const auto table = html.substr(html.find("<table class=\"policy\">"));
+  EXPECT_EQ(count(table.substr(0, table.find("</table>")), "<tr><td>"), 6u);
+  EXPECT_EQ(count(table.substr(0, table.find("</table>")), "<td>#3</td>"), 2u);
+  // 4 images, each as it is and under 6 draws, inline.
+  EXPECT_EQ(count(html, "<img class=\"original\" src=\"data:image/png;base64,"), 4u);
+  EXPECT_EQ(count(html, "<img class=\"draw\" src=\"data:image/png;base64,"), 24u);
+  // Each row is an image as it is, then its draws: some draws change it (the policy applies some
+  // operation), and the rows show different images.
+  std::vector<std::vector<std::string>> rows;
+  const auto grid = html.substr(html.find("<table class=\"augmented\">"));
+  std::istringstream lines(grid.substr(0, grid.find("</table>")));
+  for (std::string line; std::getline(lines, line);) {
+    std::vector<std::string> uris;
+    for (auto at = line.find("src=\""); at != std::string::npos; at = line.find("src=\"", at + 5))
+      uris.push_back(line.substr(at + 5, line.find('"', at + 5) - at - 5));
+    if (!uris.empty()) rows.push_back(uris);
+  }
+  ASSERT_EQ(rows.size(), 4u);
+  int changed = 0;
+  for (const auto& row : rows) {
+    ASSERT_EQ(row.size(), 7u);
+    for (std::size_t d = 1; d < row.size(); ++d) changed += row[d] != row[0];
+  }
+  EXPECT_GT(changed, 0);
+  EXPECT_NE(rows[0][0], rows[1][0]);
+  // The controller's reward: 8 trials make 2 full batches of 3.
+  const std::string reward = figure_with(html, "AutoAugment's controller learning");
+  ASSERT_FALSE(reward.empty());
+  EXPECT_EQ(polyline_of(reward, "batch-mean").size(), 2u);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));
+  // Without plugins the images are missing, said in a sentence.
+  const std::string bare = slurp(write_report(dir.file("sweep"), dir.file("bare.html")));
+  EXPECT_NE(bare.find("not drawn (no plugins"), std::string::npos);
+  EXPECT_EQ(count(bare, "<img"), 0u);
+}
+
 TEST(Report, AFolderWithoutResultsIsOneClearError) {
   test::TempDir dir;
   EXPECT_EQ(test::error_of([&] { write_report(dir.path().string()); }),

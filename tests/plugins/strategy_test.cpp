@@ -3,11 +3,13 @@
 // the constant liar, and the pruning rules.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <set>
 
 #include "nnlab/pareto.hpp"
 #include "objectives.hpp"
+#include "search_components.hpp"
 #include "test_support.hpp"
 
 namespace nnlab {
@@ -295,6 +297,179 @@ TEST(CmaEs, RefusesBadSettingsWithTheirLine) {
   const std::string restart = error("  restart: bipop\n");
   EXPECT_NE(restart.find("ipop"), std::string::npos) << restart;
   EXPECT_NE(error("  popsize: 8\n").find("population_size"), std::string::npos);  // nearest key
+}
+
+/// `slots` categorical parameters s0, s1, ... over {a, b, c, d}.
+SearchSpace letter_slots(int slots) {
+  SearchSpace space;
+  for (int i = 0; i < slots; ++i) {
+    SearchParameter p;
+    p.name = "s" + std::to_string(i);
+    p.kind = SearchParameter::Kind::categorical;
+    p.choices = {"a", "b", "c", "d"};
+    space.parameters.push_back(p);
+  }
+  return space;
+}
+
+/// The number of slots set to c: the toy objective AutoAugment's controller should learn.
+double slots_at_c(const Assignment& a) {
+  double n = 0;
+  for (const auto& [name, value] : a) n += value == "c";
+  return n;
+}
+
+/// autoaugment with `settings` on `space`.
+std::unique_ptr<SearchStrategy> controller(const SearchSpace& space, std::uint64_t seed,
+                                           std::int64_t trials, bool maximize,
+                                           const std::map<std::string, std::string>& settings) {
+  const PluginHost& host = test::builtin_host();
+  ComponentSpec spec;
+  spec.kind = "autoaugment";
+  spec.path = "search";
+  for (const auto& [key, text] : settings) {
+    ParamValue value;
+    value.text = text;
+    spec.params.set(key, value);
+  }
+  auto s = host.create(host.registries().strategies, spec);
+  s->setup(space, {seed, trials, maximize});
+  return s;
+}
+
+/// A sweep of `trials` with `parallel` at once (trial k asked once 0..k−parallel are told, in
+/// order): the proposals, and the objective `f` of each. Trials whose number `fails` says are
+/// told as failed (odd ones as pruned) with a huge objective.
+struct ToySweep {
+  std::vector<Assignment> proposals;
+  std::vector<double> values;
+};
+ToySweep toy_sweep(SearchStrategy& s, std::int64_t trials, std::int64_t parallel,
+                   const std::function<double(const Assignment&)>& f,
+                   const std::function<bool(std::int64_t)>& fails = {}) {
+  ToySweep out;
+  auto tell = [&](std::int64_t k) {
+    const auto i = static_cast<std::size_t>(k);
+    const bool failed = fails && fails(k);
+    const TrialState state = !failed ? TrialState::complete
+                             : k % 2 ? TrialState::pruned
+                                     : TrialState::failed;
+    s.tell({k, out.proposals[i], state, failed ? 1e9 : out.values[i]});
+  };
+  for (std::int64_t k = 0; k < trials; ++k) {
+    if (k >= parallel) tell(k - parallel);
+    out.proposals.push_back(*s.ask(k));
+    out.values.push_back(f(out.proposals.back()));
+  }
+  return out;
+}
+
+/// The mean of values[from, to).
+double mean_of(const std::vector<double>& values, std::size_t from, std::size_t to) {
+  double sum = 0;
+  for (std::size_t i = from; i < to; ++i) sum += values[i];
+  return sum / static_cast<double>(to - from);
+}
+
+TEST(AutoAugment, TheControllersMeanRewardRisesOverBatches) {
+  // Eight slots of four values, reward = slots at c: 2 on average at random, 8 at best. With a
+  // learning rate for a toy (the paper's 0.00035 is for 15,000 policies) the controller's
+  // batches climb; maximizing the count or minimizing 8 minus it is the same search.
+  for (const bool maximize : {true, false}) {
+    SCOPED_TRACE(maximize ? "maximize" : "minimize");
+    auto s = controller(letter_slots(8), 4, 400, maximize, {{"lr", "0.01"}, {"batch_size", "10"}});
+    const auto sweep = toy_sweep(*s, 400, 1, [&](const Assignment& a) {
+      return maximize ? slots_at_c(a) : 8 - slots_at_c(a);
+    });
+    std::vector<double> reward;
+    for (const auto& a : sweep.proposals) reward.push_back(slots_at_c(a));
+    const double first = mean_of(reward, 0, 50), last = mean_of(reward, 350, 400);
+    EXPECT_NEAR(first, 2.0, 0.6);  // the first batches are near random
+    EXPECT_GT(last, first + 3.0) << first << " -> " << last;
+    // Over blocks of five batches it climbs without falling back (up to noise), to the top.
+    std::vector<double> blocks;
+    for (std::size_t b = 0; b < 8; ++b) blocks.push_back(mean_of(reward, b * 50, b * 50 + 50));
+    for (std::size_t b = 1; b < blocks.size(); ++b) EXPECT_GT(blocks[b], blocks[b - 1] - 0.3) << b;
+    EXPECT_GT(blocks.back(), 7.5);
+  }
+}
+
+TEST(AutoAugment, FailedAndPrunedTrialsAreLeftOutOfTheBatches) {
+  // Every third trial fails or is pruned with an objective that would be the best by far if it
+  // counted: a controller that learned from it would chase random draws.
+  auto s = controller(letter_slots(8), 5, 400, true, {{"lr", "0.01"}});
+  const auto sweep = toy_sweep(*s, 400, 1, slots_at_c, [](std::int64_t k) { return k % 3 == 2; });
+  EXPECT_GT(mean_of(sweep.values, 350, 400), mean_of(sweep.values, 0, 50) + 2.5);
+}
+
+TEST(AutoAugment, TheSameSeedAndParallelismProposeTheSameTrials) {
+  auto sweep = [](std::uint64_t seed, std::int64_t parallel) {
+    auto s = controller(letter_slots(6), seed, 120, true, {{"lr", "0.01"}, {"batch_size", "8"}});
+    return toy_sweep(*s, 120, parallel, slots_at_c).proposals;
+  };
+  const auto four = sweep(3, 4);
+  EXPECT_EQ(four, sweep(3, 4));
+  EXPECT_NE(four, sweep(4, 4));
+  // Another parallelism: the same first batch, then updates seen at other trials.
+  const auto one = sweep(3, 1);
+  EXPECT_EQ(std::vector<Assignment>(one.begin(), one.begin() + 9),
+            std::vector<Assignment>(four.begin(), four.begin() + 9));
+  EXPECT_NE(one, four);
+}
+
+TEST(AutoAugment, RefusesRangesConditionsAndBadSettingsWithTheirLine) {
+  const PluginHost& host = test::builtin_host();
+  auto error = [&](const std::string& settings, const std::string& space) {
+    return test::error_of([&] {
+      const auto spec = parse_experiment(
+          test::synthetic_experiment(
+              "c", "search:\n  kind: autoaugment\n  trials: 10\n" + settings +
+                       "  objective: {metric: test_acc, mode: max}\n  space:\n" + space),
+          "c.yaml");
+      make_strategy(spec, host);
+    });
+  };
+  const std::string categorical = "    optimizer.lr: {values: [0.01, 0.1]}\n";
+  EXPECT_NO_THROW(make_strategy(
+      parse_experiment(test::synthetic_experiment(
+                           "c",
+                           "search:\n  kind: autoaugment\n  trials: 10\n"
+                           "  objective: {metric: test_acc, mode: max}\n  space:\n" +
+                               categorical + "    optimizer.kind: {values: [sgd, adam]}\n"),
+                       "c.yaml"),
+      host));
+  // search.kind is line 13 of the experiment.
+  const std::string range = error("", "    optimizer.lr: {min: 0.01, max: 0.1}\n");
+  EXPECT_NE(range.find("c.yaml:13:9: search: search.kind: autoaugment"), std::string::npos)
+      << range;
+  EXPECT_NE(range.find("search.kind: autoaugment searches categorical parameters only"),
+            std::string::npos)
+      << range;
+  EXPECT_NE(range.find("'optimizer.lr' is a range"), std::string::npos) << range;
+  const std::string condition =
+      error("",
+            "    optimizer.kind: {values: [sgd, momentum]}\n"
+            "    optimizer.momentum: {values: [0.5, 0.9], when: {optimizer.kind: momentum}}\n");
+  EXPECT_NE(condition.find("search.kind: autoaugment makes every decision in every trial; "
+                           "'optimizer.momentum' has a when: condition"),
+            std::string::npos)
+      << condition;
+  const std::string clip = error("  clip: 1\n", categorical);
+  EXPECT_NE(clip.find("c.yaml:15"), std::string::npos) << clip;
+  EXPECT_NE(clip.find("search.clip"), std::string::npos) << clip;
+  EXPECT_NE(error("  batch_size: 0\n", categorical).find("search.batch_size"), std::string::npos);
+  EXPECT_NE(error("  entropy: 0.1\n", categorical).find("entropy_weight"), std::string::npos);
+  // No budget: the controller never runs out of proposals.
+  const std::string budget = test::error_of([&] {
+    const auto spec = parse_experiment(
+        test::synthetic_experiment("c",
+                                   "search:\n  kind: autoaugment\n"
+                                   "  objective: {metric: test_acc, mode: max}\n  space:\n" +
+                                       categorical),
+        "c.yaml");
+    make_strategy(spec, host);
+  });
+  EXPECT_NE(budget.find("autoaugment needs a trial budget"), std::string::npos) << budget;
 }
 
 std::unique_ptr<Pruner> pruner(const std::string& yaml_params, bool maximize, std::int64_t epochs) {

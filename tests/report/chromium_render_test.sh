@@ -88,6 +88,47 @@ sed '/^search:/,$d' "$work/sweep.yaml" >"$work/run.yaml"
 render "$work/run/report.html"
 [ "$(count '<svg')" = 2 ] || { echo "FAIL: a run's report has $(count '<svg') figures"; exit 1; }
 [ "$(count 'class="series"')" = 4 ] || { echo "FAIL: $(count 'class="series"') curves (4 expected)"; exit 1; }
+# An AutoAugment sweep, when Fashion-MNIST is installed: the learned policy's table, training images
+# under it as inline PNGs, and the controller's reward per batch.
+policy_note="no policy report (dataset-fashion-mnist is not installed)"
+if [ -d /usr/share/datasets/fashion-mnist ]; then
+  cat >"$work/policy.yaml" <<'YAML'
+name: policy
+seed: 4
+data: {kind: idx, dataset: fashion-mnist, train_limit: 200, test_limit: 100}
+model:
+  layers: [{kind: dense, units: 16}, {kind: relu}, {kind: dense, units: 10}]
+  loss: {kind: softmax_cross_entropy}
+optimizer: {kind: adam, lr: 0.003}
+train: {epochs: 1, batch_size: 50, sampling: shuffle, eval: [train, test]}
+search:
+  kind: autoaugment
+  trials: 8
+  batch_size: 3
+  objective: {metric: test_acc, mode: max}
+  space:
+    augment.policy: {sub_policies: 2, operations: 2, top: 3}
+execution: {parallel_trials: 2}
+YAML
+  "$nnlab" sweep "$work/policy.yaml" --out "$work/policy" -q >/dev/null
+  "$nnlab" report "$work/policy" >/dev/null
+  render "$work/policy/report.html"
+  [ "$(count '<img class="original"')" = 4 ] || { echo "FAIL: $(count '<img class="original"') original images (4 expected)"; exit 1; }
+  [ "$(count '<img class="draw"')" = 24 ] || { echo "FAIL: $(count '<img class="draw"') augmented images (24 expected)"; exit 1; }
+  [ "$(count 'class="series batch-mean"')" = 1 ] || { echo "FAIL: no controller reward line"; exit 1; }
+  # The images alone on a white page: Chromium must decode them (Fashion-MNIST's black
+  # backgrounds), not draw 28 broken-image icons.
+  { echo '<!DOCTYPE html><html><body style="margin:0;background:#fff">'
+    sed -n '/<table class="augmented">/,/<\/table>/p' "$work/policy/report.html"
+    echo '</body></html>'; } >"$work/images.html"
+  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=800,600 \
+    --screenshot="$work/images.png" "file://$work/images.html" >/dev/null 2>&1
+  dark=$(/usr/bin/python3 -c 'import sys; from PIL import Image
+print(sum(1 for p in Image.open(sys.argv[1]).convert("L").getdata() if p < 60))' "$work/images.png")
+  [ "$dark" -gt 20000 ] || { echo "FAIL: only $dark dark pixels where 28 Fashion-MNIST images should be"; exit 1; }
+  policy_note="a policy report (28 inline images decoded: $dark dark pixels)"
+fi
+
 echo "rendered in Chromium: sweep report (8 figures, screenshot $size bytes), a sweep with" \
   "$complete complete, $pruned pruned and $failed failed trials (9 figures, $marked_size bytes)" \
-  "and run report"
+  "and run report; $policy_note"

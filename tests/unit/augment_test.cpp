@@ -8,6 +8,7 @@
 
 #include "augmenter.hpp"
 #include "data_cache.hpp"
+#include "search_components.hpp"
 #include "search_schema.hpp"
 #include "test_support.hpp"
 #include "trainer.hpp"
@@ -181,6 +182,125 @@ TEST(Augment, SearchedOperationsAndLevelsAreCheckedBeforeAnyTrial) {
                       TrialRunner(too_strong, unused, test::builtin_host()).check_core_settings();
                     }),
                     "value '11' for augment.policy[1][1].magnitude: expected a magnitude"));
+}
+
+/// A policy search without an `augment:` block: the space entry gives the experiment its slots.
+std::string policy_sweep(const std::string& entry, const std::string& augment = "") {
+  return image_experiment(augment) +
+         "search:\n  kind: autoaugment\n  trials: 4\n  objective: {metric: test_acc}\n"
+         "  space:\n    optimizer.lr: {values: [0.001, 0.003]}\n    augment.policy: " +
+         entry + "\n";
+}
+
+TEST(Augment, APolicySpaceExpandsIntoEverySlotInAutoAugmentsOrder) {
+  const auto spec = parse_experiment(
+      policy_sweep("{sub_policies: 3, operations: 2, ops: [rotate, invert, equalize]}"), "s.yaml");
+  const auto& parameters = spec.search->space.parameters;
+  ASSERT_EQ(parameters.size(), 1u + 3 * 2 * 3);
+  EXPECT_EQ(parameters[0].name, "optimizer.lr");
+  EXPECT_EQ(parameters[1].name, "augment.policy[0][0].op");
+  EXPECT_EQ(parameters[2].name, "augment.policy[0][0].p");
+  EXPECT_EQ(parameters[3].name, "augment.policy[0][0].magnitude");
+  EXPECT_EQ(parameters[4].name, "augment.policy[0][1].op");
+  EXPECT_EQ(parameters.back().name, "augment.policy[2][1].magnitude");
+  EXPECT_EQ(parameters[1].choices, (std::vector<std::string>{"rotate", "invert", "equalize"}));
+  // The paper's 11 probabilities and 10 magnitudes.
+  EXPECT_EQ(parameters[2].choices.size(), 11u);
+  EXPECT_EQ(parameters[2].choices.front(), "0");
+  EXPECT_EQ(parameters[2].choices.back(), "1");
+  EXPECT_EQ(parameters[3].choices,
+            (std::vector<std::string>{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}));
+  for (const auto& p : parameters) EXPECT_EQ(p.kind, SearchParameter::Kind::categorical);
+  EXPECT_EQ(spec.search->top_policies, 5);
+  // The experiment got a placeholder policy of that shape, which every trial overwrites.
+  ASSERT_TRUE(spec.augment);
+  ASSERT_EQ(spec.augment->policy.size(), 3u);
+  for (const auto& sub : spec.augment->policy) {
+    ASSERT_EQ(sub.size(), 2u);
+    EXPECT_EQ(sub[0].op.kind, "identity");
+    EXPECT_EQ(sub[0].probability, 0);
+  }
+  // The resolved experiment parses again as itself; a trial sets every slot.
+  const auto again = parse_experiment(spec.resolved_yaml, "s.yaml");
+  EXPECT_EQ(again.search->space.parameters.size(), parameters.size());
+  DataCache unused(test::builtin_host());
+  const TrialRunner runner(spec, unused, test::builtin_host());
+  EXPECT_NO_THROW(checked_search_space(*spec.search, test::builtin_host()));
+  EXPECT_NO_THROW(runner.check_core_settings());
+  Assignment a;
+  for (const auto& p : parameters) a[p.name] = p.choices[1];
+  const auto trial = runner.trial_spec(a, 1);
+  EXPECT_EQ(trial.augment->policy[2][1].op.kind, "invert");
+  EXPECT_EQ(trial.augment->policy[2][1].probability, 0.1);
+  EXPECT_EQ(trial.augment->policy[2][1].magnitude, 1);
+  // Defaults: 5 x 2 slots over the paper's operations but sample pairing.
+  const auto defaults = parse_experiment(policy_sweep("{top: 3}"), "s.yaml");
+  EXPECT_EQ(defaults.search->space.parameters.size(), 1u + 5 * 2 * 3);
+  EXPECT_EQ(defaults.search->space.parameters[1].choices.size(), 15u);
+  EXPECT_EQ(defaults.search->top_policies, 3);
+  EXPECT_NO_THROW(checked_search_space(*defaults.search, test::builtin_host()));
+}
+
+TEST(Augment, APolicySpaceRefusesBadInputWithItsLine) {
+  // optimizer.lr is line 17 of policy_sweep's text, the policy entry line 18.
+  EXPECT_TRUE(holds(parse_error(policy_sweep("{sub_policies: 0}")),
+                    "a.yaml:18:36: search.space.augment.policy.sub_policies: expected a positive "
+                    "count"));
+  EXPECT_TRUE(holds(parse_error(policy_sweep("{operation: 2}")),
+                    "search.space.augment.policy.operation: unknown key 'operation'; did you "
+                    "mean 'operations'?"));
+  EXPECT_TRUE(holds(parse_error(policy_sweep("{p: [0, 0.5, 1.5]}")),
+                    "search.space.augment.policy.p: expected numbers in [0, 1], got '1.5'"));
+  EXPECT_TRUE(holds(parse_error(policy_sweep("{magnitude: [5, 12]}")),
+                    "search.space.augment.policy.magnitude: expected numbers in [0, 10]"));
+  EXPECT_TRUE(holds(parse_error(policy_sweep("[rotate]")),
+                    "search.space.augment.policy: expected {sub_policies: N, operations: M"));
+  // A given augment: must have the searched shape (kPolicy has 2 x 2, the space 5 x 2).
+  EXPECT_TRUE(holds(parse_error(policy_sweep("{}", kPolicy)),
+                    "a.yaml:13:3: augment: search.space.augment.policy searches 5 sub-policies "
+                    "of 2 operations"));
+  EXPECT_NO_THROW(parse_experiment(policy_sweep("{sub_policies: 2}", kPolicy), "a.yaml"));
+  // A slot searched by the entry and again by hand.
+  EXPECT_TRUE(holds(parse_error(policy_sweep("{sub_policies: 2}\n"
+                                             "    augment.policy[1][0].p: {values: [0.5]}")),
+                    "'augment.policy[1][0].p' is searched twice"));
+  // An unknown operation is named before any trial, at the ops list's line.
+  const auto unknown = parse_experiment(policy_sweep("{ops: [rotate, rotat]}"), "s.yaml");
+  EXPECT_TRUE(
+      holds(test::error_of([&] { checked_search_space(*unknown.search, test::builtin_host()); }),
+            "s.yaml:18:27: search.space.augment.policy[0][0].op: 'rotat' is not a known "
+            "augmentation; did you mean 'rotate'?"));
+}
+
+TEST(Augment, E10sExperimentsShareOneSetupAndSearchWhatTheySay) {
+  // experiments/learned_augmentation_*.yaml: the same data, model, optimizer and training; only
+  // the augmentation (and its search) differ.
+  auto load = [](const std::string& form) {
+    return load_experiment(std::string(NNLAB_SOURCE_DIR) + "/experiments/learned_augmentation_" +
+                           form + ".yaml");
+  };
+  const auto none = load("none");
+  EXPECT_FALSE(none.augment);
+  EXPECT_EQ(none.data.val_size, 1000);
+  for (const char* form : {"trivialaugment", "randaugment", "autoaugment"}) {
+    SCOPED_TRACE(form);
+    const auto spec = load(form);
+    for (const auto& d : experiment_differences(none.resolved_yaml, spec.resolved_yaml)) {
+      EXPECT_TRUE(d.starts_with("name:") || d.starts_with("augment") || d.starts_with("search") ||
+                  d.starts_with("execution.threads_per_trial"))
+          << d;
+    }
+    ASSERT_TRUE(spec.augment);
+  }
+  const auto random_grid = load("randaugment");
+  EXPECT_EQ(random_grid.search->space.parameters.size(), 2u);
+  EXPECT_EQ(random_grid.search->metric.name(), "val_acc");
+  const auto learned = load("autoaugment");
+  EXPECT_EQ(learned.search->space.parameters.size(), 30u);
+  EXPECT_EQ(learned.search->top_policies, 5);
+  EXPECT_EQ(learned.search->metric.name(), "val_acc");
+  EXPECT_NO_THROW(make_strategy(learned, test::builtin_host()));
+  EXPECT_NO_THROW(make_strategy(random_grid, test::builtin_host()));
 }
 
 struct TrainedRun {
