@@ -214,6 +214,19 @@ TEST(Cli, AShippedExperimentRunsOnOtherFilesByDeletingItsDatasetKey) {
   EXPECT_EQ(missing.err, "nnlab: error: --set: ~data.dir: nothing to delete: no key 'dir'\n");
 }
 
+// Every experiment the repository ships builds: its model, its data, its search space. A key
+// renamed or a component changed in the code fails here, not in a user's hands.
+TEST(Cli, EveryShippedExperimentValidates) {
+  int checked = 0;
+  for (const auto& entry : fs::directory_iterator(std::string(NNLAB_SOURCE_DIR) + "/experiments")) {
+    if (entry.path().extension() != ".yaml") continue;
+    const auto result = test::run_cli("validate " + entry.path().string());
+    EXPECT_EQ(result.status, 0) << entry.path() << ": " << result.err;
+    ++checked;
+  }
+  EXPECT_GE(checked, 20);
+}
+
 TEST(Cli, AnEarlierRunIsNotOverwrittenUnlessAsked) {
   test::TempDir dir;
   const auto file = dir.write("tiny.yaml", test::synthetic_experiment());
