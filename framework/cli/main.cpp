@@ -358,9 +358,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
   const bool pbt = is_pbt(*spec.search);
   if (s.interrupted_by != 0 && pbt) {
     std::fprintf(stderr,
-                 "nnlab: %s: a pbt sweep records its members at the end, so nothing was kept; run "
-                 "it again with --overwrite\n",
-                 Interrupted(s.interrupted_by).what());
+                 "nnlab: %s: the population at its last boundary is kept in %s/pbt/; run the same "
+                 "command with --resume to go on from there\n",
+                 Interrupted(s.interrupted_by).what(), s.out_dir.c_str());
     return 128 + s.interrupted_by;
   }
   if (s.interrupted_by != 0) {
