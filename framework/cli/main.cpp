@@ -15,6 +15,8 @@
 #include "experiment.hpp"
 #include "importance/parameter_importance.hpp"
 #include "interruption.hpp"
+#include "mpi_session.hpp"
+#include "mpi_sweep.hpp"
 #include "onnx_export.hpp"
 #include "optimizer_paths.hpp"
 #include "pbt.hpp"
@@ -292,7 +294,9 @@ int cmd_run(const std::vector<std::string>& args, bool validate_only) {
 
 }  // namespace
 
-int cmd_sweep(const std::vector<std::string>& args) {
+/// `nnlab sweep`; under MPI, rank 0's (`ranks`: the other ranks, started once the experiment is
+/// read).
+int cmd_sweep(const std::vector<std::string>& args, MpiRanks* ranks = nullptr) {
   Common common;
   std::string file, out;
   std::vector<std::string> sets;
@@ -345,6 +349,27 @@ int cmd_sweep(const std::vector<std::string>& args) {
   // messages between them and the sweep always agree.
   sweep.worker_command = {own_executable(), "worker"};
   sweep.plugin_path = common.plugin_path;
+  if (ranks) {
+    if (is_pbt(*spec.search)) {
+      throw Error(spec.file +
+                  ": search.kind: pbt runs in one process (its members hand their state over in "
+                  "memory); run it without mpirun");
+    }
+    if (spec.execution.isolation == Isolation::process) {
+      throw Error(spec.file +
+                  ": execution.isolation: process is for one machine's sweep; under mpirun the "
+                  "ranks run trials in threads (drop isolation or mpirun)");
+    }
+    // Every rank gets rank 0's experiment, resolved: the same trials whatever files it sees.
+    WorkerSetup setup;
+    setup.experiment_yaml = spec.resolved_yaml;
+    setup.experiment_file = spec.file;
+    setup.plugin_path = common.plugin_path;
+    setup.threads_per_trial = spec.execution.threads_per_trial;
+    setup.asks_prune = spec.search->pruner.has_value();
+    ranks->start(setup);
+    sweep.remote_slots = ranks->slots();
+  }
   sweep.log = [&](const std::string& line) { progress.message(line); };
   std::int64_t shown_done = -1;
   sweep.progress = [&](const SweepProgress& p) {
@@ -660,6 +685,14 @@ int main(int argc, char** argv) {
   try {
     if (command == "run") return cmd_run(args, false);
     if (command == "validate") return cmd_run(args, true);
+    if (command == "sweep" && launched_by_mpi()) {
+      // One rank of `mpirun -np N nnlab sweep FILE`: rank 0 runs the sweep, the others serve it.
+      const MpiSession mpi(argc, argv);
+      if (mpi.rank() > 0) return serve_rank(mpi.rank());
+      if (mpi.size() == 1) return cmd_sweep(args);
+      MpiRanks ranks(mpi.size());
+      return cmd_sweep(args, &ranks);
+    }
     if (command == "sweep") return cmd_sweep(args);
     if (command == "worker") return cmd_worker(args);
     if (command == "plugins") return cmd_plugins(args);

@@ -7,8 +7,8 @@
 /// Receives poll with MPI_Improbe and a short back-off instead of blocking in MPI_Recv: Open MPI's
 /// blocking receive busy-waits, and a rank's slots wait most of their time (rank 0's for trials on
 /// other ranks, the others' for their next request), so each would spin a core its trials need.
-/// Matched probes (MPI_Improbe, MPI_Mrecv) keep a receive whole when several threads use MPI at once,
-/// which needs MPI_THREAD_MULTIPLE (MpiSession asks for it).
+/// Matched probes (MPI_Improbe, MPI_Mrecv) keep a receive whole when several threads use MPI at
+/// once, which needs MPI_THREAD_MULTIPLE (MpiSession asks for it).
 ///
 /// MPI has no end of stream: the coordinator ends a slot's stream with close(), which its peer's
 /// receive() reports as the end, as a closed socket is.

@@ -28,6 +28,8 @@
 
 namespace nnlab {
 
+RemoteSlot::~RemoteSlot() = default;
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -41,8 +43,14 @@ class Sweep {
   Sweep(const ExperimentSpec& spec, const PluginHost& host, const SweepOptions& options)
       : spec_(spec), search_(*spec.search), host_(host), options_(options) {
     threads_ = spec.execution.threads_per_trial;
-    parallel_ = spec.execution.parallel_trials > 0 ? spec.execution.parallel_trials
-                                                   : TrialScheduler::auto_parallel_trials(threads_);
+    const int local = spec.execution.parallel_trials > 0
+                          ? spec.execution.parallel_trials
+                          : TrialScheduler::auto_parallel_trials(threads_);
+    // Remote slots (other ranks') are slots like the local ones: P counts them all.
+    free_remote_ = options.remote_slots;
+    parallel_ = (options.local_trials ? local : 0) + static_cast<int>(free_remote_.size());
+    if (parallel_ == 0)
+      throw Error("the sweep has no trial slots: no local trials and no remote slots");
   }
 
   SweepSummary run() {
@@ -128,7 +136,10 @@ class Sweep {
     }
     say("sweep " + spec_.name + ": " + search_.strategy.kind + " search, " +
         (search_.trials > 0 ? std::to_string(search_.trials) : std::string("all")) + " trials, " +
-        std::to_string(parallel_) + " at a time x " + std::to_string(threads_) + " thread(s)" +
+        std::to_string(parallel_) + " at a time" +
+        (free_remote_.empty() ? std::string()
+                              : " (" + std::to_string(free_remote_.size()) + " on other ranks)") +
+        " x " + std::to_string(threads_) + " thread(s)" +
         (in_processes ? " in worker processes" + limits_text() : "") + "; " + objectives);
 
     log_ = &log;
@@ -180,9 +191,24 @@ class Sweep {
     const PruneCheck should_prune = [&](const EvalPoint& point, double value) {
       return queue_->should_prune(k, point.epoch, value);
     };
-    const TrialOutcome outcome = workers
+    // A free remote slot first: the slots are P threads for local + remote slots, so when every
+    // remote one is busy a local one is free.
+    RemoteSlot* remote = nullptr;
+    {
+      std::lock_guard lock(mutex_);
+      if (!free_remote_.empty()) {
+        remote = free_remote_.back();
+        free_remote_.pop_back();
+      }
+    }
+    const TrialOutcome outcome = remote ? remote->run(request, should_prune)
+                                 : workers
                                      ? run_in_worker(runner, data, *workers, request, should_prune)
                                      : runner.run(request, should_prune);
+    if (remote) {
+      std::lock_guard lock(mutex_);
+      free_remote_.push_back(remote);
+    }
     std::lock_guard lock(mutex_);
     if (outcome.abandoned) {
       // Stopping (Ctrl-C): nothing to record, and no slot may wait for this trial any longer.
@@ -298,7 +324,8 @@ class Sweep {
   SweepLog* log_ = nullptr;
   AskTellQueue* queue_ = nullptr;
 
-  std::mutex mutex_;  ///< guards the log (the files) and what follows
+  std::mutex mutex_;                      ///< guards the log (the files) and what follows
+  std::vector<RemoteSlot*> free_remote_;  ///< remote slots not running a trial now
   std::map<std::int64_t, Running> running_;
   bool finished_ = false;
   std::condition_variable ticked_;

@@ -10,6 +10,7 @@
 
 #include "experiment.hpp"
 #include "progress.hpp"
+#include "remote_slot.hpp"
 
 namespace nnlab {
 
@@ -29,6 +30,12 @@ struct SweepOptions {
   std::vector<std::string> worker_command;
   /// The --plugin-path entries the sweep's plugins were loaded with; workers load the same.
   std::vector<std::string> plugin_path;
+  /// Trial slots in other processes (an MPI job's other ranks), used beside this process's own
+  /// parallel_trials slots; not owned. The sweep's P (trials at once, the lag of a strategy that
+  /// learns) counts both.
+  std::vector<RemoteSlot*> remote_slots;
+  /// Whether this process runs trials itself too (false: it only coordinates the remote slots).
+  bool local_trials = true;
 };
 
 /// The finished sweep: its counts (reused: kept from an earlier sweep), where, how long.

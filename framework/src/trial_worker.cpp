@@ -63,6 +63,22 @@ void limit_trial_memory(double bytes) {
     throw Error(std::string("cannot set the trial memory limit: ") + std::strerror(errno));
 }
 
+TrialOutcome serve_request(MessageChannel& channel, const TrialRunner& runner,
+                           const Message& message, bool asks_prune) {
+  if (message.kind != MessageKind::request)
+    throw Error("expected a request, got " + std::string(message_kind_name(message.kind)));
+  const TrialRequest request = decode_request(message.body);
+  PruneCheck evaluated = [&](const EvalPoint& point, double value) {
+    channel.send({MessageKind::evaluation, encode(TrialEvaluation{request.trial, point, value})});
+    if (!asks_prune) return false;
+    auto answer = channel.receive();
+    if (!answer || answer->kind != MessageKind::prune_answer)
+      throw Error("the coordinator did not answer an evaluation");
+    return decode_prune_answer(answer->body).stop;
+  };
+  return runner.run(request, evaluated);
+}
+
 int serve_trials(MessageChannel& channel) {
   std::optional<Message> first;
   try {
@@ -104,21 +120,9 @@ int serve_trials(MessageChannel& channel) {
   std::set_new_handler(&report_allocation_failure);
   try {
     while (auto message = channel.receive()) {
-      if (message->kind != MessageKind::request)
-        throw Error("expected a request, got " + std::string(message_kind_name(message->kind)));
-      const TrialRequest request = decode_request(message->body);
       g_reporting = &channel;
       g_reported = false;
-      PruneCheck evaluated = [&](const EvalPoint& point, double value) {
-        channel.send(
-            {MessageKind::evaluation, encode(TrialEvaluation{request.trial, point, value})});
-        if (!setup.asks_prune) return false;
-        auto answer = channel.receive();
-        if (!answer || answer->kind != MessageKind::prune_answer)
-          throw Error("the coordinator did not answer an evaluation");
-        return decode_prune_answer(answer->body).stop;
-      };
-      const TrialOutcome outcome = runner->run(request, evaluated);
+      const TrialOutcome outcome = serve_request(channel, *runner, *message, setup.asks_prune);
       g_reporting = nullptr;
       channel.send({MessageKind::outcome, encode(outcome)});
     }

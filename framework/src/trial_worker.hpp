@@ -6,6 +6,7 @@
 /// Whatever a trial does to this process (a segfault, abort(), exit()) ends only this process;
 /// the coordinator reads the reason from its exit status.
 #include "message_channel.hpp"
+#include "trial_runner.hpp"
 
 namespace nnlab {
 
@@ -13,6 +14,12 @@ namespace nnlab {
 /// coordinator closed the channel, 1 when the setup failed (its reason was sent first) or the
 /// channel broke.
 int serve_trials(MessageChannel& channel);
+
+/// One request's trial on `runner`: each evaluation is streamed on `channel` (and, when
+/// `asks_prune`, the coordinator's answer awaited); returns the outcome to send back. The worker
+/// processes' loop and an MPI rank's slots serve requests through it.
+TrialOutcome serve_request(MessageChannel& channel, const TrialRunner& runner,
+                           const Message& request, bool asks_prune);
 
 /// Limits this process's address space (RLIMIT_AS) to what it maps now plus `bytes`, so a trial
 /// may allocate about `bytes` beyond the worker's code and the shared data. Throws Error.

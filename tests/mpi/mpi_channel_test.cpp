@@ -80,9 +80,9 @@ TEST(MpiChannel, SlotsOnTheirOwnTagsAndThreadsNeverTakeEachOthersMessages) {
         channel.send({MessageKind::evaluation, body});
         const auto back = channel.receive();
         if (!back || back->body != body) {
-          failures[static_cast<std::size_t>(t)] =
-              "slot " + std::to_string(t) + " sent " + body + ", got " +
-              (back ? back->body : std::string("the end"));
+          failures[static_cast<std::size_t>(t)] = "slot " + std::to_string(t) + " sent " + body +
+                                                  ", got " +
+                                                  (back ? back->body : std::string("the end"));
           break;
         }
       }
