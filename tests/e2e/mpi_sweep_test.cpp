@@ -5,8 +5,15 @@
 // fails the job at start with its own line.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "cli.hpp"
 #include "results/csv.hpp"
@@ -113,6 +120,64 @@ TEST(MpiSweep, ARankThatCannotSetUpFailsTheJobWithItsLineBeforeAnyTrial) {
   EXPECT_NE(mpi.err.find("nnlab: error: rank 2: "), std::string::npos) << mpi.err;
   EXPECT_NE(mpi.err.find("/tmp"), std::string::npos) << mpi.err;
   EXPECT_FALSE(std::filesystem::exists(out + "/trials.csv")) << "no trial ran";
+}
+
+/// The pid of the process whose environment says it is rank `rank` of an MPI job running `file`,
+/// or 0.
+pid_t rank_pid(const std::string& file, int rank) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream cmdline(entry.path() / "cmdline");
+    std::string command((std::istreambuf_iterator<char>(cmdline)), {});
+    if (command.find(file) == std::string::npos || command.find("mpiexec") != std::string::npos)
+      continue;
+    std::ifstream environ(entry.path() / "environ");
+    std::string variables((std::istreambuf_iterator<char>(environ)), {});
+    if (variables.find("OMPI_COMM_WORLD_RANK=" + std::to_string(rank) + '\0') != std::string::npos)
+      return static_cast<pid_t>(std::stol(name));
+  }
+  return 0;
+}
+
+// A rank killed mid-sweep takes the job with it (Open MPI's default); --resume in one process then
+// runs exactly the unfinished trials: 12 distinct trials, with the objectives of a sweep never
+// killed.
+TEST(MpiSweep, ARankKilledMidSweepEndsTheJobAndResumeLosesAndRepeatsNothing) {
+  if (!mpiexec_installed()) GTEST_SKIP() << "no mpiexec (openmpi-bin)";
+  test::TempDir dir;
+  std::string yaml = sweep_yaml("random", 1);
+  yaml.replace(yaml.find("epochs: 3"), 9, "epochs: 40");  // trials long enough to be caught
+  const std::string file = dir.write("slow.yaml", yaml);
+  ASSERT_EQ(test::run_cli("sweep " + file + " --out " + dir.file("whole") + " -q").status, 0);
+  const std::string out = dir.file("part");
+  const std::string command = kRoot + " mpiexec --oversubscribe -np 3 " + NNLAB_CLI + " sweep " +
+                              file + " --out " + out + " -q >/dev/null 2>&1 &";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  // Once some trials are in, kill rank 1 with SIGKILL.
+  const std::string trials = out + "/trials.csv";
+  for (int i = 0; i < 3000; ++i) {
+    std::istringstream rows(test::slurp(trials));
+    std::string line;
+    int count = 0;
+    while (std::getline(rows, line)) ++count;
+    if (count >= 3) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const pid_t victim = rank_pid(file, 1);
+  ASSERT_GT(victim, 0) << "rank 1 is running";
+  ASSERT_EQ(kill(victim, SIGKILL), 0);
+  // mpiexec aborts the job: every rank goes.
+  for (int i = 0; i < 3000 && (rank_pid(file, 0) != 0 || rank_pid(file, 2) != 0); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(rank_pid(file, 0), 0) << "the job ended";
+  const auto kept = objectives(out);
+  EXPECT_LT(kept.size(), 12u) << "killed mid-sweep";
+  const auto resumed = test::run_cli("sweep " + file + " --out " + out + " --resume -q");
+  ASSERT_EQ(resumed.status, 0) << resumed.err;
+  EXPECT_EQ(objectives(out), objectives(dir.file("whole")));
+  const std::string rows = test::slurp(trials);
+  EXPECT_EQ(std::count(rows.begin(), rows.end(), '\n'), 13) << "a header and 12 rows, none twice";
 }
 
 }  // namespace
