@@ -10,7 +10,10 @@ find_package(nlohmann_json 3.10 CONFIG REQUIRED)  # nlohmann-json3-dev (safetens
 find_package(Protobuf REQUIRED)                 # libprotobuf-dev, protobuf-compiler (ONNX's classes)
 find_package(ONNX 1.12 CONFIG REQUIRED)         # libonnx-dev: targets onnx, onnx_proto (`nnlab export`)
 find_package(OpenMP REQUIRED)                   # oneDNN's threading runtime on Debian
-find_package(MPI REQUIRED COMPONENTS C)         # libopenmpi-dev, openmpi-bin (sweeps across machines)
+# libopenmpi-dev, openmpi-bin (sweeps across machines): MPI's C API, from C++ (the project's only
+# language), without Open MPI's deprecated C++ bindings.
+set(MPI_CXX_SKIP_MPICXX ON)
+find_package(MPI REQUIRED COMPONENTS CXX)
 find_package(Threads REQUIRED)
 if(NNLAB_BUILD_TESTS)
   find_package(GTest CONFIG REQUIRED)           # libgtest-dev
