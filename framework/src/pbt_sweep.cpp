@@ -9,7 +9,6 @@
 #include "data_cache.hpp"
 #include "interruption.hpp"
 #include "model_file.hpp"
-#include "nnlab/text.hpp"
 #include "pbt.hpp"
 #include "pbt_member.hpp"
 #include "plugin_host.hpp"
@@ -70,14 +69,7 @@ void check_pbt_search(const ExperimentSpec& spec, const PluginHost& host, DataCa
       return Trainer(trial, *data.get(trial.data, trial.seed), host).state_layout();
     };
     if (base_layout.empty()) base_layout = layout_with({});
-    std::vector<std::string> values = p.choices;
-    if (p.kind != SearchParameter::Kind::categorical) {
-      for (double end : {p.low, p.high}) {
-        values.push_back(p.kind == SearchParameter::Kind::integer
-                             ? std::to_string(static_cast<std::int64_t>(end))
-                             : format_value(end));
-      }
-    }
+    const std::vector<std::string> values = boundary_values(p);
     for (const std::string& value : values) {
       if (layout_with({{p.name, value}}) != base_layout) {
         refuse("= " + value +

@@ -50,18 +50,23 @@ ExperimentSpec TrialRunner::trial_spec(const Assignment& assignment, std::uint64
   return parse_experiment(sweep_.resolved_yaml, sweep_.file, overrides);
 }
 
+std::vector<std::string> boundary_values(const SearchParameter& parameter) {
+  std::vector<std::string> values = parameter.choices;
+  if (parameter.kind != SearchParameter::Kind::categorical) {
+    for (double end : {parameter.low, parameter.high}) {
+      values.push_back(parameter.kind == SearchParameter::Kind::integer
+                           ? std::to_string(static_cast<std::int64_t>(end))
+                           : format_value(end));
+    }
+  }
+  return values;
+}
+
 void TrialRunner::check_core_settings() const {
   for (const SearchTarget& target : search_.targets) {
     if (target.slot) continue;  // a component's key: checked against its schema already
     const SearchParameter& p = search_.space.parameters.at(target.parameter);
-    std::vector<std::string> values = p.choices;
-    if (p.kind != SearchParameter::Kind::categorical) {
-      for (double end : {p.low, p.high}) {
-        values.push_back(p.kind == SearchParameter::Kind::integer
-                             ? std::to_string(static_cast<std::int64_t>(end))
-                             : format_value(end));
-      }
-    }
+    const std::vector<std::string> values = boundary_values(p);
     for (const std::string& value : values) {
       try {
         parse_experiment(sweep_.resolved_yaml, sweep_.file, {target.path + "=" + value});

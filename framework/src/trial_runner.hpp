@@ -95,6 +95,10 @@ class TrialRunner {
 /// it exact.
 std::uint64_t trial_seed(std::uint64_t sweep_seed, std::int64_t trial, std::int64_t repeat);
 
+/// The values that stand for a searched parameter when checking it before any trial: every
+/// choice, or a range's two ends (as the text a trial's override would carry).
+std::vector<std::string> boundary_values(const SearchParameter& parameter);
+
 /// The hash in trials.csv's config_hash column: 16 hex digits of FNV-1a over the trial's YAML.
 std::string config_hash(const std::string& resolved_yaml);
 
