@@ -1234,15 +1234,17 @@ ExperimentSpec parse_experiment(const std::string& yaml_text, const std::string&
                       std::string("invalid YAML: ") + stray->what);
   YAML::Node root;
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(yaml_text);
-    // A second document (after `---`) would be silently ignored.
+    // A second document (after `---`) would be silently ignored. Counted without
+    // YAML::LoadAll, which never returns on some invalid texts; three, so that a parser stuck
+    // after the first is told apart from a real second document (document_starts).
+    const std::vector<YAML::Mark> documents = document_starts(yaml_text, 3);
     if (documents.size() > 1) {
-      const YAML::Mark mark = documents[1].Mark();
+      const YAML::Mark mark = documents[1];
       throw ConfigError(
           {file, mark.is_null() ? 0 : mark.line + 1, mark.is_null() ? 0 : mark.column + 1}, "",
           "a second YAML document; expected one experiment per file");
     }
-    if (!documents.empty()) root = documents[0];
+    if (!documents.empty()) root = YAML::Load(yaml_text);
   } catch (const YAML::DeepRecursion& e) {
     throw ConfigError({file, e.mark.line + 1, e.mark.column + 1}, "",
                       "invalid YAML: nested too deeply (the parser stops at " +

@@ -1,9 +1,12 @@
 #include "yaml_overrides.hpp"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <optional>
+#include <sstream>
 #include <string_view>
 
 #include "nnlab/error.hpp"
@@ -206,6 +209,53 @@ std::optional<StrayComma> stray_flow_entry(const std::string& text) {
     line = end + 1;
   }
   return std::nullopt;
+}
+
+namespace {
+
+/// Notes each document's root mark and ignores the rest.
+class DocumentStarts final : public YAML::EventHandler {
+ public:
+  std::optional<YAML::Mark> root;
+  void OnDocumentStart(const YAML::Mark&) override { root.reset(); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { note(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { note(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    note(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    note(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    note(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void note(const YAML::Mark& mark) {
+    if (!root) root = mark;
+  }
+};
+
+}  // namespace
+
+std::vector<YAML::Mark> document_starts(const std::string& text, std::size_t limit) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  std::vector<YAML::Mark> starts;
+  DocumentStarts handler;
+  while (starts.size() < limit && parser.HandleNextDocument(handler)) {
+    const YAML::Mark mark = handler.root.value_or(YAML::Mark::null_mark());
+    if (!starts.empty() && mark.pos == starts.back().pos)
+      throw YAML::ParserException(mark, "cannot read on from here (an unfinished key or tag)");
+    starts.push_back(mark);
+  }
+  return starts;
 }
 
 }  // namespace nnlab

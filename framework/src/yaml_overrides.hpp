@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include <yaml-cpp/mark.h>
+
 namespace YAML {
 class Node;
 }
@@ -38,5 +40,12 @@ struct StrayComma {
 /// The first ',' of `text` that yaml-cpp 0.7 would hang on, if any: every YAML text nnlab parses
 /// is checked for one first.
 std::optional<StrayComma> stray_flow_entry(const std::string& text);
+
+/// Where each document of `text` starts (its root node's mark), at most `limit` of them, without
+/// YAML::LoadAll: its loop never ends in yaml-cpp 0.7 on some invalid texts (`! a` then `? b`),
+/// where the parser "finds" an empty document again and again without reading anything. A
+/// document whose root is where the previous one's was is that: a YAML::ParserException there.
+/// Throws what the parser throws for invalid YAML.
+std::vector<YAML::Mark> document_starts(const std::string& text, std::size_t limit);
 
 }  // namespace nnlab

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "data.hpp"
@@ -54,9 +55,9 @@ bool small_model(const ExperimentSpec& spec) {
 PreparedData stand_in_data(const ExperimentSpec& spec) {
   const std::int64_t width = spec.model.input_width > 0 ? spec.model.input_width : 16;
   PreparedData data;
-  data.train = {Matrix(1, width), {0}};
-  if (spec.data.val_size > 0) data.val = {Matrix(1, width), {0}};
-  data.test = {Matrix(1, width), {0}};
+  LabeledSet val;
+  if (spec.data.val_size > 0) val = {Matrix(1, width), {0}};
+  adopt_splits(data, {Matrix(1, width), {0}}, std::move(val), {Matrix(1, width), {0}});
   data.classes = 10;
   data.sample_shape = Shape{width};
   return data;
