@@ -21,24 +21,13 @@ import subprocess
 import tempfile
 import time
 
+from trivial_sweep import TRIVIAL
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NNLAB = os.path.join(ROOT, "build/bin/nnlab")
 E9 = os.path.join(ROOT, "experiments/hyperparameter_search.yaml")
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
 
-TRIVIAL = """name: trivial
-seed: 1
-data: {kind: synthetic, classes: 2, features: 2, train: 4, test: 4}
-model: {layers: [{kind: dense, units: 2}], loss: {kind: softmax_cross_entropy}}
-optimizer: {kind: sgd}
-train: {epochs: 1, batch_size: 4, eval: [train]}
-search:
-  kind: random
-  trials: %d
-  objective: {metric: train_acc, mode: max}
-  space: {optimizer.lr: {distribution: log_uniform, min: 1.0e-4, max: 1.0}}
-execution: {threads_per_trial: 1}
-"""
 
 
 def wall(command):

@@ -15,24 +15,14 @@ import subprocess
 import tempfile
 import time
 
+from trivial_sweep import TRIVIAL
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NNLAB = os.path.join(ROOT, "build/bin/nnlab")
 E9 = os.path.join(ROOT, "experiments/hyperparameter_search.yaml")
 FLOP = 2.2e12
 CORE_RATE = 170e9
 
-TRIVIAL = """name: trivial
-seed: 1
-data: {kind: synthetic, classes: 2, features: 2, train: 4, test: 4}
-model: {layers: [{kind: dense, units: 2}], loss: {kind: softmax_cross_entropy}}
-optimizer: {kind: sgd}
-train: {epochs: 1, batch_size: 4, eval: [train]}
-search:
-  kind: random
-  trials: %d
-  objective: {metric: train_acc, mode: max}
-  space: {optimizer.lr: {distribution: log_uniform, min: 1.0e-4, max: 1.0}}
-"""
 
 
 def timed(command, env=None):
