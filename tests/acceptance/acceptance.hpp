@@ -7,7 +7,7 @@
 // experiments and the same bands, over seed 1 only; nothing is shortened, so the bands need no
 // loosening (E7, the cheapest, runs all three seeds either way). Searches
 // (NNLAB_ACCEPTANCE=search): the full suite, and E10's searches run rather than their shipped
-// results used (about 50 minutes more on 2 cores).
+// results used (about 45 minutes more on 2 cores).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
