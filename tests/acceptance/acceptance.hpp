@@ -47,6 +47,18 @@ class Acceptance : public ::testing::Test {
   }
 };
 
+/// A measured band, [lo, hi].
+struct Band {
+  double lo, hi;
+};
+
+/// Checks `value` against `band` and records it as the test's property `what`.
+inline void expect_in(double value, Band band, const std::string& what) {
+  EXPECT_GE(value, band.lo) << what;
+  EXPECT_LE(value, band.hi) << what;
+  ::testing::Test::RecordProperty(what, std::to_string(value));
+}
+
 /// A finished sweep: its trials and each trial's last value of each metric.
 struct SweepResult {
   std::vector<TrialRecord> trials;

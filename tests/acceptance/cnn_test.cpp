@@ -13,10 +13,6 @@
 namespace nnlab::acceptance {
 namespace {
 
-struct Band {
-  double lo, hi;
-};
-
 struct Cnn {
   std::string file;
   std::vector<std::string> reduced;  ///< the overrides of the ctest version
@@ -43,12 +39,6 @@ Outcome run(const Cnn& cnn, int seed) {
   };
   run_experiment(spec, test::builtin_host(), options);
   return o;
-}
-
-void expect_in(double value, Band band, const std::string& what) {
-  EXPECT_GE(value, band.lo) << what;
-  EXPECT_LE(value, band.hi) << what;
-  ::testing::Test::RecordProperty(what, std::to_string(value));
 }
 
 void check(const Cnn& cnn) {

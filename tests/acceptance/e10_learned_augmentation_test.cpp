@@ -19,10 +19,6 @@
 namespace nnlab::acceptance {
 namespace {
 
-struct Band {
-  double lo, hi;
-};
-
 std::string experiment_path(const std::string& file) {
   return file.front() == '/' ? file : std::string(NNLAB_SOURCE_DIR) + "/experiments/" + file;
 }
@@ -53,10 +49,7 @@ std::vector<double> accuracies(const std::string& what, const std::string& file,
   for (int seed : seeds()) {
     test::TempDir dir;
     const double acc = test_accuracy(file, overrides, seed, dir);
-    const std::string tag = what + "_seed" + std::to_string(seed) + "_test_acc";
-    ::testing::Test::RecordProperty(tag, std::to_string(acc));
-    EXPECT_GE(acc, band.lo) << tag;
-    EXPECT_LE(acc, band.hi) << tag;
+    expect_in(acc, band, what + "_seed" + std::to_string(seed) + "_test_acc");
     out.push_back(acc);
   }
   return out;
