@@ -879,9 +879,9 @@ class Loader {
                         "trials that had not finished); remove it, or run one experiment with it");
     }
     SearchSpec spec;
-    spec.strategy = component(
-        node, "search",
-        {"trials", "repeats", "objective", "objectives", "space", "pruner", "keep_models"});
+    spec.strategy = component(node, "search",
+                              {"trials", "repeats", "seeds", "objective", "objectives", "space",
+                               "pruner", "keep_models"});
     if (const YAML::Node pruner = node["pruner"]) {
       // A pruner compares a trial's curve of one metric with the others' (Optuna refuses pruning
       // a multi-objective study too).
@@ -892,7 +892,7 @@ class Loader {
       spec.pruner = component(pruner, "search.pruner");
     }
     spec.where = where(node, "search");
-    plain_values(node, "search", {"trials", "repeats", "keep_models"});
+    plain_values(node, "search", {"trials", "repeats", "seeds", "keep_models"});
     Params p = scalars(node, "search");
     spec.trials = p.integer("trials", 0);
     if (spec.trials < 0)
@@ -902,6 +902,9 @@ class Loader {
     if (spec.repeats < 1)
       p.fail("repeats", "expected a positive number of seeds per configuration");
     at_most(p, "repeats", spec.repeats, kMaxRepeats, "repeats");
+    spec.seeds = p.choice("seeds", "per_trial", {"per_trial", "common"}) == "common"
+                     ? TrialSeeds::common
+                     : TrialSeeds::per_trial;
     const std::string keep = p.choice("keep_models", "best", {"best", "all", "none"});
     spec.keep_models = keep == "all"    ? KeepModels::all
                        : keep == "none" ? KeepModels::none

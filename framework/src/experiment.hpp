@@ -170,12 +170,22 @@ enum class KeepModels {
   none,
 };
 
+/// `search.seeds`: which seed each trial trains with.
+enum class TrialSeeds {
+  per_trial,  ///< each trial its own (derived from the sweep's seed and the trial's number)
+  /// Every trial the same seeds (common random numbers): the same initial weights, minibatch
+  /// order and draws, so two configurations' difference is theirs, not their seeds'. For
+  /// searches whose objective varies from seed to seed as much as between configurations.
+  common,
+};
+
 /// The `search:` block of a sweep.
 struct SearchSpec {
   ComponentSpec strategy;               ///< `kind` and the strategy's own keys
   std::optional<ComponentSpec> pruner;  ///< `pruner: {kind: asha, ...}`: early stopping
   std::int64_t trials = 0;              ///< the trial budget (0: as many as the strategy proposes)
   std::int64_t repeats = 1;             ///< seeds per configuration; the objective is their mean
+  TrialSeeds seeds = TrialSeeds::per_trial;
   KeepModels keep_models = KeepModels::best;
   Metric metric;  ///< e.g. val_acc: its value at the last evaluation is the objective
   bool maximize = true;

@@ -79,6 +79,11 @@ PbtSettings pbt_settings(const SearchSpec& search) {
         at, "search.repeats",
         "pbt trains one model per member (an exploit copies one model); drop repeats");
   }
+  if (search.seeds == TrialSeeds::common) {
+    throw ConfigError(at, "search.seeds",
+                      "pbt's members start from their own seeds (a population of copies would "
+                      "explore nothing); drop seeds");
+  }
   if (search.pruner) {
     throw ConfigError(search.pruner->where, "search.pruner",
                       "pbt replaces its bottom members itself; drop the pruner");

@@ -117,7 +117,7 @@ class Sweep {
     });
     log.open([&](std::int64_t k) {
       return without_search(
-          runner.trial_spec(kept.at(k), trial_seed(spec_.seed, k, 0)).resolved_yaml);
+          runner.trial_spec(kept.at(k), trial_seed(spec_.seed, search_, k, 0)).resolved_yaml);
     });
     if (!log.earlier().empty()) {
       say("resuming: " + std::to_string(log.counts().reused) + " finished trials kept, " +
@@ -187,7 +187,7 @@ class Sweep {
       request.assignment = running_.at(k).assignment;
     }
     for (std::int64_t r = 0; r < search_.repeats; ++r)
-      request.seeds.push_back(trial_seed(spec_.seed, k, r));
+      request.seeds.push_back(trial_seed(spec_.seed, search_, k, r));
     const PruneCheck should_prune = [&](const EvalPoint& point, double value) {
       return queue_->should_prune(k, point.epoch, value);
     };

@@ -24,6 +24,11 @@ std::uint64_t trial_seed(std::uint64_t sweep_seed, std::int64_t trial, std::int6
   return derive_seed(sweep_seed, purpose) & ((std::uint64_t{1} << 52) - 1);
 }
 
+std::uint64_t trial_seed(std::uint64_t sweep_seed, const SearchSpec& search, std::int64_t trial,
+                         std::int64_t repeat) {
+  return trial_seed(sweep_seed, search.seeds == TrialSeeds::common ? 0 : trial, repeat);
+}
+
 std::string config_hash(const std::string& resolved_yaml) {
   char buffer[20];
   std::snprintf(buffer, sizeof buffer, "%016llx",

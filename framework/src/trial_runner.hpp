@@ -95,6 +95,11 @@ class TrialRunner {
 /// it exact.
 std::uint64_t trial_seed(std::uint64_t sweep_seed, std::int64_t trial, std::int64_t repeat);
 
+/// The seed a sweep's trial trains with: trial_seed's, or with `search.seeds: common` trial 0's for
+/// every trial.
+std::uint64_t trial_seed(std::uint64_t sweep_seed, const SearchSpec& search, std::int64_t trial,
+                         std::int64_t repeat);
+
 /// The values that stand for a searched parameter when checking it before any trial: every
 /// choice, or a range's two ends (as the text a trial's override would carry).
 std::vector<std::string> boundary_values(const SearchParameter& parameter);

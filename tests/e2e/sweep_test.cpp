@@ -261,6 +261,44 @@ TEST(Sweep, RepeatsAverageSeveralSeeds) {
   EXPECT_NEAR(*s.trials[0].objective, sum / 3, 1e-6);
 }
 
+TEST(Sweep, CommonSeedsTrainEveryTrialWithTrialZerosSeeds) {
+  test::TempDir dir;
+  const std::string space =
+      "  objective: {metric: test_acc, mode: max}\n"
+      "  space:\n    optimizer.lr: {values: [0.05, 0.1, 0.2]}\n";
+  const std::string yaml = sweep_yaml("  kind: grid\n  seeds: common\n" + space);
+  const Sweep common = sweep(yaml, dir.file("common"), {"execution.parallel_trials=2"});
+  const Sweep own = sweep(sweep_yaml("  kind: grid\n" + space), dir.file("own"));
+  ASSERT_EQ(common.trials.size(), 3u);
+  ASSERT_EQ(own.trials.size(), 3u);
+  const std::uint64_t first = derive_seed(3, "trial/0") & ((std::uint64_t{1} << 52) - 1);
+  std::set<std::uint64_t> own_seeds;
+  for (std::size_t k = 0; k < 3; ++k) {
+    const TrialRecord& t = common.trials[k];
+    ASSERT_EQ(t.state, TrialState::complete) << t.fail_reason;
+    EXPECT_EQ(t.seed, first) << "trial " << t.trial;
+    own_seeds.insert(own.trials[k].seed);
+    // The trial is the run alone with that seed: the sweep changed nothing else.
+    const auto alone = parse_experiment(
+        without_search(yaml), "s.yaml",
+        {"optimizer.lr=" + t.values[0], "seed=" + std::to_string(t.seed), "data.seed=3"});
+    RunOptions run;
+    run.out_dir = dir.file("alone" + std::to_string(t.trial));
+    double test_acc = -1;
+    for (const auto& [metric, value] :
+         run_experiment(alone, test::builtin_host(), run).summary.last.metrics) {
+      if (metric.name() == "test_acc") test_acc = value;
+    }
+    EXPECT_NEAR(test_acc, *t.objective, 1e-8) << "trial " << t.trial;
+  }
+  EXPECT_EQ(own_seeds.size(), 3u) << "without seeds: common each trial has its own seed";
+  EXPECT_EQ(own.trials[0].seed, first);
+  const std::string bad = test::error_of(
+      [&] { parse_experiment(sweep_yaml("  kind: grid\n  seeds: shared\n" + space), "s.yaml"); });
+  EXPECT_NE(bad.find("search.seeds"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("per_trial"), std::string::npos) << bad;
+}
+
 TEST(Sweep, SearchingThePreprocessingGivesEachTrialTheDataItsRunAloneGets) {
   test::TempDir dir;
   const std::string search =

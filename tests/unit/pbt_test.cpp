@@ -335,6 +335,9 @@ TEST(PbtSettingsTest, BadKeysAndValuesAreOneErrorAtTheirLine) {
   EXPECT_NE(settings_error("  population: 4\n  perturbation_interval: 2\n  trials: 10\n")
                 .find("search.trials: pbt trains search.population members"),
             std::string::npos);
+  EXPECT_NE(settings_error("  population: 4\n  perturbation_interval: 2\n  seeds: common\n")
+                .find("search.seeds: pbt's members start from their own seeds"),
+            std::string::npos);
   EXPECT_NE(settings_error("  population: 4\n  perturbation_interval: 2\n"
                            "  perturbation_factors: [1.2, -1]\n")
                 .find("search.perturbation_factors: expected positive numbers, got '-1'"),
