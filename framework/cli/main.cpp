@@ -39,6 +39,15 @@ using namespace nnlab;
 
 namespace {
 
+/// Writes one error line to stderr in a single write. Under mpiexec, which relays every rank's
+/// stderr and prints its own report beside it, a line written piece by piece (std::cerr is
+/// unbuffered) can be split by mpiexec's text; a single write keeps it whole.
+void print_error_line(const std::string& line) {
+  const std::string text = line + "\n";
+  std::fwrite(text.data(), 1, text.size(), stderr);
+  std::fflush(stderr);
+}
+
 constexpr const char* kUsage =
     "usage: nnlab <command> [options]\n"
     "commands:\n"
@@ -715,10 +724,10 @@ int main(int argc, char** argv) {
            "('nnlab --help')\n";
     return 2;
   } catch (const po::error& e) {
-    std::cerr << "nnlab " << command << ": " << e.what() << "\n";
+    print_error_line("nnlab " + command + ": " + e.what());
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "nnlab: error: " << e.what() << "\n";
+    print_error_line(std::string("nnlab: error: ") + e.what());
     return 1;
   }
 }
