@@ -59,7 +59,7 @@ std::vector<double> accuracies(const std::string& what, const std::string& file,
 constexpr Band kNone{0.7799, 0.8068};            // 0.7950 / 0.7899 / 0.7968
 constexpr Band kTrivialAugment{0.7889, 0.8227};  // 0.7989 / 0.8044 / 0.8127
 constexpr Band kRandAugment{0.7949, 0.8241};     // n 1, m 3: 0.8133 / 0.8141 / 0.8049
-constexpr Band kLearned{0.7935, 0.8217};         // 0.8117 / 0.8038 / 0.8035
+constexpr Band kLearned{0.8007, 0.8262};         // 0.8107 / 0.8131 / 0.8162
 // RandAugment's grid choice in the measured search (seed 1; val_acc 0.832, m 9 the worst of each
 // n).
 const std::vector<std::string> kRandAugmentChoice{"~search", "augment.n=1", "augment.m=3"};
@@ -90,7 +90,7 @@ TEST_F(Acceptance, E10_LearnedAugmentationBeatsNone) {
     learned_file = controller.file("sweep-1/policy.yaml");
     // The controller learns: its reward is val_loss (minimized), and the mean of its batches (10
     // trials each, in trial order, as it takes them) falls from the first five to the last five
-    // (measured 0.817 -> 0.675).
+    // (measured 0.823 -> 0.605, every trial on the same seeds).
     std::vector<double> batch_means, batch;
     for (const auto& t : search.trials) {
       if (t.state != TrialState::complete || !t.objective) continue;
@@ -112,14 +112,15 @@ TEST_F(Acceptance, E10_LearnedAugmentationBeatsNone) {
   const auto learned = accuracies("learned", learned_file, {}, kLearned);
 
   // Augmentation beats none, and the learned policy by a margin (measured on seed 1: learned
-  // +0.017, RandAugment +0.018; on the mean of seeds 1-3: learned +0.012, RandAugment +0.017,
-  // TrivialAugment +0.011). The learned policy is within seed noise of RandAugment's best, not
-  // above it (-0.0045 on the mean): the README's E10 notes.
+  // +0.016, RandAugment +0.018; on the mean of seeds 1-3: learned +0.019, RandAugment +0.017,
+  // TrivialAugment +0.011). The learned policy is at least RandAugment's best on the mean of
+  // seeds 1-3 (+0.0025; +0.0004 over seeds 1-5), which is within seed noise (one run's sd is
+  // about 0.005), so the full check allows that noise: the README's E10 notes.
   if (full()) {
-    EXPECT_GE(mean(learned), mean(none) + 0.008);
+    EXPECT_GE(mean(learned), mean(none) + 0.012);
     EXPECT_GE(mean(rand), mean(none) + 0.008);
     EXPECT_GE(mean(trivial), mean(none) + 0.005);
-    EXPECT_GE(mean(learned), mean(rand) - 0.01);
+    EXPECT_GE(mean(learned), mean(rand) - 0.005);
   } else {
     EXPECT_GE(learned[0], none[0] + 0.01);
     EXPECT_GE(rand[0], none[0] + 0.01);

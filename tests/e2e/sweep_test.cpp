@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -292,7 +293,11 @@ TEST(Sweep, CommonSeedsTrainEveryTrialWithTrialZerosSeeds) {
     EXPECT_NEAR(test_acc, *t.objective, 1e-8) << "trial " << t.trial;
   }
   EXPECT_EQ(own_seeds.size(), 3u) << "without seeds: common each trial has its own seed";
-  EXPECT_EQ(own.trials[0].seed, first);
+  // trials is in the order they finished (trial 0 need not be first when two run at once).
+  const auto trial0 = std::find_if(own.trials.begin(), own.trials.end(),
+                                   [](const TrialRecord& t) { return t.trial == 0; });
+  ASSERT_NE(trial0, own.trials.end());
+  EXPECT_EQ(trial0->seed, first);
   const std::string bad = test::error_of(
       [&] { parse_experiment(sweep_yaml("  kind: grid\n  seeds: shared\n" + space), "s.yaml"); });
   EXPECT_NE(bad.find("search.seeds"), std::string::npos) << bad;

@@ -301,6 +301,9 @@ TEST(Augment, E10sExperimentsShareOneSetupAndSearchWhatTheySay) {
   // Rewarded by val_loss: on 500 images val_acc is mostly seed noise (the README's E10 notes).
   EXPECT_EQ(learned.search->metric.name(), "val_loss");
   EXPECT_FALSE(learned.search->maximize);
+  // Every trial on the same seeds, so rewards differ by the policies (the README's E10 notes).
+  EXPECT_EQ(learned.search->seeds, TrialSeeds::common);
+  EXPECT_EQ(random_grid.search->seeds, TrialSeeds::per_trial);
   EXPECT_EQ(load("policy").augment->policy.size(), 25u);
   EXPECT_NO_THROW(make_strategy(learned, test::builtin_host()));
   EXPECT_NO_THROW(make_strategy(random_grid, test::builtin_host()));
