@@ -105,8 +105,9 @@ bool parse_file_command(const std::string& command, const std::vector<std::strin
   }
   // One line, like every other error; --help has the options.
   status = 2;
-  std::cerr << "nnlab " << command << ": missing " << (takes_dir(command) ? "RESULTS_DIR" : "FILE")
-            << "; " << usage << " ('nnlab " << command << " --help' lists them)\n";
+  print_error_line("nnlab " + command + ": missing " +
+                   (takes_dir(command) ? "RESULTS_DIR" : "FILE") + "; " + usage + " ('nnlab " +
+                   command + " --help' lists them)");
   return false;
 }
 
@@ -683,6 +684,20 @@ int cmd_importance(const std::vector<std::string>& args) {
   return 0;
 }
 
+/// Runs `command`, printing what it throws as one line: exit 2 for a usage error, 1 for any other.
+template <typename Body>
+int with_error_line(const std::string& command, Body&& body) {
+  try {
+    return body();
+  } catch (const po::error& e) {
+    print_error_line("nnlab " + command + ": " + e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    print_error_line(std::string("nnlab: error: ") + e.what());
+    return 1;
+  }
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << "nnlab: missing command; usage: nnlab <command> [options] ('nnlab --help' lists "
@@ -691,16 +706,21 @@ int main(int argc, char** argv) {
   }
   const std::string command = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
-  try {
+  return with_error_line(command, [&] {
     if (command == "run") return cmd_run(args, false);
     if (command == "validate") return cmd_run(args, true);
     if (command == "sweep" && launched_by_mpi()) {
       // One rank of `mpirun -np N nnlab sweep FILE`: rank 0 runs the sweep, the others serve it.
       const MpiSession mpi(argc, argv);
-      if (mpi.rank() > 0) return serve_rank(mpi.rank());
-      if (mpi.size() == 1) return cmd_sweep(args);
-      MpiRanks ranks(mpi.size());
-      return cmd_sweep(args, &ranks);
+      // The error line is printed before MPI_Finalize (the session's end): a rank whose setup
+      // failed exits once every rank has finalized, and mpiexec then stops the job, this rank
+      // with it, perhaps before a line printed after the session would reach stderr.
+      return with_error_line(command, [&] {
+        if (mpi.rank() > 0) return serve_rank(mpi.rank());
+        if (mpi.size() == 1) return cmd_sweep(args);
+        MpiRanks ranks(mpi.size());
+        return cmd_sweep(args, &ranks);
+      });
     }
     if (command == "sweep") return cmd_sweep(args);
     if (command == "worker") return cmd_worker(args);
@@ -716,18 +736,9 @@ int main(int argc, char** argv) {
       std::cout << kUsage;
       return 0;
     }
-    std::cerr
-        << "nnlab: unknown command '" << command
-        << "'; expected run, sweep, validate, gradcheck, report, eval, export, predict, trials, "
-           "importance or "
-           "plugins "
-           "('nnlab --help')\n";
+    print_error_line("nnlab: unknown command '" + command +
+                     "'; expected run, sweep, validate, gradcheck, report, eval, export, predict, "
+                     "trials, importance or plugins ('nnlab --help')");
     return 2;
-  } catch (const po::error& e) {
-    print_error_line("nnlab " + command + ": " + e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    print_error_line(std::string("nnlab: error: ") + e.what());
-    return 1;
-  }
+  });
 }
